@@ -1,0 +1,72 @@
+"""Country names → ISO3, with the known traps made explicit.
+
+Every loader resolves country spellings through one :class:`CountryResolver`, built from
+the ISO/UN names in the countries table plus ``country_aliases.csv`` (one row per trap:
+"Korea, South" → KOR, never PRK; Taiwan as "Other Asia, nes"; Czechia; "Saudia Arabia").
+Matching is exact after normalising case, accents, punctuation and a leading "the".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+
+def normalise_name(name: str) -> str:
+    """Lower-case ASCII key for a country name: accents, punctuation and 'the' removed."""
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    s = re.sub(r"\(the\)", " ", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    s = re.sub(r"^the ", "", s)
+    return s
+
+
+def shipped_aliases() -> list[tuple[str, str]]:
+    """The alias table shipped with the package: (alias, iso3) pairs."""
+    text = (resources.files("computestrata.atlas") / "country_aliases.csv").read_text(encoding="utf-8")
+    return [(r["alias"], r["iso3"]) for r in csv.DictReader(text.splitlines())]
+
+
+@dataclass
+class CountryResolver:
+    """Resolves names and ISO2/ISO3 codes to ISO3; ``None`` when unknown."""
+
+    lookup: dict[str, str]
+    iso3_codes: frozenset[str]
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], iso3_codes: Iterable[str]) -> CountryResolver:
+        """Build from (name, iso3) pairs; later pairs do not override earlier ones."""
+        lookup: dict[str, str] = {}
+        for name, iso3 in pairs:
+            if name and iso3:
+                lookup.setdefault(normalise_name(name), iso3)
+        return cls(lookup, frozenset(iso3_codes))
+
+    def resolve(self, name: str) -> str | None:
+        raw = name.strip()
+        if raw.upper() in self.iso3_codes:
+            return raw.upper()
+        return self.lookup.get(normalise_name(raw))
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(normalised alias, iso3) pairs, as stored in the atlas ``country_aliases`` table."""
+        return sorted(self.lookup.items())
+
+
+def resolver_from_atlas(atlas: object) -> CountryResolver:
+    """The resolver stored in a built atlas (``country_aliases`` + ``countries`` tables).
+
+    Used when data is added to an existing atlas without the raw country files.
+    """
+    from computestrata.atlas.store import Atlas
+
+    assert isinstance(atlas, Atlas)
+    atlas.require("country_aliases", "countries")
+    pairs = [(r["alias_key"], r["iso3"]) for r in atlas.rows("SELECT alias_key, iso3 FROM country_aliases")]
+    codes = [r["iso3"] for r in atlas.rows("SELECT iso3 FROM countries")]
+    return CountryResolver.from_pairs(pairs, codes)

@@ -1,0 +1,48 @@
+"""`strata` — the command line.  Sub-commands live next to their domain (``<area>/cli.py``)
+and import heavy libraries only inside the command bodies, so start-up stays fast."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from computestrata.atlas.cli import app as atlas_app
+from computestrata.controls.cli import app as controls_app
+from computestrata.measure.cli import app as measure_app
+from computestrata.measure.index.cli import app as index_app
+from computestrata.stack.cli import app as stack_app
+from computestrata.top500.cli import app as top500_app
+
+app = typer.Typer(
+    name="strata",
+    help="computestrata: measure and simulate the structural competition over computing power.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(atlas_app, name="atlas", help="Build, extend and inspect the atlas of sourced data.")
+app.add_typer(top500_app, name="top500", help="TOP500 supercomputer lists by country and system.")
+app.add_typer(stack_app, name="stack", help="The layered compute stack: segments, graph, chokepoints.")
+app.add_typer(controls_app, name="controls", help="US export controls on advanced computing items.")
+app.add_typer(measure_app, name="measure", help="National compute estimates, concentration, stratification.")
+app.add_typer(index_app, name="index", help="Composite indices (OECD/JRC): build, uncertainty, sensitivity.")
+
+
+def main() -> None:
+    """Entry point: run the app and turn :class:`StrataError` into a message and exit code."""
+    from computestrata.errors import StrataError
+
+    try:
+        app()
+    except StrataError as exc:
+        from computestrata.i18n import t
+
+        typer.echo(f"{t('common.error')}: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"  {t('common.hint')}: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Composite-index engine (OECD/JRC method)."""

@@ -1,0 +1,1 @@
+"""computestrata.top500."""
