@@ -17,7 +17,9 @@ app.add_typer(add_app, name="add")
 @app.command("build")
 def build_cmd(
     raw: Annotated[Path, typer.Option("--raw", help="Folder of raw public files (../shared/data).")],
-    out: Annotated[Path | None, typer.Option("--out", help="Atlas folder to write (default: the shipped atlas).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Atlas folder to write (default: the shipped atlas).")
+    ] = None,
     lenient: Annotated[bool, typer.Option("--lenient", help="Skip bad rows and report them.")] = False,
     only: Annotated[str | None, typer.Option("--only", help="Comma-separated loaders to run.")] = None,
     as_json: JsonOpt = False,

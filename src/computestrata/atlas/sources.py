@@ -62,5 +62,7 @@ def sha256_file(path: Path) -> str:
 def file_source(path: Path, raw_root: Path | None = None, **fields: str | None) -> Source:
     """A :class:`Source` for one raw file: hashes it and records its path under ``raw_root``."""
     rel = str(path.relative_to(raw_root)) if raw_root and path.is_relative_to(raw_root) else path.name
-    fields.setdefault("date_accessed", date.today().isoformat())
+    # The file's modification date stands for the access date: it is stable across
+    # rebuilds of the same raw files, so atlas diffs show real changes only.
+    fields.setdefault("date_accessed", date.fromtimestamp(path.stat().st_mtime).isoformat())
     return Source(sha256=sha256_file(path), raw_file=rel, **fields)  # type: ignore[arg-type]

@@ -165,7 +165,7 @@ def check_read_only(sql: str) -> None:
         )
 
 
-def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None = None) -> Atlas:  # noqa: A001
+def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None = None) -> Atlas:
     """Open an atlas directory (default: ``$STRATA_ATLAS`` or the shipped atlas)."""
     folder = resolve_atlas_dir(path)
     man = folder / MANIFEST

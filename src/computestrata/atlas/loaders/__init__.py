@@ -32,4 +32,5 @@ def get(name: str) -> Loader:
 
         raise unknown("loader", name, LOADERS)
     module = importlib.import_module(f"computestrata.atlas.loaders.{name}")
-    return module.load  # type: ignore[no-any-return]
+    loader: Loader = module.load
+    return loader

@@ -46,12 +46,12 @@ def load(ctx: BuildContext) -> LoadResult:
     fname = str(codes_path.relative_to(ctx.raw))
     loc = {lang: Locale.parse(lang) for lang in ("en", "ko", "zh")}
     rows = []
-    for i, r in raw.iterrows():
+    for i, r in enumerate(raw.to_dict("records")):
         iso3 = r["ISO3166-1-Alpha-3"].strip()
         if not iso3:  # rows without an ISO3 code (e.g. Antarctica sub-areas) are not countries
             continue
         if not _ISO3.match(iso3):
-            ctx.bad(RowError(fname, int(i) + 2, "ISO3166-1-Alpha-3", iso3, "not a 3-letter code",
+            ctx.bad(RowError(fname, i + 2, "ISO3166-1-Alpha-3", iso3, "not a 3-letter code",
                              "use the ISO 3166-1 alpha-3 code"))
             continue
         iso2 = r["ISO3166-1-Alpha-2"].strip()
@@ -73,18 +73,16 @@ def load(ctx: BuildContext) -> LoadResult:
                                 on="iso3", how="left")
     for c in ("wb_region", "income_group", "lending_category", "wb_name"):
         countries[c] = countries[c].replace("", None)
-    # Taiwan is not in the WB classification; it stays missing rather than guessed.
+    # Economies absent from the WB classification keep a missing income group, never a guess.
+    # Aliases come first so that a trap ("Korea") resolves as the alias table says.
     pairs: list[tuple[str, str]] = list(shipped_aliases())
-    for _, r in countries.iterrows():
-        for col in ("name_en", "name_un", "wb_name"):
-            if isinstance(r[col], str):
-                pairs.append((r[col], r["iso3"]))
-    for _, r in raw.iterrows():
-        iso3 = r["ISO3166-1-Alpha-3"].strip()
-        for col in ("UNTERM English Short", "UNTERM English Formal", "CLDR display name",
-                    "ISO3166-1-Alpha-2", "official_name_en"):
-            if iso3 and r[col]:
-                pairs.append((r[col], iso3))
+    for rec in countries.to_dict("records"):
+        pairs += [(rec[col], rec["iso3"]) for col in ("name_en", "name_un", "wb_name") if isinstance(rec[col], str)]
+    for u in raw.to_dict("records"):
+        code = u["ISO3166-1-Alpha-3"].strip()
+        cols = ("UNTERM English Short", "UNTERM English Formal", "CLDR display name", "ISO3166-1-Alpha-2",
+                "official_name_en")
+        pairs += [(u[col], code) for col in cols if code and u[col]]
     resolver = CountryResolver.from_pairs(pairs, countries["iso3"])
     ctx.countries = resolver
     aliases = pd.DataFrame(resolver.pairs(), columns=["alias_key", "iso3"])
