@@ -87,7 +87,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return fmt_number(value, 0)
     if isinstance(value, float):
-        digits = 0 if abs(value) >= 1000 else 2 if abs(value) >= 1 else 4
+        digits = 0 if abs(value) >= 1000 else 2 if abs(value) >= 0.01 or value == 0 else 4
         return fmt_number(value, digits)
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
@@ -112,6 +112,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
         typer.echo(to_json(payload))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -119,23 +120,23 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
         cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
         table = Table(title=out.title)
         for c in cols:
-            table.add_column(t(f"col.{c}") if f"col.{c}" in _catalog() else c)
+            table.add_column(escape(t(f"col.{c}") if f"col.{c}" in _catalog() else c))
         for row in out.rows:
-            table.add_row(*(_cell(row.get(c)) for c in cols))
+            table.add_row(*(escape(_cell(row.get(c))) for c in cols))
         console.print(table)
     if out.data is not None:
-        console.print(f"[bold]{out.title}[/bold]")
+        console.print(f"[bold]{escape(out.title)}[/bold]")
         for k, v in out.data.items():
             label = t(f"col.{k}") if f"col.{k}" in _catalog() else k
-            console.print(f"  {label}: {_cell(v) if not isinstance(v, Mapping) else to_json(v)}")
+            console.print(escape(f"  {label}: {_cell(v) if not isinstance(v, Mapping) else to_json(v)}"))
     if sources:
         console.print(f"[bold]{t('common.sources')}[/bold]")
         for s in sources:
-            console.print(f"  [{s['source_id']}] {s['citation']} ({t('common.licence')}: {s['license']})")
+            console.print(escape(f"  [{s['source_id']}] {s['citation']} ({t('common.licence')}: {s['license']})"))
     if out.notes:
         console.print(f"[bold]{t('common.notes')}[/bold]")
         for n in out.notes:
-            console.print(f"  - {n}")
+            console.print(escape(f"  - {n}"))
 
 
 def _catalog() -> dict[str, dict[str, str]]:

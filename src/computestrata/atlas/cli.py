@@ -53,6 +53,9 @@ def add_top500_cmd(
     file: Annotated[Path, typer.Argument(help="A TOP500 list export (.xls, .xlsx or .csv).")],
     atlas: AtlasOpt = None,
     lenient: Annotated[bool, typer.Option("--lenient", help="Skip bad rows and report them.")] = False,
+    list_id: Annotated[
+        str | None, typer.Option("--list", help="List date YYYY-MM, for files whose name gives none.")
+    ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -61,7 +64,7 @@ def add_top500_cmd(
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
-    summary = add_top500(file, atlas, lenient=lenient)
+    summary = add_top500(file, atlas, lenient=lenient, list_id=list_id)
     emit(Output(title=t("atlas.add_title"), data=summary), as_json)
 
 

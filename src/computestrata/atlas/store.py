@@ -45,9 +45,9 @@ def resolve_atlas_dir(path: str | Path | None = None) -> Path:
 
 
 def excluded_licenses(explicit: Iterable[str] | None = None) -> tuple[str, ...]:
-    """Licences to exclude: explicit list, else comma-separated ``$STRATA_EXCLUDE_LICENSE``."""
-    items = list(explicit or [])
-    if not items and os.environ.get(ENV_EXCLUDE):
+    """Licences to exclude: the explicit list (even if empty), else ``$STRATA_EXCLUDE_LICENSE``."""
+    items = list(explicit) if explicit is not None else []
+    if explicit is None and os.environ.get(ENV_EXCLUDE):
         items = os.environ[ENV_EXCLUDE].split(",")
     return tuple(sorted({i.strip() for i in items if i.strip()}))
 

@@ -40,6 +40,10 @@ BIT_LENGTHS: dict[str, int] = {
     "fp64_tflops": 64,
 }
 
+#: Which precision is named as the driver when several give the same TPP (as the reference notes do).
+_TIE_ORDER = ("int8_tops", "fp8_tflops", "fp16_tflops", "bf16_tflops", "int4_tops", "fp4_tflops",
+              "int16_tops", "tf32_tflops", "fp32_tflops", "fp64_tflops")
+
 #: Non-throughput spec keys accepted for a logic IC.
 CHIP_KEYS: tuple[str, ...] = (
     "die_area_mm2",
@@ -93,7 +97,7 @@ def tpp(figures: Mapping[str, float | None]) -> Tpp | None:
         products[key] = check_figure(key, value) * BIT_LENGTHS[key]
     if not products:
         return None
-    driver = max(products, key=lambda k: (products[k], -BIT_LENGTHS[k]))
+    driver = max(products, key=lambda k: (products[k], -_TIE_ORDER.index(k)))
     return Tpp(value=products[driver], driver=driver, per_precision=products)
 
 

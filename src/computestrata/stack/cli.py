@@ -1,7 +1,246 @@
-"""`strata stack` commands."""
+"""`strata stack` commands: thin wrappers over :mod:`computestrata.stack.api`."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
+
+if TYPE_CHECKING:
+    from computestrata.atlas.store import Atlas
+
 app = typer.Typer(no_args_is_help=True)
+
+YearOpt = Annotated[int | None, typer.Option("--year", help="Data as of this year (default: latest).")]
+LayerOpt = Annotated[str | None, typer.Option("--layer", help="Only this layer: L1…L5 or its name.")]
+
+
+def _split(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def _open(atlas: Any, exclude_license: list[str] | None, lang: str | None, required: bool = True) -> Atlas | None:
+    from computestrata.cli_common import open_atlas
+    from computestrata.errors import AtlasError
+    from computestrata.i18n import set_lang
+
+    if lang:
+        set_lang(lang)
+    try:
+        return open_atlas(atlas, exclude_license)
+    except AtlasError:
+        if required:
+            raise
+        return None
+
+
+def _table(title: str, rows: list[dict[str, Any]], columns: Sequence[str], as_json: bool, atlas: Atlas | None,
+           lang: str | None, source_ids: Sequence[str] = (), notes: Sequence[str] = (),
+           data: dict[str, Any] | None = None) -> None:
+    """JSON with stable keys, or a table with translated headers."""
+    from computestrata.cli_common import Output, emit
+    from computestrata.i18n import t
+
+    if as_json:
+        emit(Output(title=title, rows=rows, data={"title": title, **(data or {})}, source_ids=source_ids,
+                    notes=list(notes)), True, atlas, lang)
+        return
+    labels = [t(f"stack.col.{c}") for c in columns]
+    shown = [{lab: (str(r.get(c)) if c == "year" and r.get(c) is not None else _fmt(r.get(c)))
+              for lab, c in zip(labels, columns, strict=True)} for r in rows]
+    emit(Output(title=title, rows=shown, columns=labels, source_ids=source_ids, notes=list(notes)),
+         False, atlas, lang)
+
+
+def _fmt(v: Any) -> Any:
+    if isinstance(v, float) and not math.isnan(v) and 0.0 <= v <= 1.0:
+        return f"{v:.0%}" if v not in (0.0, 1.0) else ("0%" if v == 0 else "100%")
+    return v
+
+
+@app.command("show")
+def show_cmd(layer: LayerOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
+    """The segments of the compute stack: layer, names, sensitivity, export controls, CSET inputs."""
+    from computestrata.i18n import get_lang, set_lang, t
+    from computestrata.stack import api
+
+    if lang:
+        set_lang(lang)
+    recs = api.segment_records(layer)
+    code = get_lang()
+    for r in recs:
+        r["name"] = r[f"name_{code}"]
+    cols = ("id", "layer", "name", "sensitivity", "eccn", "cset_inputs", "share_basis")
+    _table(t("stack.title.show"), recs, cols, as_json, None, lang,
+           notes=[t("stack.note.sensitivity")])
+
+
+@app.command("graph")
+def graph_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="dot (Graphviz) or json.")] = "dot",
+    atlas: AtlasOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The dependency graph for drawing (edges carry weight and source)."""
+    from computestrata.cli_common import to_json
+    from computestrata.errors import unknown
+    from computestrata.i18n import get_lang
+    from computestrata.stack import api
+    from computestrata.stack.graph import to_dot
+    from computestrata.stack.graph import to_json as graph_json
+
+    if fmt not in ("dot", "json"):
+        raise unknown("format", fmt, ["dot", "json"])
+    a = _open(atlas, None, lang, required=False)
+    g = api.graph(a)
+    typer.echo(to_dot(g, get_lang()) if fmt == "dot" else to_json(graph_json(g)))
+
+
+@app.command("shares")
+def shares_cmd(
+    segment: Annotated[str | None, typer.Argument(help="Segment id (default: all).")] = None,
+    year: YearOpt = None,
+    country: Annotated[str | None, typer.Option("--country", help="Only this country (ISO3).")] = None,
+    atlas: AtlasOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+) -> None:
+    """Country shares of each segment, with the data year and source."""
+    from computestrata.i18n import t
+    from computestrata.stack import api
+
+    a = _open(atlas, exclude_license, lang)
+    c = api.check_country(a, country, groups=True) if country else None
+    res = api.shares(a, segment, year)
+    rows, sids, notes, cites = [], set(), [], set()
+    for sid, sh in res.items():
+        if sh is None:
+            notes.append(t("stack.note.no_data", segment=sid))
+            continue
+        sids.update(sh.source_ids)
+        cites.update(sh.citations)
+        notes.extend(sh.notes)
+        for ent, v in sorted(sh.shares.items(), key=lambda kv: -kv[1]):
+            if c is None or ent == c:
+                rows.append({"segment": sid, "entity": ent, "year": sh.year, "share": v, "basis": sh.basis})
+    _table(t("stack.title.shares"), rows, ("segment", "entity", "year", "share", "basis"), as_json, a, lang,
+           sorted(sids), [*notes, *sorted(cites)], {"citations": sorted(cites)})
+
+
+def _concentration_rows(items: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    rows, sids, cites = [], set(), set()
+    for c in items:
+        rec = c.record()
+        sids.update(rec.pop("source_ids"))
+        cites.update(rec.pop("citations"))
+        rows.append(rec)
+    return rows, sorted(sids), sorted(cites)
+
+
+@app.command("concentration")
+def concentration_cmd(
+    year: YearOpt = None,
+    atlas: AtlasOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+) -> None:
+    """HHI, CR1, CR3 and the number of countries holding 90 % for every segment with data."""
+    from computestrata.i18n import t
+    from computestrata.stack import api
+
+    a = _open(atlas, exclude_license, lang)
+    rows, sids, cites = _concentration_rows(api.concentration(a, year))
+    missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
+    notes = [t("stack.note.concentration_rules"), t("stack.note.no_data", segment=", ".join(missing)), *cites]
+    _table(t("stack.title.concentration", year=year or t("stack.latest")), rows,
+           ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage"), as_json, a, lang, sids, notes,
+           {"year": year, "missing": missing, "citations": cites})
+
+
+@app.command("chokepoints")
+def chokepoints_cmd(
+    year: YearOpt = None,
+    atlas: AtlasOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+) -> None:
+    """Segments where at most three countries hold at least 90 % of the world."""
+    from computestrata.i18n import t
+    from computestrata.stack import api
+
+    a = _open(atlas, exclude_license, lang)
+    rows, sids, cites = _concentration_rows(api.chokepoints(a, year))
+    notes = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), *cites]
+    _table(t("stack.title.chokepoints", year=year or t("stack.latest")), rows,
+           ("segment", "year", "n90", "top", "hhi", "cr1"), as_json, a, lang, sids, notes,
+           {"year": year, "rule": "n90 <= 3", "citations": cites})
+
+
+def _parse_assume(items: list[str] | None) -> dict[str, float]:
+    from computestrata.errors import InputError
+
+    out = {}
+    for item in items or []:
+        key, _, val = item.partition("=")
+        try:
+            v = float(val.rstrip("%")) / (100.0 if val.endswith("%") else 1.0)
+        except ValueError:
+            v = math.nan
+        if not key or not 0.0 <= v <= 1.0:
+            raise InputError(f"--assume {item!r} is not SEG=FRACTION", hint="e.g. --assume hbm=0.2 or hbm=20%")
+        out[key.strip()] = v
+    return out
+
+
+@app.command("exposure")
+def exposure_cmd(
+    country: Annotated[str, typer.Argument(help="The exposed country (ISO3 or name).")],
+    cut: Annotated[str, typer.Option("--cut", help="Segments the country loses, comma-separated.")],
+    suppliers: Annotated[
+        str | None, typer.Option("--from", help="Only these supplier countries are cut (ISO3, comma-separated).")
+    ] = None,
+    assume: Annotated[
+        list[str] | None, typer.Option("--assume", help="Supply left of a cut segment without data: SEG=0.2.")
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="List every segment, not only those affected.")] = False,
+    year: YearOpt = None,
+    atlas: AtlasOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+) -> None:
+    """What COUNTRY keeps of every segment above the cut ones (weakest link, with the constraining path)."""
+    from computestrata.cli_common import Output, emit
+    from computestrata.errors import InputError
+    from computestrata.i18n import t
+    from computestrata.stack import api
+
+    cuts = _split(cut)
+    if not cuts:
+        raise InputError("--cut names no segment", hint="e.g. --cut euv_lithography,hbm")
+    a = _open(atlas, exclude_license, lang)
+    res = api.exposure(a, country, cuts, _split(suppliers) or None, year, _parse_assume(assume), show_all)
+    rows = [s.record() for s in res.segments]
+    for r in rows:
+        r.pop("supply", None)
+    notes = [t("stack.note.assumption"), *res.notes, *res.citations]
+    data = {"country": res.country, "cut": res.cut, "from": res.suppliers, "assumption": res.assumption,
+            "layers": res.layers, "supply": {s.segment_id: s.supply for s in res.segments if s.supply},
+            "citations": res.citations}
+    title = t("stack.title.exposure", country=res.country, cut=", ".join(res.cut),
+              suppliers=", ".join(res.suppliers) if res.suppliers else t("stack.all_foreign"))
+    if as_json:
+        emit(Output(title=title, rows=rows, data={"title": title, **data}, source_ids=res.source_ids,
+                    notes=notes), True, a, lang)
+        return
+    layer_rows = [{"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]}
+                  for r in res.layers]
+    _table(t("stack.title.layers"), layer_rows, ("layer", "min", "weakest", "mean"), False, None, lang)
+    _table(title, rows, ("segment", "layer", "available", "cut", "path"), False, a, lang, res.source_ids, notes)

@@ -114,6 +114,7 @@ class Steps:
     min_indicator_coverage: float = 0.66
     impute: str = "mean"
     impute_group: str | None = None
+    impute_panel: str | None = None  # panel fill before everything (stale series carried)
     outliers: str = "winsorise"
     skew: float = 2.0
     kurtosis: float = 3.5
@@ -352,7 +353,7 @@ def _parse_steps(raw: Any) -> Steps:
     we = raw.get("weights") or {}
     ag = raw.get("aggregate") or {}
     _unknown_keys(sc, ("min_unit_coverage", "min_indicator_coverage"), "steps.screen")
-    _unknown_keys(im, ("method", "group"), "steps.impute")
+    _unknown_keys(im, ("method", "group", "panel"), "steps.impute")
     _unknown_keys(ou, ("method", "skew", "kurtosis", "max_points", "fallback"), "steps.outliers")
     _unknown_keys(no, ("method", "range", "centre", "spread", "reference_unit", "panel_bounds"),
                   "steps.normalise")
@@ -375,6 +376,8 @@ def _parse_steps(raw: Any) -> Steps:
         min_indicator_coverage=_number(sc.get("min_indicator_coverage", 0.66),
                                        "steps.screen.min_indicator_coverage"),
         impute=impute, impute_group=str(group) if group else None,
+        impute_panel=_choice(im["panel"], ("panel_linear", "panel_locf"), "steps.impute.panel")
+        if im.get("panel") else None,
         outliers=_choice(ou.get("method", "winsorise"), OUTLIER_METHODS, "steps.outliers.method"),
         skew=_number(ou.get("skew", 2.0), "steps.outliers.skew", positive=True),
         kurtosis=_number(ou.get("kurtosis", 3.5), "steps.outliers.kurtosis"),

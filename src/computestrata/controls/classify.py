@@ -1,0 +1,368 @@
+"""Classify an item for a destination and date under a :class:`Regime`, with reasons.
+
+Three-valued logic throughout: a rule test is True, False or unknown (``None``, when an input
+is missing).  From the paragraph results we enumerate every outcome still possible (the
+first paragraph that holds, or none); the verdict states a field only when all possible
+outcomes agree on it, and otherwise leaves it ``None`` and names the missing inputs.  So a
+missing die area never becomes a guess.
+
+``license_required`` reflects the published rules only.  Company-specific is-informed letters
+are reported separately under ``measures`` (and in ``status``), because they bind one
+exporter for named items, not the trade at large.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from computestrata.controls.items import NEEDS, ChipSpec, HbmSpec, Item, Quantities
+from computestrata.controls.measures import measures_for
+from computestrata.controls.regime import (
+    Basis,
+    Component,
+    Condition,
+    Regime,
+    RegimeState,
+    Selector,
+    load,
+    parse_date,
+)
+from computestrata.errors import unknown
+
+#: ``status`` values from least to most restrictive (used by :func:`severity`).
+STATUSES = (
+    "free",
+    "exception",
+    "approval",
+    "license",
+    "within_cap",
+    "measure",
+    "case_by_case",
+    "denial",
+)
+_POLICY_STATUS = {
+    "presumption_of_approval": "approval",
+    "approval_within_cap": "within_cap",
+    "case_by_case": "case_by_case",
+    "presumption_of_denial": "denial",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One comparison behind a verdict, with the rule, citation and confidence tag."""
+
+    rule: str
+    instrument: str
+    citation: str
+    paragraph: str | None
+    quantity: str
+    value: Any
+    comparator: str
+    threshold: Any
+    passed: bool | None
+    confidence: str
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        v = round(self.value, 4) if isinstance(self.value, float) else self.value
+        return {
+            "rule": self.rule, "instrument": self.instrument, "citation": self.citation,
+            "paragraph": self.paragraph, "quantity": self.quantity, "value": v,
+            "comparator": self.comparator, "threshold": self.threshold, "passed": self.passed,
+            "confidence": f"[{self.confidence}]", "note": self.note,
+        }
+
+
+@dataclass
+class Verdict:
+    """Everything the engine concluded about one item, destination and date."""
+
+    item: str | None
+    item_kind: str
+    destination: str
+    hq: str | None
+    date: date
+    basis: str
+    eccn: str | None
+    paragraph: str | None
+    tpp: float | None
+    tpp_driver: str | None
+    performance_density: float | None
+    hbm_bandwidth_density: float | None
+    license_required: bool | None
+    review_policy: str | None
+    license_exceptions: list[str]
+    measures: list[dict[str, Any]]
+    status: str
+    reasons: list[Reason]
+    missing_inputs: list[str]
+    low_confidence: list[str]
+    instruments_in_force: list[str]
+    notes: list[str] = field(default_factory=list)
+    notice: str = ""
+
+    @property
+    def severity(self) -> int:
+        return severity(self.status)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``strata controls classify --json``)."""
+        return {
+            "item": self.item, "item_kind": self.item_kind, "destination": self.destination,
+            "hq": self.hq, "date": self.date.isoformat(), "date_basis": self.basis,
+            "eccn": self.eccn, "paragraph": self.paragraph,
+            "tpp": None if self.tpp is None else round(self.tpp, 2), "tpp_driver": self.tpp_driver,
+            "performance_density": None if self.performance_density is None else round(self.performance_density, 4),
+            "hbm_bandwidth_density": None if self.hbm_bandwidth_density is None
+            else round(self.hbm_bandwidth_density, 4),
+            "license_required": self.license_required, "review_policy": self.review_policy,
+            "license_exceptions": self.license_exceptions, "measures": self.measures,
+            "status": self.status, "missing_inputs": self.missing_inputs,
+            "low_confidence": self.low_confidence, "instruments_in_force": self.instruments_in_force,
+            "reasons": [r.to_dict() for r in self.reasons], "notes": self.notes, "notice": self.notice,
+        }
+
+
+def severity(status: str) -> int:
+    """Rank of a status (0 = free … 7 = presumption of denial); indeterminate is -1."""
+    return STATUSES.index(status) if status in STATUSES else -1
+
+
+# ---- three-valued helpers ------------------------------------------------------------
+
+def _and(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _test(comp: Component, q: Quantities, reasons: list[Reason], missing: set[str],
+          label: str | None = None) -> bool | None:
+    results = []
+    for c in comp.conditions:
+        ok = c.holds(q.get(c.quantity))
+        if ok is None:
+            missing.update(NEEDS.get(c.quantity, (c.quantity,)))
+        reasons.append(_reason(comp, c, q.get(c.quantity), ok, label))
+        results.append(ok)
+    return _and(results)
+
+
+def _reason(comp: Component, c: Condition, actual: Any, ok: bool | None, label: str | None) -> Reason:
+    conf = max((comp.confidence, c.confidence), key="HML".index)  # the weaker tag wins
+    return Reason(rule=comp.id, instrument=comp.instrument, citation=comp.citation,
+                  paragraph=label or comp.id, quantity=c.quantity, value=actual, comparator=c.op,
+                  threshold=c.value, passed=ok, confidence=conf, note=c.note)
+
+
+def _place(regime: Regime, comp: Component, sel: Selector, who: str, code: str | None, on: date,
+           what: str, reasons: list[Reason], label: str | None) -> bool:
+    if code is None:
+        return False
+    ok = regime.selects(sel, code, on)
+    reasons.append(Reason(rule=comp.id, instrument=comp.instrument, citation=comp.citation,
+                          paragraph=label, quantity=what, value=code, comparator="in",
+                          threshold=sel.describe(), passed=ok, confidence=comp.confidence,
+                          note=None if code == regime.effective_country(code, on)
+                          else f"{code} treated as {regime.effective_country(code, on)}"))
+    return ok
+
+
+@dataclass
+class _Outcome:
+    paragraph: Component | None
+    license_required: bool
+    policy: str | None
+    policy_known: bool
+    exceptions: list[str]
+    contributing: list[Component]
+
+
+def _outcome(regime: Regime, state: RegimeState, para: Component | None, q: Quantities, dest: str,
+             hq: str | None, on: date, reasons: list[Reason], missing: set[str]) -> _Outcome:
+    if para is None or dest == "USA":
+        return _Outcome(para, False, None, True, [], [])
+    pid = para.id
+    contributing: list[Component] = [para]
+    required = False
+    for scope in state.of_kind("license_scope"):
+        if scope.covers(pid) and scope.destinations is not None and _place(
+                regime, scope, scope.destinations, "destination", dest, on, "destination", reasons, pid):
+            required = True
+            contributing.append(scope)
+    for scope in state.of_kind("hq_scope"):
+        if scope.covers(pid) and scope.hq is not None and _place(
+                regime, scope, scope.hq, "hq", hq, on, "headquarters", reasons, pid):
+            required = True
+            contributing.append(scope)
+    if not required:
+        return _Outcome(para, False, None, True, [], contributing)
+    # review policy: highest priority that matches; an unknown higher one makes it unknown
+    policy: str | None = None
+    known = True
+    for pol in sorted((p for p in state.of_kind("review_policy") if p.covers(pid)),
+                      key=lambda p: -p.priority):
+        place = (pol.destinations is not None and regime.selects(pol.destinations, dest, on)) or (
+            pol.hq is not None and hq is not None and regime.selects(pol.hq, hq, on))
+        if not place:
+            continue
+        sub: list[Reason] = []
+        ok = _test(pol, q, sub, missing, pid) if pol.conditions else True
+        reasons.extend(sub)
+        if ok is None:
+            known = False
+            break
+        if ok:
+            policy = pol.policy
+            contributing.append(pol)
+            reasons.append(Reason(rule=pol.id, instrument=pol.instrument, citation=pol.citation,
+                                  paragraph=pid, quantity="review_policy", value=pol.policy,
+                                  comparator="applies", threshold=f"priority {pol.priority}",
+                                  passed=True, confidence=pol.confidence, note=pol.text or None))
+            break
+    exceptions: list[str] = []
+    for le in state.of_kind("license_exception"):
+        if not le.covers(pid):
+            continue
+        if le.destinations is not None or le.hq is not None:
+            place = (le.destinations is not None and regime.selects(le.destinations, dest, on)) or (
+                le.hq is not None and hq is not None and regime.selects(le.hq, hq, on))
+            if not place:
+                continue
+        ok = _test(le, q, reasons, missing, f"LE {le.code}") if le.conditions else True
+        if ok and le.code and le.code not in exceptions:
+            exceptions.append(le.code)
+            contributing.append(le)
+    return _Outcome(para, True, policy, known, exceptions, contributing)
+
+
+def _status(o: _Outcome) -> str:
+    if not o.license_required:
+        return "free"
+    if o.exceptions:
+        return "exception"
+    if not o.policy_known:
+        return "indeterminate"
+    return _POLICY_STATUS.get(o.policy or "", "license")
+
+
+def _quantities(item: Item) -> Quantities:
+    return item.quantities()
+
+
+def classify(item: Item, dest: str, on: date | str, hq: str | None = None,
+             regime: Regime | None = None, basis: Basis = "compliance") -> Verdict:
+    """The verdict for ``item`` exported to ``dest`` (ISO3) on ``on``, optionally to an entity
+    headquartered in ``hq`` (ISO3).  ``regime`` defaults to the shipped US rules."""
+    from computestrata.i18n import t
+
+    regime = regime or load()
+    if basis not in ("compliance", "effective"):
+        raise unknown("date basis", str(basis), ("compliance", "effective"))
+    day = parse_date(on)
+    dest_code = regime.check_country(dest, "destination")
+    hq_code = regime.check_country(hq, "headquarters country") if hq else None
+    state = regime.at(day, basis)
+    q = _quantities(item)
+    reasons: list[Reason] = []
+    missing: set[str] = set()
+
+    # 1. carve-outs (Note 2), then paragraph tests in priority order
+    carve: dict[str, bool | None] = {}
+    for co in state.of_kind("carve_out"):
+        carve[co.id] = _test(co, q, reasons, missing)
+    results: list[tuple[Component, bool | None]] = []
+    for para in state.paragraphs(item.kind):
+        r = _test(para, q, reasons, missing)
+        for co in state.of_kind("carve_out"):
+            if co.covers(para.id):
+                r = _and([r, None if carve[co.id] is None else not carve[co.id]])
+        results.append((para, r))
+
+    # 2. every outcome still possible
+    possible: list[Component | None] = []
+    for para, r in results:
+        if r is True:
+            possible.append(para)
+            break
+        if r is None:
+            possible.append(para)
+    else:
+        possible.append(None)
+    outcomes = [_outcome(regime, state, p, q, dest_code, hq_code, day, reasons, missing) for p in possible]
+
+    def agreed(values: list[Any]) -> tuple[bool, Any]:
+        first = values[0]
+        return all(v == first for v in values), first
+
+    same_eccn, eccn = agreed([o.paragraph.eccn if o.paragraph else None for o in outcomes])
+    same_par, par = agreed([o.paragraph.id if o.paragraph else None for o in outcomes])
+    same_lr, lr = agreed([o.license_required for o in outcomes])
+    same_pol, pol = agreed([(o.policy, o.policy_known) for o in outcomes])
+    same_le, les = agreed([tuple(o.exceptions) for o in outcomes])
+    same_st, st = agreed([_status(o) for o in outcomes])
+    status = st if same_st else "indeterminate"
+
+    # 3. company-specific letters
+    found = measures_for(regime, item, dest_code, hq_code, day)
+    if status == "free" and found:
+        status = "measure"
+
+    tpp_obj = item.tpp() if isinstance(item, ChipSpec) else None
+    low = sorted({c.id + f" ({c.citation})" for o in outcomes for c in o.contributing if c.confidence == "L"}
+                 | {f"{r.rule} ({r.citation})" for r in reasons if r.confidence == "L" and r.passed})
+    low += [f"{m['id']} ({m['citation']})" for m in found if m["confidence"] == "[L]"]
+    notes = _notes(regime, state, item, day, hq_code, status, outcomes)
+    if not same_st:
+        notes.append("indeterminate: possible outcomes are "
+                     + ", ".join(sorted({(o.paragraph.id if o.paragraph else "not controlled") for o in outcomes})))
+    return Verdict(
+        item=item.name, item_kind=item.kind, destination=dest_code, hq=hq_code, date=day, basis=basis,
+        eccn=eccn if same_eccn else None, paragraph=par if same_par else None,
+        tpp=tpp_obj.value if tpp_obj else None, tpp_driver=tpp_obj.explain() if tpp_obj else None,
+        performance_density=q.get("pd") if isinstance(item, ChipSpec) else None,  # type: ignore[arg-type]
+        hbm_bandwidth_density=q.get("hbm_density") if isinstance(item, HbmSpec) else None,  # type: ignore[arg-type]
+        license_required=lr if same_lr else None,
+        review_policy=(pol[0] if pol[1] else None) if same_pol else None,
+        license_exceptions=list(les) if same_le else [],
+        measures=found, status=status, reasons=reasons,
+        missing_inputs=sorted(missing) if (status == "indeterminate" or not same_par or not same_pol) else [],
+        low_confidence=low, instruments_in_force=[f"{i.id} ({i.citation})" for i in state.instruments],
+        notes=notes, notice=t("common.not_legal_advice"),
+    )
+
+
+def _notes(regime: Regime, state: RegimeState, item: Item, day: date, hq: str | None, status: str,
+           outcomes: list[_Outcome]) -> list[str]:
+    from computestrata.controls.regime import DATA_AS_OF
+
+    notes = list(item.notes)
+    if item.source:
+        notes.append(f"item data: {item.source}")
+    if day > DATA_AS_OF:
+        notes.append(f"rule data checked up to {DATA_AS_OF.isoformat()}; later changes are not known")
+    if hq is None and state.of_kind("hq_scope"):
+        notes.append("no --hq given: the headquarters rule (D:5/Macau-headquartered entities) was not applied")
+    if state.rescinded:
+        notes.append("rescinded and not applied: " + ", ".join(state.rescinded))
+    for inst in regime.instruments:
+        if inst.compliance and inst.effective <= day < inst.compliance and state.basis == "compliance":
+            notes.append(f"{inst.citation} is effective from {inst.effective} but binds from its "
+                         f"compliance date {inst.compliance} (use basis 'effective' to apply it now)")
+    if any(o.license_required for o in outcomes):
+        notes.append("also check end-use/end-user controls (§744.23), the Entity List and GP10; "
+                     "not assessed here")
+    if any(o.license_required and o.policy is None and o.policy_known for o in outcomes):
+        notes.append("no review policy stated in the rule data for this case")
+    for o in outcomes:
+        for c in o.contributing:
+            if c.kind == "license_exception" and c.limits:
+                notes.append(f"{c.code} limits: " + ", ".join(f"{k}={v:,}" for k, v in c.limits.items()))
+    if status == "case_by_case" and any(
+            c.id == "policy.cn.cbc2026" for o in outcomes for c in o.contributing):
+        notes.append("91 FR 1684 conditions: US commercial availability, supply certification, "
+                     "recipient security, independent US third-party testing; exports from the US only")
+    return notes

@@ -1,0 +1,576 @@
+"""Dated export-control rules as data: instruments, components, country groups, a Regime.
+
+Each instrument (an FR rule or a BIS announcement) is one YAML file in ``controls/rules/``
+with its citation, dates and *components*.  A component is one legal element the engine
+can apply: an ECCN ``paragraph`` (the parameter tests), a ``carve_out`` (Note 2), a
+``license_scope`` (destinations needing a license), an ``hq_scope`` (headquarters rule), a
+``review_policy``, a ``license_exception``, an ``eccn_control`` (ECCNs without item tests,
+e.g. 4A090, 4E091) or an informational ``provision``.  A later instrument's component with
+the same id replaces the earlier one; ``action: remove`` deletes it; ``rescinds`` switches a
+whole earlier instrument off.  :meth:`Regime.at` folds everything in force on a date into a
+:class:`RegimeState` — the engine never hard-codes a threshold.
+
+Dates: a component binds from its ``compliance`` date when one is given, else from the
+instrument's ``compliance`` date, else from its ``effective`` date (``basis="compliance"``,
+the default: when exporters must comply).  ``basis="effective"`` uses effective dates only,
+e.g. to study the AI Diffusion rule, which was rescinded before its compliance date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from computestrata.errors import InputError, unknown
+
+Basis = Literal["compliance", "effective"]
+CONFIDENCE = ("H", "M", "L")
+KINDS = (
+    "paragraph",
+    "carve_out",
+    "license_scope",
+    "hq_scope",
+    "review_policy",
+    "license_exception",
+    "eccn_control",
+    "provision",
+)
+QUANTITIES = (
+    "tpp",
+    "pd",
+    "io_bandwidth_gbps",
+    "dram_bandwidth_gbps",
+    "datacenter",
+    "hbm_density",
+    "copackaged_with_logic",
+)
+OPS = (">=", ">", "<", "<=", "==")
+#: Review policies from least to most restrictive (their order is the severity scale).
+POLICIES = (
+    "presumption_of_approval",
+    "approval_within_cap",
+    "case_by_case",
+    "presumption_of_denial",
+)
+EARLIEST = date(2022, 1, 1)
+#: Last date the shipped rule data was checked against the reference notes.
+DATA_AS_OF = date(2026, 5, 31)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One comparison a rule makes: ``quantity op value`` (e.g. ``tpp >= 4800``)."""
+
+    quantity: str
+    op: str
+    value: float | bool
+    confidence: str = "H"
+    note: str | None = None
+
+    def holds(self, actual: float | bool | None) -> bool | None:
+        """True/False, or ``None`` when the quantity is unknown."""
+        if actual is None:
+            return None
+        if self.op == "==":
+            return bool(actual) == bool(self.value)
+        a, v = float(actual), float(self.value)
+        return {">=": a >= v, ">": a > v, "<": a < v, "<=": a <= v}[self.op]
+
+    @property
+    def inclusive(self) -> bool:
+        """Whether the bound itself satisfies the comparison."""
+        return self.op in (">=", "<=", "==")
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A set of countries: groups and countries in, minus groups and countries out."""
+
+    all: bool = False
+    groups: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    except_groups: tuple[str, ...] = ()
+    except_countries: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        inc = ["all countries"] if self.all else [*self.groups, *self.countries]
+        exc = [*self.except_groups, *self.except_countries]
+        return ", ".join(inc) + (f" (not {', '.join(exc)})" if exc else "")
+
+
+@dataclass(frozen=True)
+class Component:
+    """One legal element of an instrument, applied by the engine (see module docstring)."""
+
+    id: str
+    kind: str
+    instrument: str
+    citation: str
+    binds: date
+    confidence: str
+    action: str = "add"
+    eccn: str | None = None
+    segment: str | None = None
+    item: str | None = None
+    priority: int = 0
+    paragraphs: tuple[str, ...] = ()
+    destinations: Selector | None = None
+    hq: Selector | None = None
+    conditions: tuple[Condition, ...] = ()
+    policy: str | None = None
+    code: str | None = None
+    notification: bool | None = None
+    text: str = ""
+    limits: Mapping[str, float] = field(default_factory=dict)
+    hypothetical: bool = False
+
+    def covers(self, paragraph: str) -> bool:
+        """Whether this component applies to ECCN paragraph ``paragraph`` (prefix match)."""
+        return any(paragraph == p or paragraph.startswith(p + ".") for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An FR rule or BIS announcement: citation, dates, components."""
+
+    id: str
+    kind: str
+    title: str
+    citation: str
+    effective: date
+    confidence: str
+    components: tuple[Component, ...]
+    fr_doc: str | None = None
+    published: date | None = None
+    compliance: date | None = None
+    rescinds: tuple[str, ...] = ()
+    summary: str = ""
+    sources: str = ""
+    hypothetical: bool = False
+
+    def binds(self, basis: Basis) -> date:
+        """When the instrument as a whole starts to bind on this date basis."""
+        return (self.compliance or self.effective) if basis == "compliance" else self.effective
+
+
+@dataclass(frozen=True)
+class Group:
+    """A dated country group (explicit members, or built from other groups)."""
+
+    id: str
+    title: str
+    citation: str
+    confidence: str
+    valid_from: date = EARLIEST
+    valid_to: date | None = None
+    members: frozenset[str] = frozenset()
+    members_from: tuple[str, ...] = ()
+    complement_of: tuple[str, ...] = ()
+    excluded: frozenset[str] = frozenset()
+    changes: tuple[tuple[date, frozenset[str], frozenset[str]], ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A company-specific is-informed letter: binds one addressee for named items only."""
+
+    id: str
+    kind: str
+    addressee: str
+    title: str
+    citation: str
+    effective: date
+    until: date | None
+    confidence: str
+    names: tuple[tuple[str, ...], ...]
+    destinations: Selector | None
+    hq: Selector | None
+    note: str = ""
+
+    def in_force(self, on: date) -> bool:
+        return self.effective <= on and (self.until is None or on < self.until)
+
+
+@dataclass(frozen=True)
+class RegimeState:
+    """What is in force on one date: the folded components, and which instruments made them."""
+
+    on: date
+    basis: Basis
+    components: tuple[Component, ...]
+    instruments: tuple[Instrument, ...]
+    rescinded: tuple[str, ...]
+
+    def of_kind(self, kind: str) -> list[Component]:
+        return [c for c in self.components if c.kind == kind]
+
+    def paragraphs(self, item: str) -> list[Component]:
+        """ECCN paragraphs testing this item kind (``chip``/``hbm``), in priority order."""
+        return sorted((c for c in self.of_kind("paragraph") if c.item == item), key=lambda c: c.priority)
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A whole rule history (real or derived): instruments, groups, letters."""
+
+    instruments: tuple[Instrument, ...]
+    groups: Mapping[str, Group]
+    treated_as: Mapping[str, tuple[str, date]]
+    measures: tuple[Measure, ...]
+    countries: Mapping[str, str]
+    name: str = "US EAR advanced computing (as enacted)"
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    # ---- time -------------------------------------------------------------------
+    def at(self, on: date, basis: Basis = "compliance") -> RegimeState:
+        """The components in force on ``on`` (later instruments override earlier ones)."""
+        live = [i for i in self.instruments if i.binds(basis) <= on]
+        rescinded = {r for i in live for r in i.rescinds}
+        live = [i for i in live if i.id not in rescinded]
+        steps: list[tuple[date, int, Component]] = []
+        for order, inst in enumerate(sorted(live, key=lambda i: (i.binds(basis), i.id))):
+            for comp in inst.components:
+                when = comp.binds if basis == "compliance" else inst.effective
+                if when <= on:
+                    steps.append((when, order, comp))
+        folded: dict[str, Component] = {}
+        for _, _, comp in sorted(steps, key=lambda s: (s[0], s[1])):
+            if comp.action == "remove":
+                folded.pop(comp.id, None)
+            else:
+                folded.pop(comp.id, None)  # re-insert so the newest version sorts last
+                folded[comp.id] = comp
+        return RegimeState(on=on, basis=basis, components=tuple(folded.values()),
+                           instruments=tuple(live), rescinded=tuple(sorted(rescinded)))
+
+    def change_dates(self, basis: Basis = "compliance") -> list[date]:
+        """Every date on which something in this regime starts, stops or is rescinded."""
+        days: set[date] = {EARLIEST}
+        for inst in self.instruments:
+            days.add(inst.binds(basis))
+            days.add(inst.effective)
+            for c in inst.components:
+                days.add(c.binds if basis == "compliance" else inst.effective)
+        for m in self.measures:
+            days.add(m.effective)
+            if m.until:
+                days.add(m.until)
+        for g in self.groups.values():
+            days.add(g.valid_from)
+            if g.valid_to:
+                days.add(g.valid_to)
+            days.update(ch[0] for ch in g.changes)
+        return sorted(d for d in days if d >= EARLIEST)
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        for i in self.instruments:
+            if i.id == instrument_id:
+                return i
+        raise unknown("instrument", instrument_id, [i.id for i in self.instruments])
+
+    def without(self, instrument_id: str) -> Regime:
+        """The same regime minus one instrument (for what-if and for tests)."""
+        self.instrument(instrument_id)
+        return dataclasses.replace(
+            self, instruments=tuple(i for i in self.instruments if i.id != instrument_id),
+            name=f"{self.name} without {instrument_id}",
+        )
+
+    # ---- countries ----------------------------------------------------------------
+    def check_country(self, iso3: str, what: str = "country") -> str:
+        """Upper-cased ISO3 code, or an :class:`InputError` listing the closest codes."""
+        code = (iso3 or "").strip().upper()
+        if code in self.countries:
+            return code
+        choices = list(self.countries) + [f"{k} ({v})" for k, v in self.countries.items()]
+        err = unknown(f"{what} (ISO 3166-1 alpha-3)", iso3, choices)
+        err.hint = (err.hint or "") + "; give a 3-letter code such as CHN, KOR, USA"
+        raise err
+
+    def effective_country(self, iso3: str, on: date) -> str:
+        """The code the EAR uses for ``iso3`` on ``on`` (Hong Kong → China since 2020)."""
+        alias = self.treated_as.get(iso3)
+        return alias[0] if alias and alias[1] <= on else iso3
+
+    def members(self, group_id: str, on: date, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """ISO3 members of a group on a date (empty outside the group's validity)."""
+        if group_id not in self.groups:
+            raise unknown("country group", group_id, self.groups)
+        if group_id in _seen:
+            raise InputError(f"country group {group_id!r} is defined in terms of itself")
+        g = self.groups[group_id]
+        if on < g.valid_from or (g.valid_to is not None and on >= g.valid_to):
+            return frozenset()
+        seen = _seen | {group_id}
+        out = set(g.members)
+        for ch_date, add, remove in sorted(g.changes, key=lambda c: c[0]):
+            if ch_date <= on:
+                out |= add
+                out -= remove
+        for other in g.members_from:
+            out |= self.members(other, on, seen)
+        if g.complement_of:
+            taken: set[str] = set()
+            for other in g.complement_of:
+                taken |= self.members(other, on, seen)
+            out |= set(self.countries) - taken
+        return frozenset(out - g.excluded)
+
+    def groups_of(self, iso3: str, on: date) -> list[str]:
+        """Every group ``iso3`` belongs to on ``on`` (after Hong Kong → China)."""
+        code = self.effective_country(iso3, on)
+        return [g for g in self.groups if code in self.members(g, on)]
+
+    def selects(self, sel: Selector, iso3: str, on: date) -> bool:
+        """Whether a selector covers ``iso3`` on ``on``."""
+        code = self.effective_country(iso3, on)
+        inside = sel.all or code in sel.countries or any(code in self.members(g, on) for g in sel.groups)
+        if not inside:
+            return False
+        return code not in sel.except_countries and not any(
+            code in self.members(g, on) for g in sel.except_groups
+        )
+
+    def with_members(self, group_id: str, add: Iterable[str] = (), remove: Iterable[str] = (),
+                     on: date = EARLIEST) -> Regime:
+        """A derived regime in which ``group_id`` gains/loses countries from ``on``."""
+        g = self.groups.get(group_id)
+        if g is None:
+            raise unknown("country group", group_id, self.groups)
+        add_s = frozenset(self.check_country(c) for c in add)
+        rem_s = frozenset(self.check_country(c) for c in remove)
+        groups = dict(self.groups)
+        groups[group_id] = dataclasses.replace(g, changes=(*g.changes, (on, add_s, rem_s)))
+        return dataclasses.replace(self, groups=groups)
+
+
+# ---- loading -----------------------------------------------------------------------
+
+def _date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InputError(f"{where}: bad date {value!r}", hint="use YYYY-MM-DD") from exc
+
+
+def _conf(value: Any, where: str) -> str:
+    v = str(value or "").strip().upper()
+    if v not in CONFIDENCE:
+        raise InputError(f"{where}: confidence must be H, M or L, got {value!r}", hint="see RULES.md tags")
+    return v
+
+
+def _selector(raw: Any, where: str, countries: Mapping[str, str], groups: Iterable[str]) -> Selector | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{where}: selector must be a mapping", hint="e.g. {groups: ['D:5'], countries: [MAC]}")
+    allowed = {"all", "groups", "countries", "except_groups", "except_countries"}
+    extra = set(raw) - allowed
+    if extra:
+        raise InputError(f"{where}: unknown selector keys {sorted(extra)}", hint=f"use {sorted(allowed)}")
+    gset = set(groups)
+    for key in ("groups", "except_groups"):
+        for g in raw.get(key, []) or []:
+            if g not in gset:
+                raise unknown(f"country group in {where}", g, gset)
+    for key in ("countries", "except_countries"):
+        for c in raw.get(key, []) or []:
+            if c not in countries:
+                raise unknown(f"ISO3 code in {where}", c, countries)
+    return Selector(
+        all=bool(raw.get("all", False)),
+        groups=tuple(raw.get("groups", []) or []),
+        countries=tuple(raw.get("countries", []) or []),
+        except_groups=tuple(raw.get("except_groups", []) or []),
+        except_countries=tuple(raw.get("except_countries", []) or []),
+    )
+
+
+def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
+    out = []
+    for i, c in enumerate(raw or []):
+        w = f"{where}, condition {i + 1}"
+        if c.get("quantity") not in QUANTITIES:
+            raise unknown(f"quantity in {w}", str(c.get("quantity")), QUANTITIES)
+        if c.get("op") not in OPS:
+            raise unknown(f"operator in {w}", str(c.get("op")), OPS)
+        value = c.get("value")
+        if c["op"] == "==":
+            if not isinstance(value, bool):
+                raise InputError(f"{w}: '==' needs true/false, got {value!r}", hint="value: true")
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(f"{w}: threshold must be a number, got {value!r}", hint="value: 4800")
+        out.append(Condition(quantity=c["quantity"], op=c["op"], value=value,
+                             confidence=_conf(c.get("confidence", "H"), w), note=c.get("note")))
+    return tuple(out)
+
+
+def parse_instrument(raw: Mapping[str, Any], where: str, countries: Mapping[str, str],
+                     groups: Iterable[str]) -> Instrument:
+    """Validate one instrument mapping (as read from YAML) into an :class:`Instrument`."""
+    gids = list(groups)
+    for key in ("id", "kind", "title", "citation", "effective", "confidence"):
+        if key not in raw:
+            raise InputError(f"{where}: missing field {key!r}", hint="see the other files in controls/rules/")
+    effective = _date(raw["effective"], f"{where}: effective")
+    compliance = _date(raw["compliance"], f"{where}: compliance") if raw.get("compliance") else None
+    comps: list[Component] = []
+    seen: set[str] = set()
+    for i, c in enumerate(raw.get("components", []) or []):
+        w = f"{where}, component {c.get('id', i + 1)}"
+        if not c.get("id"):
+            raise InputError(f"{w}: missing id", hint="give every component an id")
+        if c["id"] in seen:
+            raise InputError(f"{w}: id defined twice in one instrument", hint="rename one of them")
+        seen.add(c["id"])
+        kind = c.get("kind")
+        if kind not in KINDS:
+            raise unknown(f"component kind in {w}", str(kind), KINDS)
+        action = c.get("action", "add")
+        if action not in ("add", "remove"):
+            raise unknown(f"action in {w}", str(action), ("add", "remove"))
+        if kind == "review_policy" and action == "add" and c.get("policy") not in POLICIES:
+            raise unknown(f"review policy in {w}", str(c.get("policy")), POLICIES)
+        if kind == "paragraph" and action == "add" and (not c.get("eccn") or c.get("item") not in ("chip", "hbm")):
+            raise InputError(f"{w}: a paragraph needs eccn and item (chip or hbm)", hint="item: chip")
+        if kind == "license_exception" and action == "add" and not c.get("code"):
+            raise InputError(f"{w}: a license exception needs a code", hint="code: NAC")
+        own = _date(c["compliance"], f"{w}: compliance") if c.get("compliance") else None
+        binds = own or compliance or effective
+        comps.append(Component(
+            id=str(c["id"]), kind=kind, instrument=str(raw["id"]), citation=str(raw["citation"]),
+            binds=binds, confidence=_conf(c.get("confidence", raw["confidence"]), w), action=action,
+            eccn=c.get("eccn"), segment=c.get("segment"), item=c.get("item"),
+            priority=int(c.get("priority", 0)), paragraphs=tuple(c.get("paragraphs", []) or []),
+            destinations=_selector(c.get("destinations"), f"{w} destinations", countries, gids),
+            hq=_selector(c.get("hq"), f"{w} hq", countries, gids),
+            conditions=_conditions(c.get("all"), w), policy=c.get("policy"), code=c.get("code"),
+            notification=c.get("notification"), text=" ".join(str(c.get("text", "")).split()),
+            limits=dict(c.get("limits", {}) or {}), hypothetical=bool(c.get("hypothetical", False)),
+        ))
+    return Instrument(
+        id=str(raw["id"]), kind=str(raw["kind"]), title=" ".join(str(raw["title"]).split()),
+        citation=str(raw["citation"]), effective=effective,
+        confidence=_conf(raw["confidence"], where), components=tuple(comps),
+        fr_doc=raw.get("fr_doc"),
+        published=_date(raw["published"], f"{where}: published") if raw.get("published") else None,
+        compliance=compliance, rescinds=tuple(raw.get("rescinds", []) or []),
+        summary=" ".join(str(raw.get("summary", "")).split()), sources=str(raw.get("sources", "")),
+        hypothetical=bool(raw.get("hypothetical", False)),
+    )
+
+
+def _read_yaml(name: str) -> Any:
+    import yaml
+
+    return yaml.safe_load((resources.files("computestrata.controls") / name).read_text(encoding="utf-8"))
+
+
+def _countries() -> dict[str, str]:
+    import csv
+
+    text = (resources.files("computestrata.controls") / "groups" / "iso3.csv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    return {r["iso3"]: r["name"] for r in csv.DictReader(lines)}
+
+
+def parse_groups(raw: Mapping[str, Any], countries: Mapping[str, str]) -> tuple[dict[str, Group], dict[str, tuple[str, date]]]:
+    """Validate the country-groups mapping into groups and the 'treated as' aliases."""
+    groups: dict[str, Group] = {}
+    ids = [g["id"] for g in raw.get("groups", [])]
+    for g in raw.get("groups", []):
+        w = f"country group {g.get('id')!r}"
+        for c in [*(g.get("members") or []), *(g.get("except") or [])]:
+            if c not in countries:
+                raise unknown(f"ISO3 code in {w}", c, countries)
+        for o in [*(g.get("members_from") or []), *(g.get("complement_of") or [])]:
+            if o not in ids:
+                raise unknown(f"group reference in {w}", o, ids)
+        changes = tuple(
+            (_date(ch["date"], w), frozenset(ch.get("add", []) or []), frozenset(ch.get("remove", []) or []))
+            for ch in g.get("changes", []) or []
+        )
+        groups[g["id"]] = Group(
+            id=g["id"], title=g.get("title", g["id"]), citation=g.get("citation", ""),
+            confidence=_conf(g.get("confidence"), w),
+            valid_from=_date(g.get("valid_from", EARLIEST), w),
+            valid_to=_date(g["valid_to"], w) if g.get("valid_to") else None,
+            members=frozenset(g.get("members") or []), members_from=tuple(g.get("members_from") or []),
+            complement_of=tuple(g.get("complement_of") or []), excluded=frozenset(g.get("except") or []),
+            changes=changes, note=g.get("note", ""),
+        )
+    treated = {k: (v["as"], _date(v["from"], f"treated_as {k}")) for k, v in (raw.get("treated_as") or {}).items()}
+    return groups, treated
+
+
+def parse_measures(raw: Mapping[str, Any], countries: Mapping[str, str], groups: Iterable[str]) -> tuple[Measure, ...]:
+    """Validate the is-informed letters file."""
+    gids = list(groups)
+    out = []
+    for m in raw.get("measures", []):
+        w = f"measure {m.get('id')!r}"
+        out.append(Measure(
+            id=m["id"], kind=m.get("kind", "is_informed_letter"), addressee=m.get("addressee", ""),
+            title=m["title"], citation=m["citation"], effective=_date(m["effective"], w),
+            until=_date(m["until"], w) if m.get("until") else None, confidence=_conf(m.get("confidence"), w),
+            names=tuple(tuple(str(t).lower() for t in n) for n in m.get("items", {}).get("names", [])),
+            destinations=_selector(m.get("destinations"), f"{w} destinations", countries, gids),
+            hq=_selector(m.get("hq"), f"{w} hq", countries, gids), note=m.get("note", ""),
+        ))
+    return tuple(out)
+
+
+@cache
+def load() -> Regime:
+    """The shipped regime: every instrument in ``controls/rules``, groups and letters."""
+    countries = _countries()
+    groups, treated = parse_groups(_read_yaml("groups/country_groups.yaml"), countries)
+    folder = resources.files("computestrata.controls") / "rules"
+    instruments = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            raw = _read_yaml(f"rules/{entry.name}")
+            instruments.append(parse_instrument(raw, f"rules/{entry.name}", countries, groups))
+    ids = [i.id for i in instruments]
+    if len(set(ids)) != len(ids):
+        raise InputError("two rule files share an instrument id", hint="ids must be unique")
+    for inst in instruments:
+        for r in inst.rescinds:
+            if r not in ids:
+                raise unknown(f"rescinded instrument in {inst.id}", r, ids)
+    measures = parse_measures(_read_yaml("measures/is_informed_letters.yaml"), countries, groups)
+    return Regime(instruments=tuple(sorted(instruments, key=lambda i: (i.effective, i.id))),
+                  groups=groups, treated_as=treated, measures=measures, countries=countries)
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str | date, what: str = "--date") -> date:
+    """A YYYY-MM-DD date not before 2022-01-01, or a clear :class:`InputError`."""
+    if isinstance(text, date):
+        d = text
+    else:
+        s = str(text).strip()
+        if not _DATE_RE.match(s):
+            raise InputError(f"{what}: malformed date {text!r}", hint="use YYYY-MM-DD, e.g. 2024-06-30")
+        try:
+            d = date.fromisoformat(s)
+        except ValueError as exc:
+            raise InputError(f"{what}: not a calendar date {text!r}", hint="use YYYY-MM-DD") from exc
+    if d < EARLIEST:
+        raise InputError(
+            f"{what}: {d.isoformat()} is before 2022-01-01, which the rule data does not cover",
+            hint="the advanced-computing controls start with 87 FR 62186 (2022-10-07); use a later date",
+        )
+    return d

@@ -1,0 +1,307 @@
+"""Open national compute estimates by country and year, each with its method and sources.
+
+Three kinds, following CAICT's split (paper, Table 1):
+
+* **super** — TOP500 Rmax (FP64, TFlop/s) summed by country on the November list of the
+  year.  TOP500 is a census of *submitted* systems with measured Rmax, so the band is the
+  point value (p5 = median = p95); what it leaves out (China has submitted few systems
+  since about 2019) is said in the notes, not hidden in a band.
+* **intelligent** — AI accelerator stock in H100-equivalents (H100e, a declared unit) held
+  at the end of the year, from two Epoch AI datasets combined by Monte Carlo
+  (:func:`intelligent_compute`; the method text is returned with every estimate).
+* **basic** — general-purpose (CPU server) compute.  CAICT derives it from server
+  shipment data (IDC) that is not open; no open proxy with a country split and a yearly
+  series is at hand, so the estimate is **left empty** and says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from computestrata.errors import InputError
+from computestrata.measure.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from computestrata.atlas.store import Atlas
+
+KINDS = ("super", "intelligent", "basic")
+#: Epoch AI: "As of March 2025, we estimate that our dataset contained 10–20% of all AI
+#: compute produced before 2025" (data insight "AI supercomputers: performance share by country").
+EPOCH_COVERAGE = (0.10, 0.20)
+EPOCH_COVERAGE_CITATION = (
+    "Epoch AI (2025), 'Performance share of AI supercomputers by country', data insight: "
+    "dataset holds 10–20% of all AI compute produced before 2025 "
+    "(https://epoch.ai/data-insights/ai-supercomputers-performance-share-by-country)"
+)
+#: first quarter covered by Epoch's chip-stock model (cumulative sales since 2022-01-01)
+CHIP_STOCK_START = 2022
+#: probability, per draw, of taking China's stock from the chip-stock model (else clusters)
+CHINA_CHIP_WEIGHT = 0.5
+
+
+@dataclass
+class Estimate:
+    """One national compute estimate: rows by country, method text, sources, notes."""
+
+    kind: str
+    year: int
+    unit: str
+    rows: list[dict[str, Any]]
+    method: str
+    source_ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def share(self, iso3: str) -> dict[str, float] | None:
+        """p5/median/p95 share (0–1) of one country, or None when the estimate has no row."""
+        for r in self.rows:
+            if r["country"] == iso3:
+                return {"p5": r["share_p5"], "median": r["share_median"], "p95": r["share_p95"]}
+        return None
+
+
+def _ids(*frames: pd.DataFrame) -> list[str]:
+    out: set[str] = set()
+    for f in frames:
+        if "source_id" in f.columns:
+            out.update(str(s) for s in f["source_id"].dropna().unique())
+    return sorted(out)
+
+
+# ---------------------------------------------------------------- super compute (TOP500)
+
+
+def top500_list_for_year(top500: pd.DataFrame, year: int, month: str = "11") -> str:
+    """The list id used for ``year`` (November by default); an error lists what exists."""
+    lists = sorted(str(x) for x in top500["list_id"].dropna().unique())
+    want = f"{year}-{month}"
+    if want not in lists:
+        from computestrata.errors import unknown
+
+        raise unknown("TOP500 list", want, lists)
+    return want
+
+
+def super_compute(top500: pd.DataFrame, year: int, list_id: str | None = None) -> Estimate:
+    """FP64 Rmax by country on one TOP500 list (default: November of ``year``)."""
+    from computestrata.i18n import t
+
+    lid = list_id or top500_list_for_year(top500, year)
+    lst = top500[top500["list_id"].astype(str) == lid]
+    if lst.empty:
+        raise InputError(f"TOP500 list {lid} has no systems", hint="pick another --list")
+    lst = lst.assign(country=lst["country_iso3"].fillna("UNK").astype(str))
+    by = lst.groupby("country").agg(value=("rmax_tflops", "sum"), systems=("rmax_tflops", "size"))
+    total = float(by["value"].sum())
+    rows = []
+    for iso3, r in by.sort_values("value", ascending=False).iterrows():
+        v = float(r["value"])
+        s = v / total if total > 0 else float("nan")
+        rows.append({"country": iso3, "value_p5": v, "value_median": v, "value_p95": v,
+                     "share_p5": s, "share_median": s, "share_p95": s,
+                     "systems": int(r["systems"])})
+    notes = [t("measure.note.top500_china")]
+    if (by.index == "UNK").any():
+        notes.append(t("measure.note.unknown_country"))
+    return Estimate(kind="super", year=year, unit="TFlop/s (FP64 Rmax)", rows=rows,
+                    method=t("measure.method.super", list_id=lid), source_ids=_ids(lst),
+                    notes=notes, data={"list_id": lid, "world_value": total,
+                                       "systems": len(lst)})
+
+
+# ---------------------------------------------------------------- intelligent compute
+
+
+def existing_clusters(clusters: pd.DataFrame, year: int, standard_only: bool = True) -> pd.DataFrame:
+    """Clusters operating at the end of ``year`` with a known country and H100e.
+
+    Existing = first operational on or before 31 Dec and not decommissioned by then;
+    planned clusters never count.  ``standard_only`` keeps Epoch's own analysis filter
+    (``include_in_standard_analysis``), which drops possible duplicates and doubtful records.
+    """
+    import pandas as pd
+
+    end = pd.Timestamp(f"{year}-12-31")
+    fod = pd.to_datetime(clusters["first_operational_date"], errors="coerce")
+    dec = pd.to_datetime(clusters["decommissioned_date"], errors="coerce")
+    status = clusters["status"].astype("string").str.lower().fillna("")
+    keep = (status != "planned") & (fod <= end) & ~(dec <= end)
+    keep &= clusters["h100e"].notna() & (clusters["h100e"] > 0) & clusters["country_iso3"].notna()
+    if "exclude" in clusters.columns:
+        keep &= ~clusters["exclude"].fillna(False).astype(bool)
+    if standard_only and "include_in_standard_analysis" in clusters.columns:
+        keep &= clusters["include_in_standard_analysis"].fillna(False).astype(bool)
+    out = clusters[keep].copy()
+    out["first_operational_date"] = fod[keep]
+    return out
+
+
+def _chip_stock(chip_stocks: pd.DataFrame, year: int, owner: str | None,
+                vendor: str | None = None) -> pd.DataFrame:
+    """Rows of cumulative H100e stock at the end of ``year`` (chip == 'total')."""
+    import pandas as pd
+
+    cs = chip_stocks
+    period = pd.to_datetime(cs["period"], errors="coerce")
+    m = (period == pd.Timestamp(f"{year}-12-31")) & (cs["metric"].astype(str) == "h100e")
+    m &= cs["chip"].astype(str).str.lower() == "total"
+    if owner is not None:
+        m &= cs["owner"].astype(str).str.lower() == owner.lower()
+    if vendor is not None:
+        m &= cs["vendor"].astype(str).str.lower() == vendor.lower()
+    return cs[m]
+
+
+def intelligent_compute(clusters: pd.DataFrame, chip_stocks: pd.DataFrame | None, year: int,
+                        draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
+                        coverage: tuple[float, float] = EPOCH_COVERAGE,
+                        standard_only: bool = True,
+                        china_chip_weight: float = CHINA_CHIP_WEIGHT) -> Estimate:
+    """AI accelerator stock (H100e) by country at the end of ``year``, by Monte Carlo.
+
+    Per draw *i*:
+
+    1. resample the clusters existing at year end (bootstrap) and sum H100e by country;
+    2. draw Epoch's coverage k ~ U(10 %, 20 %) and scale: E_c = O_c / k (same k for all
+       countries in a draw — the data give no country-specific coverage);
+    3. China, from ``CHIP_STOCK_START`` on: with probability ``china_chip_weight`` take
+       the chip-stock route — NVIDIA H100e sold to Chinese owners since 2022 (lognormal
+       through Epoch's p5/median/p95) plus the scaled clusters of China that were operating
+       before 2022 (stock the sales model does not see) — else the cluster route E_CHN.
+       The two routes disagree (the chip model has no Huawei; Chinese cluster records are
+       anonymised and rounded), so the band spans both rather than hiding one;
+    4. world = Σ non-China E_c + China; shares = stock / world (sum to one in every draw).
+
+    Reported: p5/median/p95 of each country's stock and share across draws.
+    """
+    import numpy as np
+
+    from computestrata.i18n import t
+    from computestrata.measure import montecarlo as mc
+
+    if draws < 100:
+        raise InputError(f"--draws {draws} is too few for p5/p95", hint="use at least 100 draws")
+    if not 0 <= china_chip_weight <= 1:
+        raise InputError("china_chip_weight must lie in [0, 1]", hint="e.g. 0.5")
+    ex = existing_clusters(clusters, year, standard_only)
+    if ex.empty:
+        raise InputError(f"no operating clusters with a country recorded at the end of {year}",
+                         hint="pick a year between 2010 and 2025")
+    gen = mc.rng(seed)
+    pre = ex["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
+    labels = [
+        ("CHN|pre" if p else "CHN|post") if c == "CHN" else str(c)
+        for c, p in zip(ex["country_iso3"].astype(str), pre, strict=True)
+    ]
+    groups, observed = mc.bootstrap_group_sums(ex["h100e"].to_numpy(float), labels, draws, gen)
+    k = mc.sample_uniform(coverage[0], coverage[1], draws, gen)
+    scaled = observed / k[:, None]
+    col = {g: i for i, g in enumerate(groups)}
+
+    def part(name: str) -> Any:
+        return scaled[:, col[name]] if name in col else np.zeros(draws)
+
+    china_clusters = part("CHN|pre") + part("CHN|post")
+    china = china_clusters
+    chip_rows = _chip_stock(chip_stocks, year, "China") if chip_stocks is not None else None
+    chip_med: float | None = None
+    used_chips = chip_rows is not None and not chip_rows.empty and year >= CHIP_STOCK_START
+    if used_chips:
+        assert chip_rows is not None
+        r = chip_rows.iloc[0]
+        chip_med = float(r["median"])
+        nv = mc.sample_lognormal(float(r["p5"]), chip_med, float(r["p95"]), draws, gen)
+        china_chips = nv + part("CHN|pre")
+        pick = gen.random(draws) < china_chip_weight
+        china = np.where(pick, china_chips, china_clusters)
+
+    countries = sorted({g.split("|")[0] for g in groups} - {"CHN"})
+    stock = np.column_stack([china, *[part(c) for c in countries]])
+    names = ["CHN", *countries]
+    shares = mc.normalise_rows(stock)
+    world = stock.sum(axis=1)
+    obs = ex.groupby(ex["country_iso3"].astype(str))
+    obs_h = obs["h100e"].sum()
+    obs_n = obs.size()
+    obs_op = obs["op16_s"].sum(min_count=1) if "op16_s" in ex.columns else None
+    rows = []
+    for j, c in enumerate(names):
+        v = mc.summarise(stock[:, j])
+        s = mc.summarise(shares[:, j])
+        rows.append({
+            "country": c, "value_p5": v["p5"], "value_median": v["median"], "value_p95": v["p95"],
+            "share_p5": s["p5"], "share_median": s["median"], "share_p95": s["p95"],
+            "clusters": int(obs_n.get(c, 0)), "observed_h100e": float(obs_h.get(c, 0.0)),
+            "observed_op16_s": (float(obs_op.get(c)) if obs_op is not None and c in obs_op.index
+                                and obs_op.get(c) == obs_op.get(c) else None),
+        })
+    rows.sort(key=lambda r: -r["value_median"])
+    # the two Chinese routes, for the explanation of gaps
+    cl_share = mc.summarise(mc.normalise_rows(np.column_stack(
+        [china_clusters, *[part(c) for c in countries]]))[:, 0])
+    components: dict[str, Any] = {"china_share_clusters": cl_share}
+    if used_chips:
+        chip_share = mc.summarise(mc.normalise_rows(np.column_stack(
+            [china_chips, *[part(c) for c in countries]]))[:, 0])
+        components["china_share_chip_stocks"] = chip_share
+        components["china_nvidia_h100e_median"] = chip_med
+    notes = [t("measure.note.coverage", low=coverage[0] * 100, high=coverage[1] * 100),
+             t("measure.note.china_anonymised")]
+    if used_chips:
+        notes.append(t("measure.note.chip_stocks"))
+    else:
+        notes.append(t("measure.note.no_chip_stocks", year=year, start=CHIP_STOCK_START))
+    notes.append(EPOCH_COVERAGE_CITATION)
+    method = t("measure.method.intelligent", draws=draws, seed=seed if seed is not None else "-",
+               low=coverage[0] * 100, high=coverage[1] * 100, weight=china_chip_weight)
+    src = _ids(ex) + (_ids(chip_rows) if used_chips and chip_rows is not None else [])
+    return Estimate(kind="intelligent", year=year, unit="H100e", rows=rows, method=method,
+                    source_ids=sorted(set(src)), notes=notes,
+                    data={"world_value": mc.summarise(world), "clusters": len(ex),
+                          "draws": draws, "seed": seed, "standard_only": standard_only,
+                          "components": components})
+
+
+# ---------------------------------------------------------------- basic compute
+
+
+def basic_compute(year: int) -> Estimate:
+    """Left empty on purpose: no open server-shipment data by country is at hand."""
+    from computestrata.i18n import t
+
+    return Estimate(kind="basic", year=year, unit="FP32 FLOP/s", rows=[],
+                    method=t("measure.method.basic"), notes=[t("measure.note.basic_empty")])
+
+
+# ---------------------------------------------------------------- atlas wrappers
+
+
+def from_atlas(atlas: Atlas, kind: str, year: int, draws: int = DEFAULT_DRAWS,
+               seed: int | None = DEFAULT_SEED, standard_only: bool = True) -> Estimate:
+    """The estimate of ``kind`` for ``year`` from an opened atlas."""
+    if kind not in KINDS:
+        from computestrata.errors import unknown
+
+        raise unknown("compute kind", kind, KINDS)
+    if kind == "super":
+        atlas.require("top500_systems")
+        return super_compute(load_top500(atlas), year)
+    if kind == "intelligent":
+        atlas.require("gpu_clusters")
+        chips = atlas.table("chip_stocks") if atlas.has("chip_stocks") else None
+        return intelligent_compute(atlas.table("gpu_clusters"), chips, year, draws=draws,
+                                   seed=seed, standard_only=standard_only)
+    return basic_compute(year)
+
+
+def load_top500(atlas: Atlas, columns: Sequence[str] = (
+        "list_id", "rank", "name", "site", "country_iso3", "rmax_tflops", "source_id")) -> pd.DataFrame:
+    """The TOP500 systems table with the columns this module uses (others ignored)."""
+    atlas.require("top500_systems")
+    have = set(atlas.manifest["tables"]["top500_systems"]["columns"])
+    cols = ", ".join(f'"{c}"' for c in columns if c in have)
+    return atlas.df(f"SELECT {cols} FROM top500_systems")

@@ -1,0 +1,355 @@
+"""Technology stratification tested on data: does frontier compute concentrate while the rest diffuses?
+
+The paper (section III.2) claims that under securitisation and frontierisation, frontier
+compute concentrates in few hands while non-frontier compute diffuses.  We test it on three
+open datasets, each split into a *frontier* and a *rest* tier per period:
+
+* ``top500`` — TOP500 November lists; frontier = ranks 1–10, rest = 11–500; the units whose
+  concentration we measure are **countries**, sized by Rmax.
+* ``clusters`` — Epoch GPU clusters operating at each year end; frontier = the 10 largest
+  by H100e, rest = all others; units = countries, sized by H100e.
+* ``chips`` — Epoch chip stocks by chip (cumulative since 2022, Q4 of each year); frontier =
+  chips whose H100e per unit is at least half that of the best chip sold by then (the
+  same idea as a TPP threshold relative to the state of the art, read from the same data),
+  rest = older chips; units = **vendors**, sized by H100e.
+
+A tier of 10 items looks concentrated by construction, so the frontier's HHI is also
+compared with the mean HHI of random tiers of the same size drawn from the same period
+("excess").  The verdict (:func:`verdict`) says *what the data show*, not what the paper says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from computestrata.errors import InputError
+from computestrata.measure import concentration as cm
+from computestrata.measure.montecarlo import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from computestrata.atlas.store import Atlas
+
+DATASETS = ("top500", "clusters", "chips")
+TIERS = ("frontier", "rest")
+DEFAULT_TOP = 10
+CHIP_FRONTIER_FRACTION = 0.5
+BASELINE_DRAWS = 300
+DEFAULT_SINCE = 2015
+
+
+@dataclass
+class TierFrame:
+    """Items of one period (systems, clusters or chips): size, owning unit, tier."""
+
+    period: str
+    year: float
+    items: pd.DataFrame  # columns: value, unit, tier
+    source_ids: list[str] = field(default_factory=list)
+
+
+def metrics(values: Any, units: Any, ks: Sequence[int] = (1, 3, 5)) -> dict[str, Any]:
+    """Concentration of items' sizes across their owning units, plus a Theil split.
+
+    HHI, CR-k and Gini are computed on unit totals (e.g. Rmax per country); Theil T is
+    computed on the items and split into between-unit and within-unit parts.
+    """
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame({"value": np.asarray(values, dtype=float), "unit": list(units)})
+    df = df[df["value"] > 0]
+    if df.empty:
+        raise InputError("no items with a positive size in this tier",
+                         hint="pick another period or tier")
+    totals = df.groupby("unit")["value"].sum().sort_values(ascending=False)
+    out: dict[str, Any] = cm.summary(totals.to_numpy(), ks)
+    dec = cm.theil_decompose(df["value"].to_numpy(), df["unit"].tolist())
+    out["theil_items"] = dec.total
+    out["theil_between"] = dec.between
+    out["theil_within"] = dec.within
+    out["n_items"] = len(df)
+    out["top_units"] = [[str(u), float(v / totals.sum())] for u, v in totals.head(3).items()]
+    return out
+
+
+def random_tier_hhi(values: Any, units: Any, size: int, draws: int = BASELINE_DRAWS,
+                    seed: int | None = DEFAULT_SEED) -> float:
+    """Mean country HHI of ``size`` items drawn at random (without replacement) from all items."""
+    import numpy as np
+
+    vals = np.asarray(values, dtype=float)
+    labs = np.asarray(list(units), dtype=object)
+    keep = vals > 0
+    vals, labs = vals[keep], labs[keep]
+    if size >= vals.size:
+        return cm.hhi(_unit_totals(vals, labs))
+    gen = np.random.default_rng(seed)
+    res = [cm.hhi(_unit_totals(vals[idx], labs[idx]))
+           for idx in (gen.choice(vals.size, size=size, replace=False) for _ in range(draws))]
+    return float(np.mean(res))
+
+
+def _unit_totals(vals: Any, labs: Any) -> Any:
+    import numpy as np
+
+    uniq, inv = np.unique(labs.astype(str), return_inverse=True)
+    return np.bincount(inv, weights=vals, minlength=uniq.size)
+
+
+# ---------------------------------------------------------------- tiering per dataset
+
+
+def top500_tiers(top500: pd.DataFrame, list_id: str, top: int = DEFAULT_TOP) -> TierFrame:
+    """One TOP500 list split into ranks 1..top and the rest; units = countries."""
+    import pandas as pd
+
+    lst = top500[top500["list_id"].astype(str) == list_id]
+    if lst.empty:
+        from computestrata.errors import unknown
+
+        raise unknown("TOP500 list", list_id, top500["list_id"].astype(str).unique())
+    lst = lst.sort_values("rank", kind="stable")  # positions, so a filtered list re-ranks
+    items = pd.DataFrame({
+        "value": lst["rmax_tflops"].astype(float).to_numpy(),
+        "unit": lst["country_iso3"].fillna("UNK").astype(str).to_numpy(),
+        "tier": ["frontier" if i < top else "rest" for i in range(len(lst))],
+    })
+    ids = sorted(lst["source_id"].dropna().astype(str).unique()) if "source_id" in lst else []
+    return TierFrame(period=list_id, year=int(list_id[:4]) + (int(list_id[5:7]) - 1) / 12,
+                     items=items, source_ids=ids)
+
+
+def cluster_tiers(clusters: pd.DataFrame, year: int, top: int = DEFAULT_TOP,
+                  standard_only: bool = True) -> TierFrame:
+    """Clusters operating at the end of ``year``: the ``top`` largest vs the rest; units = countries."""
+    import pandas as pd
+
+    from computestrata.measure.estimates import existing_clusters
+
+    ex = existing_clusters(clusters, year, standard_only).sort_values("h100e", ascending=False)
+    tier = ["frontier" if i < top else "rest" for i in range(len(ex))]
+    items = pd.DataFrame({"value": ex["h100e"].astype(float).to_numpy(),
+                          "unit": ex["country_iso3"].astype(str).to_numpy(), "tier": tier})
+    ids = sorted(ex["source_id"].dropna().astype(str).unique()) if "source_id" in ex else []
+    return TierFrame(period=str(year), year=float(year), items=items, source_ids=ids)
+
+
+def chip_tiers(chip_stocks: pd.DataFrame, when: Any,
+               fraction: float = CHIP_FRONTIER_FRACTION) -> TierFrame:
+    """Chips sold by ``when`` (a quarter-end date, or a year = its Q4): frontier vs older; units = vendors.
+
+    Frontier = H100e per unit ≥ ``fraction`` × the best chip in the data at that date.
+    """
+    import pandas as pd
+
+    end = pd.Timestamp(f"{when}-12-31") if isinstance(when, int) else pd.Timestamp(when)
+
+    cs = chip_stocks[chip_stocks["chip"].astype(str).str.lower() != "total"]
+    if "owner" in cs.columns:
+        cs = cs[cs["owner"].fillna("all").astype(str).str.lower() == "all"]
+    period = pd.to_datetime(cs["period"], errors="coerce")
+    cs = cs[period == end]
+    if cs.empty:
+        raise InputError(f"no chip-stock estimates by chip for {end.date()}",
+                         hint="Epoch's chip-stock model covers 2022 onwards")
+    wide = cs.pivot_table(index=["vendor", "chip"], columns="metric", values="median", aggfunc="sum")
+    if "h100e" not in wide.columns or "units" not in wide.columns:
+        raise InputError("chip stocks lack 'h100e' or 'units' rows by chip",
+                         hint="rebuild the atlas with the epoch_chip_counts loader")
+    wide = wide[(wide["h100e"] > 0) & (wide["units"] > 0)]
+    per_unit = wide["h100e"] / wide["units"]
+    best = float(per_unit.max())
+    items = pd.DataFrame({
+        "value": wide["h100e"].to_numpy(float),
+        "unit": [v for v, _ in wide.index],
+        "chip": [c for _, c in wide.index],
+        "h100e_per_unit": per_unit.to_numpy(float),
+        "tier": ["frontier" if p >= fraction * best else "rest" for p in per_unit],
+    })
+    ids = sorted(cs["source_id"].dropna().astype(str).unique()) if "source_id" in cs else []
+    return TierFrame(period=end.strftime("%Y-%m"), year=end.year + (end.month - 0.5) / 12,
+                     items=items, source_ids=ids)
+
+
+# ---------------------------------------------------------------- one period, one series
+
+
+def tier_concentration(frame: TierFrame, tier: str, seed: int | None = DEFAULT_SEED) -> dict[str, Any]:
+    """Metrics of one tier of one period (frontier also gets its random-tier baseline)."""
+    if tier not in TIERS:
+        from computestrata.errors import unknown
+
+        raise unknown("tier", tier, TIERS)
+    items = frame.items
+    sub = items[items["tier"] == tier]
+    out: dict[str, Any] = {"period": frame.period, "tier": tier}
+    out.update(metrics(sub["value"], sub["unit"]))
+    if tier == "frontier":
+        base = random_tier_hhi(items["value"], items["unit"], len(sub), seed=seed)
+        out["hhi_random_tier"] = base
+        out["hhi_excess"] = out["hhi"] - base
+    return out
+
+
+def series(frames: Sequence[TierFrame], seed: int | None = DEFAULT_SEED) -> list[dict[str, Any]]:
+    """Frontier and rest metrics per period (a period whose tier is empty is skipped)."""
+    rows = []
+    for f in frames:
+        for tier in TIERS:
+            if not (f.items["tier"] == tier).any() or not (
+                    f.items.loc[f.items["tier"] == tier, "value"] > 0).any():
+                continue
+            row = tier_concentration(f, tier, seed)
+            row["year"] = f.year
+            rows.append(row)
+    return rows
+
+
+def _slope(x: Sequence[float], y: Sequence[float]) -> float:
+    """Least-squares slope of y on x (per year)."""
+    import numpy as np
+
+    xa, ya = np.asarray(x, float), np.asarray(y, float)
+    if xa.size < 2 or np.ptp(xa) == 0:
+        return float("nan")
+    return float(np.polyfit(xa, ya, 1)[0])
+
+
+@dataclass
+class Verdict:
+    """The claim tested on one dataset: outcome ('holds'/'partly'/'fails'/'no_data'), numbers, text."""
+
+    dataset: str
+    outcome: str
+    text: str
+    numbers: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
+    """Judge 'frontier concentrates, the rest diffuses' from a series of tier metrics.
+
+    Three tests, each computed from the rows: (1) level — the frontier's HHI exceeds that
+    of random tiers of its size on average; (2) the frontier's HHI trend (least-squares
+    slope) is upward; (3) the rest's HHI trend is downward.  All three → holds; one or two →
+    partly; none → fails.
+    """
+    import numpy as np
+
+    from computestrata.i18n import t
+
+    fr = [r for r in rows if r["tier"] == "frontier"]
+    rs = [r for r in rows if r["tier"] == "rest"]
+    if len(fr) < 3 or len(rs) < 3:
+        why = t("measure.why.too_short")
+        return Verdict(dataset, "no_data", t("measure.verdict.no_data", dataset=dataset, why=why),
+                       reasons=[why])
+    nums = {
+        "frontier_hhi_first": fr[0]["hhi"], "frontier_hhi_last": fr[-1]["hhi"],
+        "rest_hhi_first": rs[0]["hhi"], "rest_hhi_last": rs[-1]["hhi"],
+        "frontier_slope": _slope([r["year"] for r in fr], [r["hhi"] for r in fr]),
+        "rest_slope": _slope([r["year"] for r in rs], [r["hhi"] for r in rs]),
+        "mean_excess": float(np.mean([r["hhi_excess"] for r in fr])),
+        "periods": float(len(fr)),
+    }
+    checks = {
+        "level": nums["mean_excess"] > 0,
+        "frontier_trend": nums["frontier_slope"] > 0,
+        "rest_trend": nums["rest_slope"] < 0,
+    }
+    reasons = [t(f"measure.why.{k}") for k, ok in checks.items() if not ok]
+    passed = sum(checks.values())
+    outcome = "holds" if passed == 3 else "fails" if passed == 0 else "partly"
+    fmt = {"dataset": dataset, "f0": nums["frontier_hhi_first"], "f1": nums["frontier_hhi_last"],
+           "r0": nums["rest_hhi_first"], "r1": nums["rest_hhi_last"],
+           "fs": nums["frontier_slope"], "rs": nums["rest_slope"], "ex": nums["mean_excess"]}
+    key = {"holds": "measure.verdict.holds", "partly": "measure.verdict.partly",
+           "fails": "measure.verdict.fails"}[outcome]
+    text = t(key, why="; ".join(reasons), **fmt)
+    return Verdict(dataset, outcome, text, nums, reasons)
+
+
+# ---------------------------------------------------------------- from the atlas
+
+
+def frames_from_atlas(atlas: Atlas, dataset: str, periods: Sequence[str] | None = None,
+                      since: int = DEFAULT_SINCE, until: int | None = None,
+                      top: int = DEFAULT_TOP, standard_only: bool = True,
+                      without: Sequence[str] = ()) -> list[TierFrame]:
+    """Tier frames for ``dataset`` over time (or for the given periods).
+
+    ``without`` drops the items of these units (e.g. ``CHN``) *before* tiering — a
+    robustness check for datasets where one country stopped reporting.
+    """
+    frames = _frames(atlas, dataset, periods, since, until, top, standard_only, without)
+    return frames
+
+
+def _frames(atlas: Atlas, dataset: str, periods: Sequence[str] | None, since: int,
+            until: int | None, top: int, standard_only: bool,
+            without: Sequence[str]) -> list[TierFrame]:
+    from computestrata.measure.estimates import load_top500
+
+    if dataset not in DATASETS:
+        from computestrata.errors import unknown
+
+        raise unknown("dataset", dataset, DATASETS)
+    if top < 1:
+        raise InputError(f"--top {top} must be ≥ 1", hint="e.g. --top 10")
+    if dataset == "top500":
+        top500 = load_top500(atlas)
+        if without:
+            top500 = top500[~top500["country_iso3"].isin(list(without))]
+        lists = periods or sorted(
+            lid for lid in top500["list_id"].astype(str).unique()
+            if lid.endswith("-11") and int(lid[:4]) >= since and (until is None or int(lid[:4]) <= until))
+        return [top500_tiers(top500, str(lid), top) for lid in lists]
+    if dataset == "clusters":
+        atlas.require("gpu_clusters")
+        clusters = atlas.table("gpu_clusters")
+        if without:
+            clusters = clusters[~clusters["country_iso3"].isin(list(without))]
+        import pandas as pd
+
+        dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce").dropna()
+        first, last = (int(dates.min().year), int(dates.max().year)) if len(dates) else (since, since)
+        years = [int(p) for p in periods] if periods else list(
+            range(max(since, first), min(until or last, last) + 1))
+        out = []
+        for y in years:
+            f = cluster_tiers(clusters, y, top, standard_only)
+            if (f.items["tier"] == "rest").sum() >= top:  # else "frontier" is the whole dataset
+                out.append(f)
+        return out
+    atlas.require("chip_stocks")
+    chips = atlas.table("chip_stocks")
+    if without:
+        chips = chips[~chips["vendor"].isin(list(without))]
+    return chip_frames(chips, periods, since, until)
+
+
+def chip_frames(chips: pd.DataFrame, periods: Sequence[str] | None = None,
+                since: int = DEFAULT_SINCE, until: int | None = None) -> list[TierFrame]:
+    """Chip tiers at every quarter-end where *all* vendors in the data are tracked.
+
+    Epoch's model adds vendors over time (NVIDIA 2022, TPU 2023, AMD and Trainium 2024);
+    a vendor entering the data is not diffusion, so only quarters with the full vendor set
+    are used.
+    """
+    import pandas as pd
+
+    by_chip = chips[chips["chip"].astype(str).str.lower() != "total"]
+    when = pd.to_datetime(by_chip["period"], errors="coerce")
+    vendors = set(by_chip["vendor"].astype(str))
+    full = sorted(d for d, g in by_chip.groupby(when)
+                  if set(g["vendor"].astype(str)) == vendors)
+    if periods:
+        want = {str(p) for p in periods}
+        full = [d for d in full if d.strftime("%Y-%m-%d") in want or d.strftime("%Y-%m") in want
+                or (str(d.year) in want and d.month == 12)]
+    full = [d for d in full if d.year >= since and (until is None or d.year <= until)]
+    return [chip_tiers(chips, d) for d in full]

@@ -1,0 +1,112 @@
+"""Python API of the stack: the same functions the CLI, the report and the dashboard call.
+
+>>> from computestrata.atlas import store
+>>> from computestrata.stack import api
+>>> a = store.open()                                   # doctest: +SKIP
+>>> [c.segment_id for c in api.chokepoints(a)][:3]     # doctest: +SKIP
+['euv_lithography', 'eda', 'advanced_logic_fab']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from computestrata.errors import unknown
+from computestrata.stack.segments import by_layer, check_ids, segment, segments
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from computestrata.atlas.store import Atlas
+    from computestrata.stack.concentration import Concentration
+    from computestrata.stack.exposure import ExposureResult
+    from computestrata.stack.shares import SegmentShares, ShareBook
+
+__all__ = ["book", "by_layer", "check_country", "chokepoints", "concentration", "exposure", "graph",
+           "segment", "segments", "shares"]
+
+_BOOKS: dict[int, ShareBook] = {}
+
+
+def book(atlas: Atlas | None) -> ShareBook:
+    """The share book of an atlas (cached per opened atlas)."""
+    from computestrata.stack.shares import ShareBook
+
+    key = id(atlas)
+    if key not in _BOOKS:
+        _BOOKS[key] = ShareBook(atlas)
+    return _BOOKS[key]
+
+
+def graph(atlas: Atlas | None = None) -> nx.DiGraph:
+    """The stack dependency graph (CSET-backed edges confirmed when the atlas has ``sc_sequence``)."""
+    from computestrata.stack.graph import stack_graph
+
+    return stack_graph(atlas)
+
+
+def shares(atlas: Atlas | None, segment_id: str | None = None,
+           year: int | None = None) -> dict[str, SegmentShares | None]:
+    """Shares of one segment (or all) as of ``year`` (default: the latest data)."""
+    b = book(atlas)
+    y = b.check_year(year) if year is not None else None
+    if segment_id is not None:
+        return {segment_id: b.for_segment(segment(segment_id), y)}
+    return b.all(y)
+
+
+def concentration(atlas: Atlas | None, year: int | None = None) -> list[Concentration]:
+    """HHI, CR1, CR3 and countries-for-90 % of every segment with data, most concentrated first."""
+    from computestrata.stack.concentration import concentration_table
+
+    b = book(atlas)
+    return concentration_table(b.all(b.check_year(year)))
+
+
+def chokepoints(atlas: Atlas | None, year: int | None = None) -> list[Concentration]:
+    """Segments where at most three countries hold at least 90 % (as of ``year``)."""
+    from computestrata.stack.concentration import chokepoints as _choke
+
+    b = book(atlas)
+    return _choke(b.all(b.check_year(year)))
+
+
+def check_country(atlas: Atlas | None, word: str, groups: bool = False) -> str:
+    """ISO3 code for a country name or code; unknown ones list the closest valid codes."""
+    from computestrata.stack.shares import GROUPS
+
+    text = word.strip()
+    if groups and text.upper() in GROUPS:
+        return text.upper()
+    codes: list[str] = []
+    if atlas is not None and atlas.has("countries"):
+        from computestrata.atlas.countries import resolver_from_atlas
+
+        if atlas.has("country_aliases"):
+            hit = resolver_from_atlas(atlas).resolve(text)
+            if hit:
+                return hit
+        codes = [r["iso3"] for r in atlas.rows("SELECT iso3 FROM countries")]
+    if text.upper() in codes or (not codes and len(text) == 3 and text.isalpha()):
+        return text.upper()
+    raise unknown("country", word, [*codes, *(GROUPS if groups else ())])
+
+
+def exposure(atlas: Atlas | None, country: str, cut: Sequence[str], suppliers: Sequence[str] | None = None,
+             year: int | None = None, assume: Mapping[str, float] | None = None,
+             include_all: bool = False) -> ExposureResult:
+    """Remaining capability of every segment above ``cut`` (see :mod:`computestrata.stack.exposure`)."""
+    from computestrata.stack.exposure import exposure as _exposure
+
+    check_ids(list(cut))
+    c = check_country(atlas, country)
+    sup = [check_country(atlas, s, groups=True) for s in suppliers] if suppliers else None
+    b = book(atlas)
+    y = b.check_year(year) if year is not None else None
+    return _exposure(c, list(cut), b, graph(atlas), sup, y, assume, include_all)
+
+
+def segment_records(layer: str | None = None) -> list[dict[str, Any]]:
+    """Segments as plain dicts (one layer or all), bottom layer first."""
+    return [s.record() for s in by_layer(layer)]

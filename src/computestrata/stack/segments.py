@@ -1,0 +1,217 @@
+"""Segments of the layered compute stack, as versioned data (``segments.yaml``), validated on load.
+
+The paper (section I) names five layers, bottom to top: hardware, infrastructure, platform,
+core capability and application.  Each segment sits in one layer and carries its security
+sensitivity (with the reason and the source), the export-control references that reach it
+and the CSET Chip Explorer inputs it aggregates.  Other modules (controls, cooperation,
+scenarios) rely on the segment ids, so they are stable and checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from computestrata.errors import InputError, unknown
+
+LAYERS: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5")
+LAYER_NAMES: dict[str, dict[str, str]] = {
+    "L1": {"en": "hardware", "ko": "하드웨어", "zh": "硬件"},
+    "L2": {"en": "infrastructure", "ko": "기초시설", "zh": "基础设施"},
+    "L3": {"en": "platform", "ko": "플랫폼", "zh": "平台"},
+    "L4": {"en": "core capability", "ko": "핵심능력", "zh": "核心能力"},
+    "L5": {"en": "application", "ko": "응용", "zh": "应用"},
+}
+TIERS: tuple[str, ...] = ("frontier", "high", "medium", "low")
+CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
+SHARE_BASES: tuple[str, ...] = ("cset", "curated", "top500", "gpu_clusters", "ai_models",
+                                "paper_dc_capacity", "cloud", "none")
+# Ids other parts of the system rely on; the data file must keep them.
+REQUIRED_IDS: tuple[str, ...] = (
+    "eda", "chip_design_logic", "ai_accelerators", "cpus", "hbm", "dram", "nand", "advanced_logic_fab",
+    "mature_logic_fab", "memory_fab", "euv_lithography", "fab_equipment_other", "packaging_advanced",
+    "servers", "ai_servers", "networking_interconnect", "data_centers", "power_supply", "cooling",
+    "cloud_platforms", "compute_scheduling", "frontier_training", "foundation_models", "training_data",
+    "inference_services", "app_smart_manufacturing", "app_logistics", "app_medical", "app_smart_city",
+    "app_cross_border_ecommerce", "app_energy", "ai_governance_standards",
+)
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ECCN = re.compile(r"^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$")
+_CSET = re.compile(r"^[NS][0-9]+$")
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Security sensitivity of a segment, with why and according to whom."""
+
+    tier: str
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class EccnRef:
+    """An export-control classification reaching a segment (joined with the controls engine)."""
+
+    id: str
+    confidence: str = "high"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment of the compute stack."""
+
+    id: str
+    layer: str
+    name: Mapping[str, str]
+    description: str
+    sensitivity: Sensitivity
+    eccn: tuple[EccnRef, ...] = ()
+    control_refs: tuple[str, ...] = ()
+    cset_inputs: tuple[str, ...] = ()
+    share_basis: str = "none"
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def label(self, lang: str = "en") -> str:
+        """The segment's name in ``lang`` (English if missing)."""
+        return self.name.get(lang) or self.name["en"]
+
+    def record(self) -> dict[str, Any]:
+        """Plain dict for JSON output and tables."""
+        return {
+            "id": self.id, "layer": self.layer, "name_en": self.name["en"], "name_ko": self.name["ko"],
+            "name_zh": self.name["zh"], "description": self.description,
+            "sensitivity": self.sensitivity.tier, "sensitivity_reason": self.sensitivity.reason,
+            "sensitivity_source": self.sensitivity.source,
+            "eccn": [e.id for e in self.eccn], "eccn_confidence": {e.id: e.confidence for e in self.eccn},
+            "control_refs": list(self.control_refs), "cset_inputs": list(self.cset_inputs),
+            "share_basis": self.share_basis,
+        }
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("computestrata.stack") / "segments.yaml"))
+
+
+def _fail(where: str, problem: str, fix: str) -> InputError:
+    return InputError(f"segment data {where}: {problem}", hint=fix)
+
+
+def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ...]:
+    """Validate the loaded YAML and return typed segments; any problem names the entry."""
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        raise _fail(where, "top level must be a mapping with a 'segments' list", "see stack/segments.yaml")
+    out: list[Segment] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["segments"]):
+        at = f"{where}, entry {i + 1}"
+        if not isinstance(raw, dict):
+            raise _fail(at, "entry is not a mapping", "write id:, layer:, name:, ... keys")
+        sid = str(raw.get("id", ""))
+        at = f"{where}, segment {sid or '#' + str(i + 1)!r}"
+        if not _ID.match(sid):
+            raise _fail(at, f"bad id {sid!r}", "ids are lower_snake_case")
+        if sid in seen:
+            raise _fail(at, "id defined twice", "give each segment one entry")
+        seen.add(sid)
+        layer = str(raw.get("layer", ""))
+        if layer not in LAYERS:
+            raise _fail(at, f"unknown layer {layer!r}", f"use one of {', '.join(LAYERS)}")
+        name = raw.get("name")
+        if not isinstance(name, dict) or any(not name.get(lang) for lang in ("en", "ko", "zh")):
+            raise _fail(at, "name needs en, ko and zh", "write name: {en: ..., ko: ..., zh: ...}")
+        sens = raw.get("sensitivity")
+        if not isinstance(sens, dict) or sens.get("tier") not in TIERS or not sens.get("reason") \
+                or not sens.get("source"):
+            raise _fail(at, "sensitivity needs tier, reason and source",
+                        f"tier is one of {', '.join(TIERS)}; cite the paper section, CSET or the rule")
+        eccn = []
+        for e in raw.get("eccn") or []:
+            eid = str(e.get("id", "")) if isinstance(e, dict) else str(e)
+            conf = str(e.get("confidence", "high")) if isinstance(e, dict) else "high"
+            if not _ECCN.match(eid) or conf not in CONFIDENCE:
+                raise _fail(at, f"bad eccn entry {e!r}", "write {id: 3A090.a, confidence: high|medium|low}")
+            eccn.append(EccnRef(eid, conf))
+        cset = [str(c) for c in raw.get("cset_inputs") or []]
+        bad = [c for c in cset if not _CSET.match(c)]
+        if bad:
+            raise _fail(at, f"bad CSET input ids {bad}", "CSET ids look like N20 (inputs) or S2 (stages)")
+        basis = str(raw.get("share_basis", "none"))
+        if basis not in SHARE_BASES:
+            raise _fail(at, f"unknown share_basis {basis!r}", f"use one of {', '.join(SHARE_BASES)}")
+        if basis == "cset" and not cset:
+            raise _fail(at, "share_basis cset without cset_inputs", "list the CSET inputs it aggregates")
+        out.append(Segment(
+            id=sid, layer=layer, name={k: str(v) for k, v in name.items()},
+            description=str(raw.get("description", "")),
+            sensitivity=Sensitivity(str(sens["tier"]), str(sens["reason"]), str(sens["source"])),
+            eccn=tuple(eccn), control_refs=tuple(str(c) for c in raw.get("control_refs") or []),
+            cset_inputs=tuple(cset), share_basis=basis,
+        ))
+    return tuple(out)
+
+
+def load_segments(path: str | Path | None = None, require: bool = True) -> tuple[Segment, ...]:
+    """Read and validate a segments file (default: the shipped ``segments.yaml``)."""
+    import yaml
+
+    p = Path(path) if path else default_path()
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise _fail(str(p), f"cannot be read: {exc}", "fix the YAML syntax") from exc
+    segs = parse_segments(data, p.name)
+    if require:
+        missing = sorted(set(REQUIRED_IDS) - {s.id for s in segs})
+        if missing:
+            raise _fail(p.name, f"required segment ids missing: {missing}",
+                        "other modules rely on these ids; keep them")
+    return segs
+
+
+@cache
+def segments() -> tuple[Segment, ...]:
+    """The shipped segments, in file order (bottom layer first)."""
+    return load_segments()
+
+
+def segment_ids() -> list[str]:
+    return [s.id for s in segments()]
+
+
+def segment(sid: str) -> Segment:
+    """One segment by id; an unknown id lists the closest valid ones."""
+    for s in segments():
+        if s.id == sid:
+            return s
+    raise unknown("segment", sid, segment_ids())
+
+
+def check_ids(ids: list[str]) -> list[str]:
+    """Validate a list of segment ids (first unknown one raises, closest match first)."""
+    for sid in ids:
+        segment(sid)
+    return ids
+
+
+def check_layer(layer: str) -> str:
+    """Normalise a layer argument ('L2', 'l2', '2', 'infrastructure')."""
+    text = layer.strip()
+    for code, names in LAYER_NAMES.items():
+        if text.upper() == code or text == code[1:] or text.lower() in {n.lower() for n in names.values()}:
+            return code
+    raise unknown("layer", layer, [*LAYERS, *(n["en"] for n in LAYER_NAMES.values())])
+
+
+def by_layer(layer: str | None = None) -> list[Segment]:
+    """Segments of one layer (all when ``layer`` is None), bottom layer first."""
+    segs = list(segments())
+    if layer is None:
+        return sorted(segs, key=lambda s: LAYERS.index(s.layer))
+    code = check_layer(layer)
+    return [s for s in segs if s.layer == code]

@@ -1,0 +1,407 @@
+"""Country capability per segment and year: world shares (0–1), each with its source.
+
+Where the shares come from depends on the segment's ``share_basis`` (``segments.yaml``):
+
+* ``cset`` — ETO Chip Explorer provision table.  Per input: the country rows; where an
+  input has no country shares, firm rows rolled up to the firm's country.  One year per
+  input: the latest year with shares at or before the requested year (the table mixes
+  2019, 2021, 2022 and 2025).  A segment of several inputs is their average weighted by
+  CSET's global market size; a country not listed for an input holds 0 of it (CSET lists
+  every provider).  ``EUR`` (Europe) and ``VAR`` (various countries) are groups, kept so
+  shares still sum; ``VAR`` never counts as a holder country.
+* ``curated`` — ``curated_shares.csv`` in this package (cited figures for segments CSET
+  leaves out, e.g. HBM and <10 nm logic capacity).
+* ``gpu_clusters`` — Epoch GPU clusters: H100-equivalents of existing clusters operational
+  by the end of the year, by country (Chinese clusters are under-covered by Epoch).
+* ``top500`` — Rmax share of the year's last TOP500 list (China has submitted few systems
+  since about 2019, so TOP500 understates it).
+* ``ai_models`` — Epoch notable models published in the three years to the year, counted
+  per organisation country (a model with k countries counts 1/k for each).
+* ``paper_dc_capacity`` / ``cloud`` — the paper's figures (data-centre capacity share;
+  cloud shares by provider rolled up to headquarters, mapping :data:`CLOUD_HQ`).
+
+Missing stays missing: a segment without data has no shares (never zeros).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from computestrata.errors import InputError
+from computestrata.stack.segments import Segment, segment, segments
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from computestrata.atlas.store import Atlas
+
+GROUPS = {"EUR": "Europe (group)", "VAR": "various countries (group)", "UNK": "country unknown"}
+NON_HOLDERS = frozenset({"VAR", "UNK"})
+CURATED_SOURCE = "stack_curated_shares"
+# Cloud providers → headquarters country (company annual reports / 10-K filings).
+CLOUD_HQ = {
+    "aws": "USA", "amazon": "USA", "microsoft": "USA", "microsoft azure": "USA", "google": "USA",
+    "google cloud": "USA", "ibm": "USA", "salesforce": "USA", "oracle": "USA",
+    "alibaba": "CHN", "alibaba cloud": "CHN", "tencent": "CHN", "tencent cloud": "CHN",
+    "huawei": "CHN", "huawei cloud": "CHN", "baidu": "CHN", "baidu cloud": "CHN",
+}
+CLOUD_HQ_CITATION = "provider headquarters per company annual reports (Amazon, Microsoft, Alphabet 10-K; " \
+                    "Alibaba, Tencent, Huawei annual reports)"
+
+
+@dataclass
+class SegmentShares:
+    """World shares of one segment in one data year, with where they come from."""
+
+    segment_id: str
+    year: int
+    shares: dict[str, float]
+    basis: str
+    source_ids: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        """Sum of the known shares (1 = the whole world is accounted for)."""
+        return float(sum(self.shares.values()))
+
+    def share_of(self, entity: str) -> float | None:
+        """``entity``'s share; 0 when the data are complete and it is not listed, else None."""
+        if entity in self.shares:
+            return self.shares[entity]
+        return 0.0 if self.coverage >= 0.95 else None
+
+    def record(self) -> dict[str, Any]:
+        return {"segment": self.segment_id, "year": self.year, "basis": self.basis,
+                "shares": dict(sorted(self.shares.items(), key=lambda kv: -kv[1])),
+                "coverage": self.coverage, "source_ids": self.source_ids, "citations": self.citations,
+                "notes": self.notes, "inputs": self.inputs}
+
+
+# ---------------------------------------------------------------- pure functions on frames
+
+def cset_input_shares(provision: pd.DataFrame, providers: pd.DataFrame) -> pd.DataFrame:
+    """Per CSET input and year: entity shares (country rows, else firm rows rolled up).
+
+    Returns columns ``input_id, year, entity, share, method, source_id``; inputs with no
+    known share in a year are absent (missing, not zero).
+    """
+    import pandas as pd
+
+    prov = providers.set_index("provider_id")
+    p = provision.merge(providers[["provider_id", "provider_type", "country_iso3", "group_code"]],
+                        on="provider_id", how="left")
+    p = p[p["share"].notna()]
+    p = p.assign(entity=p["country_iso3"].fillna(p["group_code"]).fillna("UNK"))
+    out = []
+    for (iid, year), grp in p.groupby(["input_id", "year"], sort=True):
+        countries = grp[grp["provider_type"] == "country"]
+        method = "country_rows"
+        rows = countries
+        if countries.empty:
+            rows, method = grp[grp["provider_type"] != "country"], "firm_rollup"
+        for ent, g in rows.groupby("entity"):
+            out.append({"input_id": iid, "year": int(year), "entity": ent, "share": float(g["share"].sum()),
+                        "method": method, "source_id": g["source_id"].iloc[0]})
+    del prov
+    return pd.DataFrame(out, columns=["input_id", "year", "entity", "share", "method", "source_id"])
+
+
+def aggregate_inputs(input_shares: pd.DataFrame, inputs: Iterable[str], sizes: Mapping[str, float | None],
+                     as_of: int | None = None) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Weighted average of several inputs' entity shares (weights = market size, else equal).
+
+    Each input uses its latest year ``<= as_of``; inputs without data are skipped and listed
+    with ``used=False``.  Returns ``(shares, inputs_used)``.
+    """
+    chosen: list[tuple[str, int, dict[str, float]]] = []
+    used: list[dict[str, Any]] = []
+    for iid in inputs:
+        d = input_shares[input_shares["input_id"] == iid]
+        if as_of is not None:
+            d = d[d["year"] <= as_of]
+        if d.empty:
+            used.append({"input_id": iid, "year": None, "used": False, "weight": None, "method": None})
+            continue
+        y = int(d["year"].max())
+        dy = d[d["year"] == y]
+        chosen.append((iid, y, dict(zip(dy["entity"], dy["share"], strict=True))))
+        used.append({"input_id": iid, "year": y, "used": True, "method": str(dy["method"].iloc[0]),
+                     "weight": None})
+    if not chosen:
+        return {}, used
+    size = [sizes.get(iid) for iid, _, _ in chosen]
+    equal = any(s is None or (isinstance(s, float) and math.isnan(s)) or s <= 0 for s in size)
+    weights = [1.0] * len(chosen) if equal else [float(s) for s in size]  # type: ignore[arg-type]
+    total = sum(weights)
+    out: dict[str, float] = defaultdict(float)
+    for (_iid, _y, sh), w in zip(chosen, weights, strict=True):
+        for ent, v in sh.items():
+            out[ent] += v * w / total
+    wmap = {iid: w / total for (iid, _, _), w in zip(chosen, weights, strict=True)}
+    for u in used:
+        if u["used"]:
+            u["weight"] = wmap[u["input_id"]]
+            u["weighting"] = "equal" if equal else "market_size"
+    return dict(out), used
+
+
+def shares_from_values(values: Mapping[str, float]) -> dict[str, float]:
+    """Values per entity → shares of their total (empty when the total is not positive)."""
+    total = sum(v for v in values.values() if v == v)
+    return {k: v / total for k, v in values.items() if v == v} if total > 0 else {}
+
+
+# ---------------------------------------------------------------- the book of shares
+
+Candidate = tuple[int, dict[str, float], list[str], list[str], list[str], list[dict[str, Any]]]
+
+
+class ShareBook:
+    """Reads the atlas tables once and answers share questions per segment and year."""
+
+    def __init__(self, atlas: Atlas | None, curated: Iterable[Mapping[str, Any]] | None = None) -> None:
+        self.atlas = atlas
+        self._curated = list(curated) if curated is not None else load_curated()
+        self._cache: dict[str, list[Candidate]] = {}
+        self._cset: tuple[pd.DataFrame, dict[str, float | None]] | None = None
+
+    # --- public
+    def years(self) -> list[int]:
+        """Every data year any segment has shares for (sorted)."""
+        ys: set[int] = set()
+        for s in segments():
+            ys.update(c[0] for c in self._candidates(s))
+        return sorted(ys)
+
+    def check_year(self, year: int | None) -> int:
+        """``year`` if shares exist at or before it, else an error listing valid years (closest first)."""
+        ys = self.years()
+        if not ys:
+            raise InputError("no share data in this atlas",
+                             hint="build the atlas with the cset loader: `strata atlas build --raw DIR`")
+        if year is None:
+            return ys[-1]
+        if ys[0] <= year <= ys[-1] + 1:
+            return year
+        near = sorted(ys, key=lambda y: (abs(y - year), -y))
+        raise InputError(f"unknown year {year}: share data cover {ys[0]}–{ys[-1]}",
+                         hint=f"closest: {', '.join(map(str, near[:5]))} (valid: {len(ys)} in all)")
+
+    def for_segment(self, seg: Segment | str, year: int | None = None) -> SegmentShares | None:
+        """Shares of one segment as of ``year`` (latest data year at or before it); None if none."""
+        s = segment(seg) if isinstance(seg, str) else seg
+        cands = [c for c in self._candidates(s) if year is None or c[0] <= year]
+        if not cands:
+            return None
+        y, shares, sids, cites, notes, used = max(cands, key=lambda c: c[0])
+        return SegmentShares(s.id, y, dict(shares), s.share_basis, list(sids), list(cites), list(notes),
+                             list(used))
+
+    def all(self, year: int | None = None) -> dict[str, SegmentShares | None]:
+        return {s.id: self.for_segment(s, year) for s in segments()}
+
+    # --- per basis
+    def _candidates(self, s: Segment) -> list[Candidate]:
+        if s.id not in self._cache:
+            fn = {
+                "cset": self._from_cset, "curated": self._from_curated, "gpu_clusters": self._from_clusters,
+                "top500": self._from_top500, "ai_models": self._from_models,
+                "paper_dc_capacity": self._from_paper_dc, "cloud": self._from_cloud,
+            }.get(s.share_basis)
+            self._cache[s.id] = fn(s) if fn else []
+        return self._cache[s.id]
+
+    def _has(self, table: str) -> bool:
+        return self.atlas is not None and self.atlas.has(table)
+
+    def _cset_frames(self) -> tuple[pd.DataFrame, dict[str, float | None]] | None:
+        if self._cset is None:
+            if not (self._has("sc_provision") and self._has("sc_providers")):
+                return None
+            assert self.atlas is not None
+            table = cset_input_shares(self.atlas.table("sc_provision"), self.atlas.table("sc_providers"))
+            sizes: dict[str, float | None] = {}
+            if self._has("sc_inputs"):
+                for r in self.atlas.rows("SELECT input_id, market_size_usd FROM sc_inputs"):
+                    sizes[r["input_id"]] = r["market_size_usd"]
+            self._cset = (table, sizes)
+        return self._cset
+
+    def _from_cset(self, s: Segment) -> list[Candidate]:
+        frames = self._cset_frames()
+        if frames is None:
+            return []
+        table, sizes = frames
+        sub = table[table["input_id"].isin(s.cset_inputs)]
+        out: list[Candidate] = []
+        for y in sorted(set(sub["year"])):
+            shares, used = aggregate_inputs(sub, s.cset_inputs, sizes, as_of=int(y))
+            if not shares:
+                continue
+            sids = sorted(set(sub["source_id"])) + (["cset_chip_explorer_inputs"] if len(used) > 1 else [])
+            years = sorted({u["year"] for u in used if u["used"]})
+            notes = []
+            if len(years) > 1:
+                notes.append(f"{s.id}: CSET inputs from different years {years} combined")
+            if any(u.get("method") == "firm_rollup" for u in used):
+                notes.append(f"{s.id}: firm shares rolled up to the firm's country")
+            skipped = [u["input_id"] for u in used if not u["used"]]
+            if skipped:
+                notes.append(f"{s.id}: CSET gives no shares for {', '.join(skipped)}")
+            out.append((int(max(years)), shares, sids, [], notes, used))
+        return out
+
+    def _from_curated(self, s: Segment) -> list[Candidate]:
+        rows = [r for r in self._curated if r["segment_id"] == s.id]
+        out: list[Candidate] = []
+        for y in sorted({int(r["year"]) for r in rows}):
+            ry = [r for r in rows if int(r["year"]) == y]
+            shares = {r["entity"]: float(r["share"]) for r in ry}
+            cites = sorted({f"{r['citation']} <{r['url']}> (confidence: {r['confidence']})" for r in ry})
+            notes = sorted({f"{s.id}: {r['note']}" for r in ry if r.get("note") and r["note"] != "see TWN row"})
+            out.append((y, shares, [], cites, notes, []))
+        return out
+
+    def _from_clusters(self, s: Segment) -> list[Candidate]:
+        if not self._has("gpu_clusters"):
+            return []
+        assert self.atlas is not None
+        df = self.atlas.df(
+            "SELECT coalesce(country_iso3, 'UNK') AS entity, h100e, year(first_operational_date) AS y0, "
+            "year(decommissioned_date) AS y1, source_id FROM gpu_clusters WHERE status IN ('Existing', "
+            "'Decommissioned') AND h100e IS NOT NULL AND first_operational_date IS NOT NULL "
+            "AND NOT coalesce(exclude, false) AND NOT coalesce(possible_duplicate, false)")
+        out: list[Candidate] = []
+        for y in range(int(df["y0"].min()) if len(df) else 0, int(df["y0"].max()) + 1 if len(df) else 0):
+            live = df[(df["y0"] <= y) & (df["y1"].isna() | (df["y1"] > y))]
+            shares = shares_from_values(live.groupby("entity")["h100e"].sum().to_dict())
+            if shares and live["h100e"].sum() >= 1000:  # before ~2017 the data are too thin
+                out.append((y, shares, sorted(set(live["source_id"])), [],
+                            [f"{s.id}: H100-equivalents of existing Epoch GPU clusters operational by the "
+                             "end of the year; Chinese clusters are anonymised and under-covered"], []))
+        return out
+
+    def _from_top500(self, s: Segment) -> list[Candidate]:
+        if not self._has("top500_systems"):
+            return []
+        assert self.atlas is not None
+        df = self.atlas.df("SELECT list_id, coalesce(country_iso3, 'UNK') AS entity, sum(rmax_tflops) AS rmax, "
+                           "min(source_id) AS source_id FROM top500_systems GROUP BY ALL")
+        out: list[Candidate] = []
+        df["y"] = df["list_id"].str[:4].astype(int)
+        for y, g in df.groupby("y"):
+            last = g[g["list_id"] == g["list_id"].max()]
+            out.append((int(y), shares_from_values(dict(zip(last["entity"], last["rmax"], strict=True))),
+                        sorted(set(last["source_id"])), [],
+                        [f"{s.id}: Rmax share of the TOP500 list {last['list_id'].iloc[0]}; China has "
+                         "submitted few systems since about 2019, so TOP500 understates it"], []))
+        return out
+
+    def _from_models(self, s: Segment) -> list[Candidate]:
+        if not self._has("ai_models"):
+            return []
+        assert self.atlas is not None
+        df = self.atlas.df("SELECT country_iso3s, year(publication_date) AS y, source_id FROM ai_models "
+                           "WHERE (is_notable OR is_frontier) AND publication_date IS NOT NULL")
+        out: list[Candidate] = []
+        if df.empty:
+            return out
+        for y in range(max(int(df["y"].min()) + 2, 2015), int(df["y"].max()) + 1):
+            win = df[(df["y"] > y - 3) & (df["y"] <= y)]
+            counts: dict[str, float] = defaultdict(float)
+            for cs in win["country_iso3s"]:
+                cs = [c for c in (list(cs) if isinstance(cs, list | tuple) or hasattr(cs, "__array__")
+                                  else []) if isinstance(c, str) and c] or ["UNK"]
+                for c in cs:
+                    counts[c] += 1.0 / len(cs)
+            shares = shares_from_values(counts)
+            if shares:
+                out.append((y, shares, sorted(set(win["source_id"])), [],
+                            [f"{s.id}: share of Epoch notable/frontier models published {y - 2}–{y} by "
+                             "organisation country (a proxy for model-building capability)"], []))
+        return out
+
+    def _paper(self) -> pd.DataFrame | None:
+        if not self._has("paper_figures"):
+            return None
+        assert self.atlas is not None
+        return self.atlas.table("paper_figures")
+
+    def _from_paper_dc(self, s: Segment) -> list[Candidate]:
+        pf = self._paper()
+        if pf is None:
+            return []
+        d = pf[pf["variable"] == "DataCenters|Capacity|Share"]
+        if d.empty:
+            return []
+        shares = {str(r.entity_iso3 or r.entity): float(r.value) / 100.0 for r in d.itertuples()}
+        return [(2023, shares, sorted(set(d["source_id"])), [],
+                 [f"{s.id}: data-centre capacity shares as the paper states them (USA 53 %, CHN 15 %); the "
+                  "paper gives no year or source for them: year taken as 2023, the year of its counts; "
+                  "other countries are missing"], [])]
+
+    def _from_cloud(self, s: Segment) -> list[Candidate]:
+        pf = self._paper()
+        if pf is None:
+            return []
+        d = pf[(pf["variable"] == "Cloud|MarketShare") & pf["entity"].astype(str).str.startswith("WLD:")]
+        if d.empty:
+            return []
+        values: dict[str, float] = defaultdict(float)
+        unmapped = []
+        for r in d.itertuples():
+            firm = str(r.entity).split(":", 1)[1]
+            hq = CLOUD_HQ.get(firm.lower())
+            if hq is None:
+                unmapped.append(firm)
+                continue
+            values[hq] += float(r.value) / 100.0
+        year = int(str(d["year"].iloc[0])[:4])
+        notes = [f"{s.id}: global cloud-infrastructure shares of the four largest providers "
+                 f"({str(d['year'].iloc[0])}, paper) rolled up to headquarters; the rest (~32 %) is missing"]
+        if unmapped:
+            notes.append(f"{s.id}: providers without a headquarters mapping left out: {unmapped}")
+        return [(year, dict(values), sorted(set(d["source_id"])), [CLOUD_HQ_CITATION], notes, [])]
+
+
+def load_curated() -> list[dict[str, str]]:
+    """Rows of the package's ``curated_shares.csv`` (validated)."""
+    text = (resources.files("computestrata.stack") / "curated_shares.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    ids = {s.id for s in segments()}
+    for i, r in enumerate(rows, start=2):
+        if r["segment_id"] not in ids:
+            raise InputError(f"curated_shares.csv row {i}: unknown segment {r['segment_id']!r}",
+                             hint="use a segment id from segments.yaml")
+        try:
+            v = float(r["share"])
+        except ValueError as exc:
+            raise InputError(f"curated_shares.csv row {i}: share {r['share']!r} is not a number",
+                             hint="write a fraction between 0 and 1") from exc
+        if not 0.0 <= v <= 1.0 or not r.get("citation"):
+            raise InputError(f"curated_shares.csv row {i}: share must be 0–1 with a citation",
+                             hint="write a fraction and cite its source")
+    return rows
+
+
+def shares_frame(book: ShareBook, year: int | None = None) -> pd.DataFrame:
+    """Long table: segment, entity, data year, share, basis, sources (one row per known share)."""
+    import pandas as pd
+
+    rows = []
+    for sid, sh in book.all(year).items():
+        if sh is None:
+            continue
+        for ent, v in sorted(sh.shares.items(), key=lambda kv: -kv[1]):
+            rows.append({"segment": sid, "entity": ent, "year": sh.year, "share": v, "basis": sh.basis,
+                         "source_ids": ";".join(sh.source_ids), "citations": " | ".join(sh.citations)})
+    return pd.DataFrame(rows, columns=["segment", "entity", "year", "share", "basis", "source_ids", "citations"])

@@ -1,0 +1,102 @@
+"""Loading and folding the dated rule data; country groups; date parsing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from computestrata.controls import regime as rg
+from computestrata.errors import InputError
+
+FIX = Path(__file__).parent / "fixtures" / "controls"
+
+
+@pytest.fixture(scope="module")
+def reg() -> rg.Regime:
+    return rg.load()
+
+
+def test_every_instrument_has_citation_dates_and_confidence(reg: rg.Regime) -> None:
+    cites = {i.citation for i in reg.instruments}
+    for c in ("87 FR 62186", "88 FR 2821", "88 FR 73458", "89 FR 23876", "89 FR 96790", "90 FR 4544", "91 FR 1684"):
+        assert c in cites
+    for i in reg.instruments:
+        assert i.effective >= date(2022, 1, 1)
+        assert i.confidence in rg.CONFIDENCE
+        assert all(c.confidence in rg.CONFIDENCE for c in i.components)
+
+
+def test_paragraphs_replace_over_time(reg: rg.Regime) -> None:
+    ids = lambda d: {c.id for c in reg.at(d).paragraphs("chip")}  # noqa: E731
+    assert ids(date(2022, 9, 1)) == set()
+    assert ids(date(2022, 12, 1)) == {"3A090.a"}
+    assert ids(date(2023, 11, 17)) == {"3A090.a.1", "3A090.a.2", "3A090.b.1", "3A090.b.2"}
+    assert {c.id for c in reg.at(date(2024, 12, 30)).paragraphs("hbm")} == set()
+    assert {c.id for c in reg.at(date(2024, 12, 31)).paragraphs("hbm")} == {"3A090.c"}
+    # effective-date basis: HBM from the rule's effective date 2024-12-02
+    assert {c.id for c in reg.at(date(2024, 12, 2), "effective").paragraphs("hbm")} == {"3A090.c"}
+
+
+def test_ai_diffusion_rescinded_and_compliance_date_never_reached(reg: rg.Regime) -> None:
+    in_force = lambda d, b: {i.id for i in reg.at(d, b).instruments}  # noqa: E731
+    assert "ai_diffusion_2025" in in_force(date(2025, 3, 1), "effective")
+    assert "ai_diffusion_2025" not in in_force(date(2025, 3, 1), "compliance")
+    assert "ai_diffusion_2025" not in in_force(date(2025, 6, 1), "effective")
+    assert "ai_diffusion_2025" in reg.at(date(2025, 6, 1), "effective").rescinded
+
+
+def test_groups(reg: rg.Regime) -> None:
+    day = date(2025, 3, 1)
+    assert len(reg.members("D:5", day)) == 22
+    assert "CHN" in reg.members("Tier 3", day) and "MAC" in reg.members("Tier 3", day)
+    tier2 = reg.members("Tier 2", day)
+    assert "IND" in tier2 and "ISR" in tier2
+    assert not tier2 & (reg.members("Tier 1", day) | reg.members("Tier 3", day))
+    assert reg.members("Tier 1", date(2024, 1, 1)) == frozenset()  # dated: not yet defined
+    assert reg.effective_country("HKG", day) == "CHN"
+    assert "D:5" in reg.groups_of("HKG", day)
+
+
+def test_with_members_is_dated(reg: rg.Regime) -> None:
+    r2 = reg.with_members("D:5", add=["IND"], on=date(2024, 1, 1))
+    assert "IND" in r2.members("D:5", date(2024, 1, 1))
+    assert "IND" not in r2.members("D:5", date(2023, 12, 31))
+    assert "IND" not in reg.members("D:5", date(2024, 1, 1))  # original untouched
+
+
+def test_unknown_country_lists_closest(reg: rg.Regime) -> None:
+    with pytest.raises(InputError) as exc:
+        reg.check_country("CHA")
+    assert "CHN" in (exc.value.hint or "")
+    assert reg.check_country("kor") == "KOR"
+
+
+@pytest.mark.parametrize("bad", ["2021-12-31", "2019-05-01"])
+def test_dates_before_2022_rejected(bad: str) -> None:
+    with pytest.raises(InputError) as exc:
+        rg.parse_date(bad)
+    assert "2022-01-01" in exc.value.message
+
+
+@pytest.mark.parametrize("bad", ["2024-13-01", "2024/01/01", "yesterday", "", "2024-02-30"])
+def test_malformed_dates_rejected(bad: str) -> None:
+    with pytest.raises(InputError) as exc:
+        rg.parse_date(bad)
+    assert "YYYY-MM-DD" in (exc.value.hint or "")
+
+
+@pytest.mark.parametrize(("name", "needle"), [("bad_operator.yaml", "operator"), ("bad_group.yaml", "D:9")])
+def test_bad_rule_files_fail_clearly(reg: rg.Regime, name: str, needle: str) -> None:
+    raw = yaml.safe_load((FIX / name).read_text(encoding="utf-8"))
+    with pytest.raises(InputError) as exc:
+        rg.parse_instrument(raw, name, reg.countries, reg.groups)
+    assert needle in exc.value.message and name in exc.value.message
+
+
+def test_change_dates_cover_rules_and_letters(reg: rg.Regime) -> None:
+    days = set(reg.change_dates())
+    for d in ("2022-10-07", "2023-11-17", "2024-12-31", "2025-04-09", "2026-01-15"):
+        assert date.fromisoformat(d) in days

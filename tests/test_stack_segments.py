@@ -1,0 +1,88 @@
+"""Segments as data: the shipped file is valid and complete; bad data fails naming the entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from computestrata.errors import InputError
+from computestrata.stack import segments as sg
+
+GOOD = {"id": "x_seg", "layer": "L1", "name": {"en": "X", "ko": "엑스", "zh": "X"},
+        "description": "d", "sensitivity": {"tier": "low", "reason": "r", "source": "paper §I"},
+        "eccn": [{"id": "3A090.a", "confidence": "high"}], "cset_inputs": ["N20"], "share_basis": "cset"}
+
+
+def test_shipped_segments_have_required_ids_and_all_fields() -> None:
+    segs = sg.segments()
+    ids = [s.id for s in segs]
+    assert set(sg.REQUIRED_IDS) <= set(ids)
+    assert len(ids) == len(set(ids))
+    for s in segs:
+        assert s.layer in sg.LAYERS
+        assert all(s.name[lang] for lang in ("en", "ko", "zh"))
+        assert s.sensitivity.tier in sg.TIERS and s.sensitivity.reason and s.sensitivity.source
+
+
+def test_paper_sensitivity_tiers() -> None:
+    """Paper §I: advanced GPUs/AI chips, advanced-node equipment, large-scale training are the most sensitive."""
+    for sid in ("ai_accelerators", "advanced_logic_fab", "euv_lithography", "frontier_training", "hbm"):
+        assert sg.segment(sid).sensitivity.tier == "frontier"
+    assert all(s.sensitivity.tier == "low" for s in sg.segments() if s.id.startswith("app_"))
+
+
+def test_export_control_references() -> None:
+    assert [e.id for e in sg.segment("hbm").eccn] == ["3A090.c"]
+    assert {"3A090.a", "3A090.b"} <= {e.id for e in sg.segment("ai_accelerators").eccn}
+    assert {"4A090.a"} <= {e.id for e in sg.segment("ai_servers").eccn}
+    assert sg.segment("euv_lithography").cset_inputs == ("N20",)
+
+
+def test_unknown_segment_lists_closest_first() -> None:
+    with pytest.raises(InputError) as err:
+        sg.segment("euv_litho")
+    assert "unknown segment 'euv_litho'" in err.value.message
+    assert err.value.hint is not None and err.value.hint.startswith("closest: euv_lithography")
+
+
+def test_layer_argument_forms() -> None:
+    assert sg.check_layer("l2") == "L2"
+    assert sg.check_layer("infrastructure") == "L2"
+    assert {s.layer for s in sg.by_layer("L5")} == {"L5"}
+    with pytest.raises(InputError):
+        sg.check_layer("L9")
+
+
+@pytest.mark.parametrize(
+    ("patch", "needle"),
+    [
+        ({"layer": "L7"}, "unknown layer"),
+        ({"name": {"en": "X", "ko": "엑스"}}, "name needs en, ko and zh"),
+        ({"sensitivity": {"tier": "extreme", "reason": "r", "source": "s"}}, "sensitivity"),
+        ({"sensitivity": {"tier": "low", "reason": "r"}}, "sensitivity"),
+        ({"eccn": [{"id": "nonsense"}]}, "bad eccn"),
+        ({"eccn": [{"id": "3A090", "confidence": "sure"}]}, "bad eccn"),
+        ({"cset_inputs": ["X1"]}, "bad CSET"),
+        ({"share_basis": "guess"}, "unknown share_basis"),
+        ({"cset_inputs": []}, "without cset_inputs"),
+        ({"id": "Bad Id"}, "bad id"),
+    ],
+)
+def test_bad_segment_data_names_the_entry(patch: dict, needle: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InputError) as err:
+        sg.parse_segments({"segments": [{**GOOD, **patch}]})
+    assert needle in err.value.message
+
+
+def test_duplicate_id_is_rejected() -> None:
+    with pytest.raises(InputError, match="defined twice"):
+        sg.parse_segments({"segments": [GOOD, GOOD]})
+
+
+def test_missing_required_id_is_rejected(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump({"segments": [GOOD]}), encoding="utf-8")
+    with pytest.raises(InputError, match="required segment ids missing"):
+        sg.load_segments(p)
+    assert [s.id for s in sg.load_segments(p, require=False)] == ["x_seg"]
