@@ -32,11 +32,17 @@ def test_reference_chips_load_with_sources() -> None:
         assert e.spec.tpp() is not None
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("H20", "NVIDIA H20 (HGX/SXM 96GB)"), ("h100", "NVIDIA H100 SXM5 80GB"), ("RTX 4090", "NVIDIA GeForce RTX 4090"),
-    ("4090D", "NVIDIA GeForce RTX 4090 D"), ("nvidia a100 sxm4 80gb", "NVIDIA A100 SXM4 80GB"),
-    ("A100 PCIe", None),  # not a reference name: falls through to fuzzy/containment (not found in ref-only)
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("H20", "NVIDIA H20 (HGX/SXM 96GB)"),
+        ("h100", "NVIDIA H100 SXM5 80GB"),
+        ("RTX 4090", "NVIDIA GeForce RTX 4090"),
+        ("4090D", "NVIDIA GeForce RTX 4090 D"),
+        ("nvidia a100 sxm4 80gb", "NVIDIA A100 SXM4 80GB"),
+        ("A100 PCIe", None),  # not a reference name: falls through to fuzzy/containment (not found in ref-only)
+    ],
+)
 def test_reference_lookup(query: str, expected: str | None) -> None:
     c = cg.from_frame(None)
     if expected is None:
@@ -89,11 +95,18 @@ def test_reference_gaps_filled_from_epoch_twin(cat: cg.Catalogue) -> None:
     assert cg.from_frame(None).lookup("TPU v5e").spec.die_area_mm2 is None
 
 
-@pytest.mark.parametrize(("name", "ctype", "expected"), [
-    ("NVIDIA GeForce GTX 1080", "GPU", False), ("NVIDIA Tesla V100 SXM2", "GPU", True),
-    ("Google TPU v4", "TPU", True), ("NVIDIA HGX H20", "GPU", True), ("Mystery Chip", "GPU", None),
-    ("Cerebras WSE-2", "ASIC", True), ("NVIDIA Quadro P6000", "GPU", False),
-])
+@pytest.mark.parametrize(
+    ("name", "ctype", "expected"),
+    [
+        ("NVIDIA GeForce GTX 1080", "GPU", False),
+        ("NVIDIA Tesla V100 SXM2", "GPU", True),
+        ("Google TPU v4", "TPU", True),
+        ("NVIDIA HGX H20", "GPU", True),
+        ("Mystery Chip", "GPU", None),
+        ("Cerebras WSE-2", "ASIC", True),
+        ("NVIDIA Quadro P6000", "GPU", False),
+    ],
+)
 def test_datacenter_heuristic(name: str, ctype: str, expected: bool | None) -> None:
     assert cg.datacenter_flag(name, ctype) is expected
 
@@ -107,11 +120,20 @@ def test_from_atlas_in_memory_duckdb(frame: pd.DataFrame, tmp_path: Path) -> Non
     con = duckdb.connect()
     con.register("f", frame)
     con.execute(f"COPY (SELECT * FROM f) TO '{tmp_path / 'chips.parquet'}' (FORMAT parquet)")
-    con.execute(f"COPY (SELECT 'epoch_ml_hardware' AS source_id, 'CC-BY-4.0' AS license, 'Epoch' AS citation) "
-                f"TO '{tmp_path / 'sources.parquet'}' (FORMAT parquet)")
-    (tmp_path / "manifest.json").write_text(json.dumps({"tables": {
-        "chips": {"file": "chips.parquet", "columns": list(frame.columns)},
-        "sources": {"file": "sources.parquet", "columns": ["source_id", "license", "citation"]}}}))
+    con.execute(
+        f"COPY (SELECT 'epoch_ml_hardware' AS source_id, 'CC-BY-4.0' AS license, 'Epoch' AS citation) "
+        f"TO '{tmp_path / 'sources.parquet'}' (FORMAT parquet)"
+    )
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "tables": {
+                    "chips": {"file": "chips.parquet", "columns": list(frame.columns)},
+                    "sources": {"file": "sources.parquet", "columns": ["source_id", "license", "citation"]},
+                }
+            }
+        )
+    )
     from computestrata.atlas import store
 
     atlas = store.open(tmp_path)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from computestrata.controls import catalogue, regime as rg
+from computestrata.controls import catalogue
+from computestrata.controls import regime as rg
 from computestrata.controls.classify import classify
 from computestrata.controls.items import ChipSpec, HbmSpec, parse_spec
 from computestrata.errors import InputError
@@ -46,8 +47,7 @@ WORKED = [
 
 
 @pytest.mark.parametrize(("name", "p22", "p23", "pol26"), WORKED)
-def test_worked_chips(cat: catalogue.Catalogue, name: str, p22: str | None, p23: str | None,
-                      pol26: str | None) -> None:
+def test_worked_chips(cat: catalogue.Catalogue, name: str, p22: str | None, p23: str | None, pol26: str | None) -> None:
     spec = chip(cat, name)
     assert classify(spec, "CHN", OCT22).paragraph == p22
     v23 = classify(spec, "CHN", OCT23)
@@ -57,10 +57,19 @@ def test_worked_chips(cat: catalogue.Catalogue, name: str, p22: str | None, p23:
     assert v26.review_policy == pol26
 
 
-@pytest.mark.parametrize(("name", "tpp", "pd"), [
-    ("A100", 4992, 6.04), ("H100", 15832, 19.45), ("H20", 2368, 2.91), ("RTX 4090", 5284.8, 8.68),
-    ("MI300X", 20919.2, 20.57), ("Gaudi 3", 29360, None), ("Ascend 910B", 5120, 7.69), ("TPU v5e", 3152, None),
-])
+@pytest.mark.parametrize(
+    ("name", "tpp", "pd"),
+    [
+        ("A100", 4992, 6.04),
+        ("H100", 15832, 19.45),
+        ("H20", 2368, 2.91),
+        ("RTX 4090", 5284.8, 8.68),
+        ("MI300X", 20919.2, 20.57),
+        ("Gaudi 3", 29360, None),
+        ("Ascend 910B", 5120, 7.69),
+        ("TPU v5e", 3152, None),
+    ],
+)
 def test_worked_tpp_and_pd_match_reference(cat: catalogue.Catalogue, name: str, tpp: float, pd: float | None) -> None:
     v = classify(chip(cat, name), "CHN", OCT23)
     assert v.tpp == pytest.approx(tpp, abs=0.5)
@@ -131,7 +140,9 @@ def test_hbm_controlled_from_2024_12_31() -> None:
     assert r.comparator == ">" and r.threshold == 2.0 and r.citation == "89 FR 96790"
     low = classify(HbmSpec(bandwidth_gbps=300, package_area_mm2=110), "CHN", "2025-01-10")
     assert low.eccn == "3A090.c" and low.license_exceptions == ["HBM"]
-    copack = classify(HbmSpec(bandwidth_gbps=819, package_area_mm2=110, copackaged_with_logic=True), "CHN", "2025-01-10")
+    copack = classify(
+        HbmSpec(bandwidth_gbps=819, package_area_mm2=110, copackaged_with_logic=True), "CHN", "2025-01-10"
+    )
     assert copack.eccn is None
     assert classify(stack, "KOR", "2025-01-10").license_required is False  # A:5
 
@@ -145,8 +156,17 @@ def test_every_verdict_has_reasons_citations_and_notice(cat: catalogue.Catalogue
             assert r["citation"] and r["rule"] and r["confidence"] in ("[H]", "[M]", "[L]")
             assert set(r) >= {"quantity", "value", "comparator", "threshold", "passed", "paragraph"}
         assert "eCFR" in d["notice"]
-        assert set(d) >= {"eccn", "paragraph", "tpp", "performance_density", "license_required",
-                          "review_policy", "license_exceptions", "measures", "reasons"}
+        assert set(d) >= {
+            "eccn",
+            "paragraph",
+            "tpp",
+            "performance_density",
+            "license_required",
+            "review_policy",
+            "license_exceptions",
+            "measures",
+            "reasons",
+        }
 
 
 def test_missing_die_area_is_indeterminate_and_named() -> None:
@@ -207,9 +227,10 @@ def test_ai_diffusion_tiers_on_effective_basis(cat: catalogue.Catalogue) -> None
 
 
 def test_jan_2026_overlay_bounds(cat: catalogue.Catalogue) -> None:
-    base = dict(die_area_mm2=1000, datacenter=True)
-    at = lambda tpp, bw: classify(ChipSpec(figures={"int8_tops": tpp / 8}, dram_bandwidth_gbps=bw, **base),  # noqa: E731
-                                  "CHN", JAN26).review_policy
+    def at(tpp: float, bw: float | None) -> str | None:
+        spec = ChipSpec(figures={"int8_tops": tpp / 8}, dram_bandwidth_gbps=bw, die_area_mm2=1000, datacenter=True)
+        return classify(spec, "CHN", JAN26).review_policy
+
     assert at(20999.2, 6499) == "case_by_case"
     assert at(21000, 6499) == "presumption_of_denial"
     assert at(20000, 6500) == "presumption_of_denial"
@@ -221,15 +242,18 @@ def test_low_confidence_rules_flagged(cat: catalogue.Catalogue) -> None:
     assert any("policy.3A090.d5" in x for x in v.low_confidence)
 
 
-@pytest.mark.parametrize(("pairs", "needle"), [
-    (["int8_tops=-5"], "negative"),
-    (["int9_tops=5"], "int9_tops"),
-    (["int8_tops"], "KEY=VALUE"),
-    (["int8_tops=abc"], "number"),
-    (["datacenter=maybe"], "true or false"),
-    (["bandwidth_gbps=800"], "bandwidth_gbps"),
-    ([], "at least one"),
-])
+@pytest.mark.parametrize(
+    ("pairs", "needle"),
+    [
+        (["int8_tops=-5"], "negative"),
+        (["int9_tops=5"], "int9_tops"),
+        (["int8_tops"], "KEY=VALUE"),
+        (["int8_tops=abc"], "number"),
+        (["datacenter=maybe"], "true or false"),
+        (["bandwidth_gbps=800"], "bandwidth_gbps"),
+        ([], "at least one"),
+    ],
+)
 def test_bad_spec_input(pairs: list[str], needle: str) -> None:
     with pytest.raises(InputError) as exc:
         parse_spec(pairs)

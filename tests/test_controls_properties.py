@@ -21,20 +21,44 @@ from computestrata.controls.classify import classify, severity
 from computestrata.controls.items import ChipSpec, HbmSpec
 
 REG = rg.load()
-DESTS = ["CHN", "HKG", "MAC", "RUS", "VNM", "SAU", "ARE", "PAK", "IND", "KOR", "JPN", "SGP", "ISR",
-         "BRA", "MEX", "DEU", "USA", "TWN", "MYS", "KAZ"]
+DESTS = [
+    "CHN",
+    "HKG",
+    "MAC",
+    "RUS",
+    "VNM",
+    "SAU",
+    "ARE",
+    "PAK",
+    "IND",
+    "KOR",
+    "JPN",
+    "SGP",
+    "ISR",
+    "BRA",
+    "MEX",
+    "DEU",
+    "USA",
+    "TWN",
+    "MYS",
+    "KAZ",
+]
 START, END = date(2022, 1, 1), date(2026, 6, 30)
 # the destinations most rules single out, drawn more often
 dests = st.one_of(st.sampled_from(["CHN", "HKG", "MAC"]), st.sampled_from(DESTS))
 
 # dates: uniform, plus the days on which something changes (where bugs live)
-days = st.one_of(st.integers(0, (END - START).days).map(lambda n: START + timedelta(days=n)),
-                 st.sampled_from(REG.change_dates()))
+days = st.one_of(
+    st.integers(0, (END - START).days).map(lambda n: START + timedelta(days=n)), st.sampled_from(REG.change_dates())
+)
 # TPP thresholds of every rule, as int8 figures (TPP / 8), so examples land near the bounds
-_TPP_BOUNDS = sorted({float(c.value) for i in REG.instruments for comp in i.components
-                      for c in comp.conditions if c.quantity == "tpp"})
-pos = st.one_of(st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
-                st.sampled_from([t / 8 for t in _TPP_BOUNDS]))
+_TPP_BOUNDS = sorted(
+    {float(c.value) for i in REG.instruments for comp in i.components for c in comp.conditions if c.quantity == "tpp"}
+)
+pos = st.one_of(
+    st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
+    st.sampled_from([t / 8 for t in _TPP_BOUNDS]),
+)
 figure_keys = ("int8_tops", "fp8_tflops", "fp16_tflops", "fp4_tflops", "fp32_tflops")
 
 
@@ -50,23 +74,49 @@ def chips(draw: st.DrawFn) -> ChipSpec:
     )
 
 
-def _sev(item: Any, dest: str, day: date, basis: str = "compliance", regime: rg.Regime | None = None,
-         hq: str | None = None) -> int:
+def _sev(
+    item: Any, dest: str, day: date, basis: str = "compliance", regime: rg.Regime | None = None, hq: str | None = None
+) -> int:
     v = classify(item, dest, day, hq=hq, regime=regime or REG, basis=basis)  # type: ignore[arg-type]
     assert v.status != "indeterminate", v.to_dict()  # complete inputs never leave it open
     return v.severity
 
 
 @settings(max_examples=500, deadline=None)
-@given(chips(), st.sampled_from([*figure_keys, "io_bandwidth_gbps", "dram_bandwidth_gbps"]),
-       st.one_of(st.floats(min_value=0.01, max_value=30000), st.sampled_from([1.0, 100.0])), dests, days,
-       st.sampled_from(["compliance", "effective"]), st.sampled_from([None, "CHN", "KOR"]))
-@example(ChipSpec(figures={"int8_tops": 2600}, die_area_mm2=800, io_bandwidth_gbps=900, datacenter=True,
-                  dram_bandwidth_gbps=4000), "int8_tops", 100.0, "CHN", date(2026, 3, 1), "compliance", None)
-@example(ChipSpec(figures={"int8_tops": 590}, die_area_mm2=600, io_bandwidth_gbps=64, datacenter=False,
-                  dram_bandwidth_gbps=1000), "int8_tops", 20.0, "CHN", date(2024, 6, 1), "compliance", None)
-def test_raising_performance_never_relaxes(spec: ChipSpec, key: str, delta: float, dest: str, day: date,
-                                           basis: str, hq: str | None) -> None:
+@given(
+    chips(),
+    st.sampled_from([*figure_keys, "io_bandwidth_gbps", "dram_bandwidth_gbps"]),
+    st.one_of(st.floats(min_value=0.01, max_value=30000), st.sampled_from([1.0, 100.0])),
+    dests,
+    days,
+    st.sampled_from(["compliance", "effective"]),
+    st.sampled_from([None, "CHN", "KOR"]),
+)
+@example(
+    ChipSpec(
+        figures={"int8_tops": 2600}, die_area_mm2=800, io_bandwidth_gbps=900, datacenter=True, dram_bandwidth_gbps=4000
+    ),
+    "int8_tops",
+    100.0,
+    "CHN",
+    date(2026, 3, 1),
+    "compliance",
+    None,
+)
+@example(
+    ChipSpec(
+        figures={"int8_tops": 590}, die_area_mm2=600, io_bandwidth_gbps=64, datacenter=False, dram_bandwidth_gbps=1000
+    ),
+    "int8_tops",
+    20.0,
+    "CHN",
+    date(2024, 6, 1),
+    "compliance",
+    None,
+)
+def test_raising_performance_never_relaxes(
+    spec: ChipSpec, key: str, delta: float, dest: str, day: date, basis: str, hq: str | None
+) -> None:
     if key in figure_keys:
         higher = dataclasses.replace(spec, figures={**spec.figures, key: spec.figures.get(key, 0.0) + delta})
     else:
@@ -75,18 +125,32 @@ def test_raising_performance_never_relaxes(spec: ChipSpec, key: str, delta: floa
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.floats(min_value=0, max_value=5000), st.floats(min_value=0.01, max_value=5000),
-       st.floats(min_value=20, max_value=300), st.sampled_from(DESTS), days)
+@given(
+    st.floats(min_value=0, max_value=5000),
+    st.floats(min_value=0.01, max_value=5000),
+    st.floats(min_value=20, max_value=300),
+    st.sampled_from(DESTS),
+    days,
+)
 def test_raising_hbm_bandwidth_never_relaxes(bw: float, delta: float, area: float, dest: str, day: date) -> None:
-    low, high = HbmSpec(bandwidth_gbps=bw, package_area_mm2=area), HbmSpec(bandwidth_gbps=bw + delta, package_area_mm2=area)
+    low, high = (
+        HbmSpec(bandwidth_gbps=bw, package_area_mm2=area),
+        HbmSpec(bandwidth_gbps=bw + delta, package_area_mm2=area),
+    )
     assert _sev(high, dest, day) >= _sev(low, dest, day)
 
 
 @settings(max_examples=300, deadline=None)
-@given(chips(), st.sampled_from([d for d in DESTS if d != "USA"]), st.sampled_from(["D:1", "D:4", "D:5", "Macau"]),
-       days, st.sampled_from(["compliance", "effective"]))
-def test_adding_country_to_stricter_group_never_relaxes(spec: ChipSpec, dest: str, group: str, day: date,
-                                                        basis: str) -> None:
+@given(
+    chips(),
+    st.sampled_from([d for d in DESTS if d != "USA"]),
+    st.sampled_from(["D:1", "D:4", "D:5", "Macau"]),
+    days,
+    st.sampled_from(["compliance", "effective"]),
+)
+def test_adding_country_to_stricter_group_never_relaxes(
+    spec: ChipSpec, dest: str, group: str, day: date, basis: str
+) -> None:
     stricter = REG.with_members(group, add=[dest])
     assert _sev(spec, dest, day, basis, regime=stricter) >= _sev(spec, dest, day, basis)
 
@@ -122,8 +186,9 @@ EXPECTED_OPS = {  # the rule text, per paragraph: (quantity, op, threshold)
 
 def test_paragraph_bounds_match_rule_text() -> None:
     state = REG.at(date(2025, 6, 1))
-    found = {c.id: {(x.quantity, x.op, x.value) for x in c.conditions if x.op != "=="}
-             for c in state.of_kind("paragraph")}
+    found = {
+        c.id: {(x.quantity, x.op, x.value) for x in c.conditions if x.op != "=="} for c in state.of_kind("paragraph")
+    }
     assert found == EXPECTED_OPS
 
 
@@ -142,20 +207,36 @@ class _Q:
         return self.q
 
 
-@pytest.mark.parametrize(("tpp", "pd", "expected"), [
-    (4800, 1.0, "3A090.a.1"), (4799.999, 1.0, None),
-    (1600, 5.92, "3A090.a.2"), (1600, 5.9199, "3A090.b.2"), (1599.99, 5.92, None),
-    (2400, 1.6, "3A090.b.1"), (2399.99, 1.6, None), (2400, 1.5999, None),
-    (4799.99, 5.9199, "3A090.b.1"), (1600, 3.2, "3A090.b.2"), (1600, 3.1999, None),
-])
+@pytest.mark.parametrize(
+    ("tpp", "pd", "expected"),
+    [
+        (4800, 1.0, "3A090.a.1"),
+        (4799.999, 1.0, None),
+        (1600, 5.92, "3A090.a.2"),
+        (1600, 5.9199, "3A090.b.2"),
+        (1599.99, 5.92, None),
+        (2400, 1.6, "3A090.b.1"),
+        (2399.99, 1.6, None),
+        (2400, 1.5999, None),
+        (4799.99, 5.9199, "3A090.b.1"),
+        (1600, 3.2, "3A090.b.2"),
+        (1600, 3.1999, None),
+    ],
+)
 def test_paragraph_bounds_exact(tpp: float, pd: float, expected: str | None) -> None:
     v = classify(_Q(tpp=tpp, pd=pd), "CHN", "2024-06-01")  # type: ignore[arg-type]
     assert v.paragraph == expected
 
 
-@pytest.mark.parametrize(("density", "eccn", "exceptions"), [
-    (2.0, None, []), (2.0000001, "3A090.c", ["HBM"]), (3.2999, "3A090.c", ["HBM"]), (3.3, "3A090.c", []),
-])
+@pytest.mark.parametrize(
+    ("density", "eccn", "exceptions"),
+    [
+        (2.0, None, []),
+        (2.0000001, "3A090.c", ["HBM"]),
+        (3.2999, "3A090.c", ["HBM"]),
+        (3.3, "3A090.c", []),
+    ],
+)
 def test_hbm_bounds_exact(density: float, eccn: str | None, exceptions: list[str]) -> None:
     item = _Q(hbm_density=density, copackaged_with_logic=False)
     item.kind = "hbm"
@@ -165,15 +246,28 @@ def test_hbm_bounds_exact(density: float, eccn: str | None, exceptions: list[str
 
 def _decision(v: Any) -> dict[str, Any]:
     d = v.to_dict()
-    return {k: d[k] for k in ("eccn", "paragraph", "license_required", "review_policy", "license_exceptions",
-                              "measures", "status", "reasons")}
+    return {
+        k: d[k]
+        for k in (
+            "eccn",
+            "paragraph",
+            "license_required",
+            "review_policy",
+            "license_exceptions",
+            "measures",
+            "status",
+            "reasons",
+        )
+    }
 
 
 @settings(max_examples=300, deadline=None)
-@given(chips(), dests, days, st.sampled_from([i.id for i in REG.instruments]),
-       st.sampled_from(["compliance", "effective"]))
-def test_dates_before_an_instrument_are_unaffected(spec: ChipSpec, dest: str, day: date, inst_id: str,
-                                                   basis: str) -> None:
+@given(
+    chips(), dests, days, st.sampled_from([i.id for i in REG.instruments]), st.sampled_from(["compliance", "effective"])
+)
+def test_dates_before_an_instrument_are_unaffected(
+    spec: ChipSpec, dest: str, day: date, inst_id: str, basis: str
+) -> None:
     inst = REG.instrument(inst_id)
     first = min([inst.binds(basis)] + ([c.binds for c in inst.components] if basis == "compliance" else []))
     if day >= first:
@@ -186,5 +280,7 @@ def test_dates_before_an_instrument_are_unaffected(spec: ChipSpec, dest: str, da
 
 
 def test_severity_scale_orders_statuses() -> None:
-    assert severity("free") < severity("exception") < severity("approval") < severity("case_by_case") < severity("denial")
+    assert (
+        severity("free") < severity("exception") < severity("approval") < severity("case_by_case") < severity("denial")
+    )
     assert severity("indeterminate") == -1

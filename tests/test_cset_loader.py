@@ -155,8 +155,8 @@ def test_dangling_sequence_edge_is_a_bad_row(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_real_chip_explorer(shared_data: Path, tmp_path: Path) -> None:
-    from computestrata.atlas.build import build
     from computestrata.atlas import store
+    from computestrata.atlas.build import build
 
     build(shared_data, tmp_path / "a", only=["cset"])
     a = store.open(tmp_path / "a")

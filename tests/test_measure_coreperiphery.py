@@ -64,17 +64,23 @@ def test_coreness_ranks_the_core_first() -> None:
 
 
 def test_country_segment_matrix_keeps_latest_year_and_countries_only() -> None:
-    providers = pd.DataFrame({"provider_id": ["P1", "P2", "F1"],
-                              "provider_type": ["country", "country", "organization"],
-                              "country_iso3": ["USA", "KOR", "USA"]})
-    provision = pd.DataFrame({
-        "provider_id": ["P1", "P1", "P2", "F1", "P2"],
-        "input_id": ["N1", "N1", "N1", "N1", "N2"],
-        "input_name": ["Memory", "Memory", "Memory", "Memory", "Tools"],
-        "year": [2019, 2022, 2022, 2022, 2022],
-        "share": [0.9, 0.3, 0.6, 0.2, np.nan],
-        "source_id": ["s"] * 5,
-    })
+    providers = pd.DataFrame(
+        {
+            "provider_id": ["P1", "P2", "F1"],
+            "provider_type": ["country", "country", "organization"],
+            "country_iso3": ["USA", "KOR", "USA"],
+        }
+    )
+    provision = pd.DataFrame(
+        {
+            "provider_id": ["P1", "P1", "P2", "F1", "P2"],
+            "input_id": ["N1", "N1", "N1", "N1", "N2"],
+            "input_name": ["Memory", "Memory", "Memory", "Memory", "Tools"],
+            "year": [2019, 2022, 2022, 2022, 2022],
+            "share": [0.9, 0.3, 0.6, 0.2, np.nan],
+            "source_id": ["s"] * 5,
+        }
+    )
     mat = cp.country_segment_matrix(provision, providers)
     assert mat.loc["USA", "N1 Memory"] == pytest.approx(0.3)  # 2022, not 2019; firms ignored
     assert mat.loc["KOR", "N1 Memory"] == pytest.approx(0.6)

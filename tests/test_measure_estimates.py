@@ -11,41 +11,51 @@ from computestrata.measure import estimates as es
 
 
 def top500_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "list_id": ["2024-11"] * 4 + ["2023-11"] * 2,
-        "rank": [1, 2, 3, 4, 1, 2],
-        "country_iso3": ["USA", "CHN", "USA", None, "USA", "CHN"],
-        "rmax_tflops": [600.0, 200.0, 100.0, 100.0, 50.0, 50.0],
-        "year": [2024, 2016, 2024, 2020, 2023, 2016],
-        "source_id": ["t24"] * 4 + ["t23"] * 2,
-    })
+    return pd.DataFrame(
+        {
+            "list_id": ["2024-11"] * 4 + ["2023-11"] * 2,
+            "rank": [1, 2, 3, 4, 1, 2],
+            "country_iso3": ["USA", "CHN", "USA", None, "USA", "CHN"],
+            "rmax_tflops": [600.0, 200.0, 100.0, 100.0, 50.0, 50.0],
+            "year": [2024, 2016, 2024, 2020, 2023, 2016],
+            "source_id": ["t24"] * 4 + ["t23"] * 2,
+        }
+    )
 
 
 def clusters_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "cluster_id": list("abcdefg"),
-        "status": ["Existing", "Existing", "Existing", "Planned", "Decommissioned", "Existing",
-                   "Existing"],
-        "h100e": [300.0, 100.0, 100.0, 5000.0, 1000.0, 100.0, 50.0],
-        "country_iso3": ["USA", "CHN", "CHN", "USA", "USA", "DEU", None],
-        "first_operational_date": pd.to_datetime(
-            ["2023-05-01", "2021-03-01", "2024-02-01", None, "2019-01-01", "2024-12-31",
-             "2024-01-01"]),
-        "decommissioned_date": pd.to_datetime([None, None, None, None, "2023-06-01", None, None]),
-        "include_in_standard_analysis": [True, True, True, True, True, True, True],
-        "exclude": [None] * 7,
-        "op16_s": [3e18, 1e18, 1e18, None, None, 1e18, None],
-        "source_id": ["epoch_clusters"] * 7,
-    })
+    return pd.DataFrame(
+        {
+            "cluster_id": list("abcdefg"),
+            "status": ["Existing", "Existing", "Existing", "Planned", "Decommissioned", "Existing", "Existing"],
+            "h100e": [300.0, 100.0, 100.0, 5000.0, 1000.0, 100.0, 50.0],
+            "country_iso3": ["USA", "CHN", "CHN", "USA", "USA", "DEU", None],
+            "first_operational_date": pd.to_datetime(
+                ["2023-05-01", "2021-03-01", "2024-02-01", None, "2019-01-01", "2024-12-31", "2024-01-01"]
+            ),
+            "decommissioned_date": pd.to_datetime([None, None, None, None, "2023-06-01", None, None]),
+            "include_in_standard_analysis": [True, True, True, True, True, True, True],
+            "exclude": [None] * 7,
+            "op16_s": [3e18, 1e18, 1e18, None, None, 1e18, None],
+            "source_id": ["epoch_clusters"] * 7,
+        }
+    )
 
 
 def chip_frame(median: float = 400.0) -> pd.DataFrame:
-    return pd.DataFrame({
-        "vendor": ["NVIDIA", "NVIDIA"], "chip": ["total", "total"], "owner": ["China", "all"],
-        "period": pd.to_datetime(["2024-12-31", "2024-12-31"]), "metric": ["h100e", "h100e"],
-        "p5": [median * 0.8, 1000.0], "median": [median, 1200.0], "p95": [median * 1.25, 1500.0],
-        "source_id": ["epoch_chips", "epoch_chips"],
-    })
+    return pd.DataFrame(
+        {
+            "vendor": ["NVIDIA", "NVIDIA"],
+            "chip": ["total", "total"],
+            "owner": ["China", "all"],
+            "period": pd.to_datetime(["2024-12-31", "2024-12-31"]),
+            "metric": ["h100e", "h100e"],
+            "p5": [median * 0.8, 1000.0],
+            "median": [median, 1200.0],
+            "p95": [median * 1.25, 1500.0],
+            "source_id": ["epoch_chips", "epoch_chips"],
+        }
+    )
 
 
 def test_super_compute_sums_rmax_by_country() -> None:
@@ -73,8 +83,7 @@ def test_existing_clusters_filters_planned_decommissioned_future_and_countryless
     assert sorted(es.existing_clusters(clusters_frame(), 2022)["cluster_id"]) == ["b", "e"]
     assert "e" not in set(es.existing_clusters(clusters_frame(), 2023)["cluster_id"])
     df = clusters_frame()
-    df["include_in_standard_analysis"] = pd.array([None, True, True, True, True, True, True],
-                                                  dtype="boolean")
+    df["include_in_standard_analysis"] = pd.array([None, True, True, True, True, True, True], dtype="boolean")
     assert "a" not in set(es.existing_clusters(df, 2024)["cluster_id"])
     assert "a" in set(es.existing_clusters(df, 2024, standard_only=False)["cluster_id"])
 
@@ -96,8 +105,9 @@ def test_intelligent_clusters_only_shares_sum_to_one_and_center_on_observed() ->
 
 def test_intelligent_chip_route_uses_chip_stock_for_china() -> None:
     # chip route only (weight 1): China = chip stock (400) + pre-2022 clusters (100/k)
-    est = es.intelligent_compute(clusters_frame(), chip_frame(400.0), 2024, draws=2000, seed=2,
-                                 coverage=(0.5, 0.5), china_chip_weight=1.0)
+    est = es.intelligent_compute(
+        clusters_frame(), chip_frame(400.0), 2024, draws=2000, seed=2, coverage=(0.5, 0.5), china_chip_weight=1.0
+    )
     chn = next(r for r in est.rows if r["country"] == "CHN")
     # pre-2022 Chinese cluster b: 100 H100e / 0.5 coverage = 200 (when resampled once)
     assert chn["value_median"] == pytest.approx(400 + 200, rel=0.35)
@@ -107,13 +117,10 @@ def test_intelligent_chip_route_uses_chip_stock_for_china() -> None:
 
 
 def test_intelligent_mixture_spans_both_routes() -> None:
-    lo = es.intelligent_compute(clusters_frame(), chip_frame(10.0), 2024, draws=4000, seed=3,
-                                china_chip_weight=1.0)
-    hi = es.intelligent_compute(clusters_frame(), chip_frame(10.0), 2024, draws=4000, seed=3,
-                                china_chip_weight=0.0)
+    lo = es.intelligent_compute(clusters_frame(), chip_frame(10.0), 2024, draws=4000, seed=3, china_chip_weight=1.0)
+    hi = es.intelligent_compute(clusters_frame(), chip_frame(10.0), 2024, draws=4000, seed=3, china_chip_weight=0.0)
     mix = es.intelligent_compute(clusters_frame(), chip_frame(10.0), 2024, draws=4000, seed=3)
-    s = {n: next(r for r in e.rows if r["country"] == "CHN") for n, e in
-         (("lo", lo), ("hi", hi), ("mix", mix))}
+    s = {n: next(r for r in e.rows if r["country"] == "CHN") for n, e in (("lo", lo), ("hi", hi), ("mix", mix))}
     assert s["lo"]["share_median"] < s["hi"]["share_median"]
     assert s["mix"]["share_p5"] <= s["lo"]["share_median"] + 0.05
     assert s["mix"]["share_p95"] >= s["hi"]["share_median"] - 0.05

@@ -39,8 +39,7 @@ def test_seed_makes_draws_reproducible() -> None:
 
 
 def test_bootstrap_group_sums_keeps_units_and_groups() -> None:
-    groups, sums = mc.bootstrap_group_sums(np.array([1.0, 10.0, 100.0]), ["a", "b", "a"], 2000,
-                                           mc.rng(3))
+    groups, sums = mc.bootstrap_group_sums(np.array([1.0, 10.0, 100.0]), ["a", "b", "a"], 2000, mc.rng(3))
     assert groups == ["a", "b"]
     assert sums.shape == (2000, 2)
     # each draw picks 3 units: totals are sums of 3 values out of {1, 10, 100}

@@ -11,13 +11,15 @@ from computestrata.measure import stratification as st
 
 def top500(list_id: str = "2024-11") -> pd.DataFrame:
     # ranks 1-3 frontier (top=3): USA 100, USA 80, CHN 20; rest: 4 countries × 10
-    return pd.DataFrame({
-        "list_id": [list_id] * 7,
-        "rank": [1, 2, 3, 4, 5, 6, 7],
-        "country_iso3": ["USA", "USA", "CHN", "DEU", "JPN", "FRA", "CHN"],
-        "rmax_tflops": [100.0, 80.0, 20.0, 10.0, 10.0, 10.0, 10.0],
-        "source_id": ["t"] * 7,
-    })
+    return pd.DataFrame(
+        {
+            "list_id": [list_id] * 7,
+            "rank": [1, 2, 3, 4, 5, 6, 7],
+            "country_iso3": ["USA", "USA", "CHN", "DEU", "JPN", "FRA", "CHN"],
+            "rmax_tflops": [100.0, 80.0, 20.0, 10.0, 10.0, 10.0, 10.0],
+            "source_id": ["t"] * 7,
+        }
+    )
 
 
 def test_top500_tiers_and_metrics_hand_computed() -> None:
@@ -54,31 +56,44 @@ def test_random_tier_baseline() -> None:
 
 
 def test_cluster_tiers_take_the_largest_existing() -> None:
-    clusters = pd.DataFrame({
-        "status": ["Existing"] * 4 + ["Planned"],
-        "h100e": [50.0, 40.0, 5.0, 4.0, 1e6],
-        "country_iso3": ["USA", "USA", "CHN", "DEU", "USA"],
-        "first_operational_date": pd.to_datetime(["2024-01-01"] * 4 + [None]),
-        "decommissioned_date": pd.to_datetime([None] * 5),
-        "include_in_standard_analysis": [True] * 5,
-        "source_id": ["c"] * 5,
-    })
+    clusters = pd.DataFrame(
+        {
+            "status": ["Existing"] * 4 + ["Planned"],
+            "h100e": [50.0, 40.0, 5.0, 4.0, 1e6],
+            "country_iso3": ["USA", "USA", "CHN", "DEU", "USA"],
+            "first_operational_date": pd.to_datetime(["2024-01-01"] * 4 + [None]),
+            "decommissioned_date": pd.to_datetime([None] * 5),
+            "include_in_standard_analysis": [True] * 5,
+            "source_id": ["c"] * 5,
+        }
+    )
     f = st.cluster_tiers(clusters, 2024, top=2)
     assert f.items.loc[f.items["tier"] == "frontier", "value"].tolist() == [50.0, 40.0]
     assert st.tier_concentration(f, "frontier")["hhi"] == pytest.approx(10_000)
-    assert st.tier_concentration(f, "rest")["hhi"] == pytest.approx(
-        (5 / 9 * 100) ** 2 + (4 / 9 * 100) ** 2)
+    assert st.tier_concentration(f, "rest")["hhi"] == pytest.approx((5 / 9 * 100) ** 2 + (4 / 9 * 100) ** 2)
 
 
 def chip_stocks() -> pd.DataFrame:
     rows = []
-    for vendor, chip, units, h in [("NVIDIA", "H100", 100, 100.0), ("NVIDIA", "A100", 300, 90.0),
-                                   ("AMD", "MI300X", 10, 13.0), ("Google", "TPU v5e", 500, 100.0),
-                                   ("NVIDIA", "total", 400, 190.0)]:
+    for vendor, chip, units, h in [
+        ("NVIDIA", "H100", 100, 100.0),
+        ("NVIDIA", "A100", 300, 90.0),
+        ("AMD", "MI300X", 10, 13.0),
+        ("Google", "TPU v5e", 500, 100.0),
+        ("NVIDIA", "total", 400, 190.0),
+    ]:
         for metric, v in (("units", units), ("h100e", h)):
-            rows.append({"vendor": vendor, "chip": chip, "owner": "all",
-                         "period": pd.Timestamp("2024-12-31"), "metric": metric,
-                         "median": float(v), "source_id": "chips"})
+            rows.append(
+                {
+                    "vendor": vendor,
+                    "chip": chip,
+                    "owner": "all",
+                    "period": pd.Timestamp("2024-12-31"),
+                    "metric": metric,
+                    "median": float(v),
+                    "source_id": "chips",
+                }
+            )
     return pd.DataFrame(rows)
 
 

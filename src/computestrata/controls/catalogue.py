@@ -23,7 +23,9 @@ Mapping Epoch → spec (assumptions, stated in each verdict's notes):
 - Datacenter flag (Note 2): ``False`` for names with GeForce, TITAN, Quadro or Radeon RX;
   ``True`` for accelerator lines sold to datacenters (Tesla, Instinct, A100/A800/H100/H800/
   H200/H20/GH200/B100/B200/B300/GB200/GB300, L2/L4/L20/L40, Gaudi, Ascend, Trainium,
-  Inferentia, TPU, "Data Center GPU", V100/P100/P40/P4/M40/K80) and for Epoch types TPU, NPU,
+  Inferentia, TPU, "Data Center GPU", V100/P100/P40/P4/M40/K80, A2/A10/A16/A30/A40/T4, Rubin,
+  Maia, MTIA, Cambricon MLU, Kunlun, MetaX, Tianshu/Iluvatar, Moore Threads S3000/S4000) and for
+  Epoch types TPU, NPU,
   XPU, XPU-R, LPU, ASIC, GPGPU, DCU; ``None`` (unknown) otherwise — e.g. the RTX 6000 Ada,
   which Epoch notes NVIDIA does not market for datacenters but documents as one.
 - DRAM bandwidth = Epoch memory bandwidth (bytes/s → GB/s).
@@ -57,8 +59,9 @@ REFERENCE_SOURCE = (
 _CONSUMER = re.compile(r"geforce|\btitan\b|quadro|radeon rx", re.I)
 _DATACENTER = re.compile(
     r"tesla|instinct|\b(a100|a800|h100|h800|h200|h20|gh200|gh100|b100|b200|b300|gb200|gb300|"
-    r"l2|l4|l20|l40s?|v100|p100|p40|p4|m40|k80)\b|gaudi|ascend|trainium|inferentia|\btpu\b|"
-    r"data center gpu|mi\d{3}",
+    r"l2|l4|l20|l40s?|v100|p100|p40|p4|m40|k80|a2|a10|a16|a30|a40|t4|rubin|s3000|s4000)\b|"
+    r"gaudi|ascend|trainium|inferentia|\btpu\b|data center gpu|mi\d{3}|maia|mtia|\bmlu\d|kunlun|metax|"
+    r"tianshu|iluvatar",
     re.I,
 )
 _DC_TYPES = {"tpu", "npu", "xpu", "xpu-r", "lpu", "asic", "gpgpu", "dcu (gpgpu)"}
@@ -135,16 +138,32 @@ def reference_entries() -> tuple[CatalogueEntry, ...]:
         figures = {k: v for k in BIT_LENGTHS if k in r and (v := _num(r[k])) is not None}
         dc = {"true": True, "false": False}.get(r["datacenter"].strip().lower())
         if dc is None:
-            raise InputError(f"reference_chips.csv row {i + 2}: datacenter must be true/false",
-                             hint="fix the package data file")
+            raise InputError(
+                f"reference_chips.csv row {i + 2}: datacenter must be true/false", hint="fix the package data file"
+            )
         notes = (f"reference chip ({r['confidence']} confidence): {r['note']}".rstrip(": "),)
-        spec = ChipSpec(figures=figures, die_area_mm2=_num(r["die_area_mm2"]),
-                        io_bandwidth_gbps=_num(r["io_bandwidth_gbps"]), datacenter=dc,
-                        dram_bandwidth_gbps=_num(r["dram_bandwidth_gbps"]), name=r["name"],
-                        vendor=r["vendor"], source=f"{r['source']}; {REFERENCE_SOURCE}", notes=notes)
+        spec = ChipSpec(
+            figures=figures,
+            die_area_mm2=_num(r["die_area_mm2"]),
+            io_bandwidth_gbps=_num(r["io_bandwidth_gbps"]),
+            datacenter=dc,
+            dram_bandwidth_gbps=_num(r["dram_bandwidth_gbps"]),
+            name=r["name"],
+            vendor=r["vendor"],
+            source=f"{r['source']}; {REFERENCE_SOURCE}",
+            notes=notes,
+        )
         aliases = tuple(a.strip() for a in r["aliases"].split("|") if a.strip())
-        out.append(CatalogueEntry(chip_id="ref:" + slug(r["name"]), name=r["name"], vendor=r["vendor"],
-                                  origin="reference", spec=spec, aliases=aliases))
+        out.append(
+            CatalogueEntry(
+                chip_id="ref:" + slug(r["name"]),
+                name=r["name"],
+                vendor=r["vendor"],
+                origin="reference",
+                spec=spec,
+                aliases=aliases,
+            )
+        )
     return tuple(out)
 
 
@@ -177,19 +196,33 @@ def epoch_entries(frame: pd.DataFrame) -> list[CatalogueEntry]:
         if intra is not None:
             notes.append("aggregate I/O approximated by Epoch intranode bandwidth (host PCIe/network not counted)")
         dc = datacenter_flag(name, _text(rec.get("type")))
-        notes.append("datacenter flag " + ("unknown (no name/type rule)" if dc is None
-                                           else f"{str(dc).lower()} by name/type heuristic"))
-        spec = ChipSpec(figures=figures, die_area_mm2=_num(rec.get("die_area_mm2")) or None,
-                        io_bandwidth_gbps=None if intra is None else intra / 1e9, datacenter=dc,
-                        dram_bandwidth_gbps=(mb / 1e9) if (mb := _num(rec.get("memory_bandwidth_bytes_s"))) else None,
-                        name=name, vendor=_text(rec.get("manufacturer")),
-                        source=f"Epoch AI, Machine Learning Hardware (CC-BY-4.0), source_id {rec.get('source_id')}",
-                        notes=tuple(notes))
+        notes.append(
+            "datacenter flag "
+            + ("unknown (no name/type rule)" if dc is None else f"{str(dc).lower()} by name/type heuristic")
+        )
+        spec = ChipSpec(
+            figures=figures,
+            die_area_mm2=_num(rec.get("die_area_mm2")) or None,
+            io_bandwidth_gbps=None if intra is None else intra / 1e9,
+            datacenter=dc,
+            dram_bandwidth_gbps=(mb / 1e9) if (mb := _num(rec.get("memory_bandwidth_bytes_s"))) else None,
+            name=name,
+            vendor=_text(rec.get("manufacturer")),
+            source=f"Epoch AI, Machine Learning Hardware (CC-BY-4.0), source_id {rec.get('source_id')}",
+            notes=tuple(notes),
+        )
         rd = rec.get("release_date")
-        out.append(CatalogueEntry(chip_id=_text(rec.get("chip_id")) or slug(name), name=name,
-                                  vendor=_text(rec.get("manufacturer")), origin="epoch", spec=spec,
-                                  source_id=_text(rec.get("source_id")),
-                                  release_date=None if rd is None or rd != rd else str(rd)[:10]))
+        out.append(
+            CatalogueEntry(
+                chip_id=_text(rec.get("chip_id")) or slug(name),
+                name=name,
+                vendor=_text(rec.get("manufacturer")),
+                origin="epoch",
+                spec=spec,
+                source_id=_text(rec.get("source_id")),
+                release_date=None if rd is None or rd != rd else str(rd)[:10],
+            )
+        )
     return out
 
 
@@ -220,13 +253,17 @@ class Catalogue:
                     return e
         words = set(q.split())
         for origin in ("reference", "epoch"):
-            hits = [e for e in self.entries if e.origin == origin
-                    and any(words <= set(normalise(n).split()) for n in (e.name, *e.aliases))]
+            hits = [
+                e
+                for e in self.entries
+                if e.origin == origin and any(words <= set(normalise(n).split()) for n in (e.name, *e.aliases))
+            ]
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                raise InputError(f"chip name {query!r} is ambiguous",
-                                 hint="did you mean: " + "; ".join(h.name for h in hits[:8]))
+                raise InputError(
+                    f"chip name {query!r} is ambiguous", hint="did you mean: " + "; ".join(h.name for h in hits[:8])
+                )
         from rapidfuzz import fuzz, process, utils
 
         pool = {e.name: e for e in self.entries}
@@ -254,8 +291,11 @@ def _fill(ref: CatalogueEntry, epoch: list[CatalogueEntry]) -> CatalogueEntry:
     twin = next((e for e in epoch if normalise(e.name) in names), None)
     if twin is None:
         return ref
-    fills = {k: getattr(twin.spec, k) for k in _FILLABLE
-             if getattr(ref.spec, k) is None and getattr(twin.spec, k) is not None}
+    fills = {
+        k: getattr(twin.spec, k)
+        for k in _FILLABLE
+        if getattr(ref.spec, k) is None and getattr(twin.spec, k) is not None
+    }
     if not fills:
         return ref
     note = "filled from Epoch chip {!r}: {}".format(twin.name, ", ".join(f"{k}={v:g}" for k, v in fills.items()))

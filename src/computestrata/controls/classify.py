@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from computestrata.controls.items import NEEDS, ChipSpec, HbmSpec, Item, Quantities
+from computestrata.controls.items import NEEDS, ChipSpec, Item, Quantities
 from computestrata.controls.measures import measures_for
 from computestrata.controls.regime import (
     Basis,
@@ -69,10 +69,17 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         v = round(self.value, 4) if isinstance(self.value, float) else self.value
         return {
-            "rule": self.rule, "instrument": self.instrument, "citation": self.citation,
-            "paragraph": self.paragraph, "quantity": self.quantity, "value": v,
-            "comparator": self.comparator, "threshold": self.threshold, "passed": self.passed,
-            "confidence": f"[{self.confidence}]", "note": self.note,
+            "rule": self.rule,
+            "instrument": self.instrument,
+            "citation": self.citation,
+            "paragraph": self.paragraph,
+            "quantity": self.quantity,
+            "value": v,
+            "comparator": self.comparator,
+            "threshold": self.threshold,
+            "passed": self.passed,
+            "confidence": f"[{self.confidence}]",
+            "note": self.note,
         }
 
 
@@ -111,18 +118,31 @@ class Verdict:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``strata controls classify --json``)."""
         return {
-            "item": self.item, "item_kind": self.item_kind, "destination": self.destination,
-            "hq": self.hq, "date": self.date.isoformat(), "date_basis": self.basis,
-            "eccn": self.eccn, "paragraph": self.paragraph,
-            "tpp": None if self.tpp is None else round(self.tpp, 2), "tpp_driver": self.tpp_driver,
+            "item": self.item,
+            "item_kind": self.item_kind,
+            "destination": self.destination,
+            "hq": self.hq,
+            "date": self.date.isoformat(),
+            "date_basis": self.basis,
+            "eccn": self.eccn,
+            "paragraph": self.paragraph,
+            "tpp": None if self.tpp is None else round(self.tpp, 2),
+            "tpp_driver": self.tpp_driver,
             "performance_density": None if self.performance_density is None else round(self.performance_density, 4),
-            "hbm_bandwidth_density": None if self.hbm_bandwidth_density is None
+            "hbm_bandwidth_density": None
+            if self.hbm_bandwidth_density is None
             else round(self.hbm_bandwidth_density, 4),
-            "license_required": self.license_required, "review_policy": self.review_policy,
-            "license_exceptions": self.license_exceptions, "measures": self.measures,
-            "status": self.status, "missing_inputs": self.missing_inputs,
-            "low_confidence": self.low_confidence, "instruments_in_force": self.instruments_in_force,
-            "reasons": [r.to_dict() for r in self.reasons], "notes": self.notes, "notice": self.notice,
+            "license_required": self.license_required,
+            "review_policy": self.review_policy,
+            "license_exceptions": self.license_exceptions,
+            "measures": self.measures,
+            "status": self.status,
+            "missing_inputs": self.missing_inputs,
+            "low_confidence": self.low_confidence,
+            "instruments_in_force": self.instruments_in_force,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "notes": self.notes,
+            "notice": self.notice,
         }
 
 
@@ -133,14 +153,16 @@ def severity(status: str) -> int:
 
 # ---- three-valued helpers ------------------------------------------------------------
 
+
 def _and(values: list[bool | None]) -> bool | None:
     if any(v is False for v in values):
         return False
     return None if any(v is None for v in values) else True
 
 
-def _test(comp: Component, q: Quantities, reasons: list[Reason], missing: set[str],
-          label: str | None = None) -> bool | None:
+def _test(
+    comp: Component, q: Quantities, reasons: list[Reason], missing: set[str], label: str | None = None
+) -> bool | None:
     results = []
     for c in comp.conditions:
         ok = c.holds(q.get(c.quantity))
@@ -153,21 +175,52 @@ def _test(comp: Component, q: Quantities, reasons: list[Reason], missing: set[st
 
 def _reason(comp: Component, c: Condition, actual: Any, ok: bool | None, label: str | None) -> Reason:
     conf = max((comp.confidence, c.confidence), key="HML".index)  # the weaker tag wins
-    return Reason(rule=comp.id, instrument=comp.instrument, citation=comp.citation,
-                  paragraph=label or comp.id, quantity=c.quantity, value=actual, comparator=c.op,
-                  threshold=c.value, passed=ok, confidence=conf, note=c.note)
+    return Reason(
+        rule=comp.id,
+        instrument=comp.instrument,
+        citation=comp.citation,
+        paragraph=label or comp.id,
+        quantity=c.quantity,
+        value=actual,
+        comparator=c.op,
+        threshold=c.value,
+        passed=ok,
+        confidence=conf,
+        note=c.note,
+    )
 
 
-def _place(regime: Regime, comp: Component, sel: Selector, who: str, code: str | None, on: date,
-           what: str, reasons: list[Reason], label: str | None) -> bool:
+def _place(
+    regime: Regime,
+    comp: Component,
+    sel: Selector,
+    who: str,
+    code: str | None,
+    on: date,
+    what: str,
+    reasons: list[Reason],
+    label: str | None,
+) -> bool:
     if code is None:
         return False
     ok = regime.selects(sel, code, on)
-    reasons.append(Reason(rule=comp.id, instrument=comp.instrument, citation=comp.citation,
-                          paragraph=label, quantity=what, value=code, comparator="in",
-                          threshold=sel.describe(), passed=ok, confidence=comp.confidence,
-                          note=None if code == regime.effective_country(code, on)
-                          else f"{code} treated as {regime.effective_country(code, on)}"))
+    reasons.append(
+        Reason(
+            rule=comp.id,
+            instrument=comp.instrument,
+            citation=comp.citation,
+            paragraph=label,
+            quantity=what,
+            value=code,
+            comparator="in",
+            threshold=sel.describe(),
+            passed=ok,
+            confidence=comp.confidence,
+            note=None
+            if code == regime.effective_country(code, on)
+            else f"{code} treated as {regime.effective_country(code, on)}",
+        )
+    )
     return ok
 
 
@@ -181,21 +234,36 @@ class _Outcome:
     contributing: list[Component]
 
 
-def _outcome(regime: Regime, state: RegimeState, para: Component | None, q: Quantities, dest: str,
-             hq: str | None, on: date, reasons: list[Reason], missing: set[str]) -> _Outcome:
+def _outcome(
+    regime: Regime,
+    state: RegimeState,
+    para: Component | None,
+    q: Quantities,
+    dest: str,
+    hq: str | None,
+    on: date,
+    reasons: list[Reason],
+    missing: set[str],
+) -> _Outcome:
     if para is None or dest == "USA":
         return _Outcome(para, False, None, True, [], [])
     pid = para.id
     contributing: list[Component] = [para]
     required = False
     for scope in state.of_kind("license_scope"):
-        if scope.covers(pid) and scope.destinations is not None and _place(
-                regime, scope, scope.destinations, "destination", dest, on, "destination", reasons, pid):
+        if (
+            scope.covers(pid)
+            and scope.destinations is not None
+            and _place(regime, scope, scope.destinations, "destination", dest, on, "destination", reasons, pid)
+        ):
             required = True
             contributing.append(scope)
     for scope in state.of_kind("hq_scope"):
-        if scope.covers(pid) and scope.hq is not None and _place(
-                regime, scope, scope.hq, "hq", hq, on, "headquarters", reasons, pid):
+        if (
+            scope.covers(pid)
+            and scope.hq is not None
+            and _place(regime, scope, scope.hq, "hq", hq, on, "headquarters", reasons, pid)
+        ):
             required = True
             contributing.append(scope)
     if not required:
@@ -203,10 +271,10 @@ def _outcome(regime: Regime, state: RegimeState, para: Component | None, q: Quan
     # review policy: highest priority that matches; an unknown higher one makes it unknown
     policy: str | None = None
     known = True
-    for pol in sorted((p for p in state.of_kind("review_policy") if p.covers(pid)),
-                      key=lambda p: -p.priority):
+    for pol in sorted((p for p in state.of_kind("review_policy") if p.covers(pid)), key=lambda p: -p.priority):
         place = (pol.destinations is not None and regime.selects(pol.destinations, dest, on)) or (
-            pol.hq is not None and hq is not None and regime.selects(pol.hq, hq, on))
+            pol.hq is not None and hq is not None and regime.selects(pol.hq, hq, on)
+        )
         if not place:
             continue
         sub: list[Reason] = []
@@ -218,10 +286,21 @@ def _outcome(regime: Regime, state: RegimeState, para: Component | None, q: Quan
         if ok:
             policy = pol.policy
             contributing.append(pol)
-            reasons.append(Reason(rule=pol.id, instrument=pol.instrument, citation=pol.citation,
-                                  paragraph=pid, quantity="review_policy", value=pol.policy,
-                                  comparator="applies", threshold=f"priority {pol.priority}",
-                                  passed=True, confidence=pol.confidence, note=pol.text or None))
+            reasons.append(
+                Reason(
+                    rule=pol.id,
+                    instrument=pol.instrument,
+                    citation=pol.citation,
+                    paragraph=pid,
+                    quantity="review_policy",
+                    value=pol.policy,
+                    comparator="applies",
+                    threshold=f"priority {pol.priority}",
+                    passed=True,
+                    confidence=pol.confidence,
+                    note=pol.text or None,
+                )
+            )
             break
     exceptions: list[str] = []
     for le in state.of_kind("license_exception"):
@@ -229,7 +308,8 @@ def _outcome(regime: Regime, state: RegimeState, para: Component | None, q: Quan
             continue
         if le.destinations is not None or le.hq is not None:
             place = (le.destinations is not None and regime.selects(le.destinations, dest, on)) or (
-                le.hq is not None and hq is not None and regime.selects(le.hq, hq, on))
+                le.hq is not None and hq is not None and regime.selects(le.hq, hq, on)
+            )
             if not place:
                 continue
         ok = _test(le, q, reasons, missing, f"LE {le.code}") if le.conditions else True
@@ -249,12 +329,22 @@ def _status(o: _Outcome) -> str:
     return _POLICY_STATUS.get(o.policy or "", "license")
 
 
+def _float(value: float | bool | None) -> float | None:
+    return None if value is None or isinstance(value, bool) else float(value)
+
+
 def _quantities(item: Item) -> Quantities:
     return item.quantities()
 
 
-def classify(item: Item, dest: str, on: date | str, hq: str | None = None,
-             regime: Regime | None = None, basis: Basis = "compliance") -> Verdict:
+def classify(
+    item: Item,
+    dest: str,
+    on: date | str,
+    hq: str | None = None,
+    regime: Regime | None = None,
+    basis: Basis = "compliance",
+) -> Verdict:
     """The verdict for ``item`` exported to ``dest`` (ISO3) on ``on``, optionally to an entity
     headquartered in ``hq`` (ISO3).  ``regime`` defaults to the shipped US rules."""
     from computestrata.i18n import t
@@ -308,35 +398,51 @@ def classify(item: Item, dest: str, on: date | str, hq: str | None = None,
 
     # 3. company-specific letters
     found = measures_for(regime, item, dest_code, hq_code, day)
-    if status == "free" and found:
-        status = "measure"
+    if found and status != "indeterminate" and severity(status) < severity("measure"):
+        status = "measure"  # a letter binding the exporter is stricter than an exception
 
     tpp_obj = item.tpp() if isinstance(item, ChipSpec) else None
-    low = sorted({c.id + f" ({c.citation})" for o in outcomes for c in o.contributing if c.confidence == "L"}
-                 | {f"{r.rule} ({r.citation})" for r in reasons if r.confidence == "L" and r.passed})
+    low = sorted(
+        {c.id + f" ({c.citation})" for o in outcomes for c in o.contributing if c.confidence == "L"}
+        | {f"{r.rule} ({r.citation})" for r in reasons if r.confidence == "L" and r.passed}
+    )
     low += [f"{m['id']} ({m['citation']})" for m in found if m["confidence"] == "[L]"]
     notes = _notes(regime, state, item, day, hq_code, status, outcomes)
     if not same_st:
-        notes.append("indeterminate: possible outcomes are "
-                     + ", ".join(sorted({(o.paragraph.id if o.paragraph else "not controlled") for o in outcomes})))
+        notes.append(
+            "indeterminate: possible outcomes are "
+            + ", ".join(sorted({(o.paragraph.id if o.paragraph else "not controlled") for o in outcomes}))
+        )
     return Verdict(
-        item=item.name, item_kind=item.kind, destination=dest_code, hq=hq_code, date=day, basis=basis,
-        eccn=eccn if same_eccn else None, paragraph=par if same_par else None,
-        tpp=tpp_obj.value if tpp_obj else None, tpp_driver=tpp_obj.explain() if tpp_obj else None,
-        performance_density=q.get("pd") if isinstance(item, ChipSpec) else None,  # type: ignore[arg-type]
-        hbm_bandwidth_density=q.get("hbm_density") if isinstance(item, HbmSpec) else None,  # type: ignore[arg-type]
+        item=item.name,
+        item_kind=item.kind,
+        destination=dest_code,
+        hq=hq_code,
+        date=day,
+        basis=basis,
+        eccn=eccn if same_eccn else None,
+        paragraph=par if same_par else None,
+        tpp=tpp_obj.value if tpp_obj else None,
+        tpp_driver=tpp_obj.explain() if tpp_obj else None,
+        performance_density=_float(q.get("pd")),
+        hbm_bandwidth_density=_float(q.get("hbm_density")),
         license_required=lr if same_lr else None,
         review_policy=(pol[0] if pol[1] else None) if same_pol else None,
         license_exceptions=list(les) if same_le else [],
-        measures=found, status=status, reasons=reasons,
+        measures=found,
+        status=status,
+        reasons=reasons,
         missing_inputs=sorted(missing) if (status == "indeterminate" or not same_par or not same_pol) else [],
-        low_confidence=low, instruments_in_force=[f"{i.id} ({i.citation})" for i in state.instruments],
-        notes=notes, notice=t("common.not_legal_advice"),
+        low_confidence=low,
+        instruments_in_force=[f"{i.id} ({i.citation})" for i in state.instruments],
+        notes=notes,
+        notice=t("common.not_legal_advice"),
     )
 
 
-def _notes(regime: Regime, state: RegimeState, item: Item, day: date, hq: str | None, status: str,
-           outcomes: list[_Outcome]) -> list[str]:
+def _notes(
+    regime: Regime, state: RegimeState, item: Item, day: date, hq: str | None, status: str, outcomes: list[_Outcome]
+) -> list[str]:
     from computestrata.controls.regime import DATA_AS_OF
 
     notes = list(item.notes)
@@ -350,19 +456,21 @@ def _notes(regime: Regime, state: RegimeState, item: Item, day: date, hq: str | 
         notes.append("rescinded and not applied: " + ", ".join(state.rescinded))
     for inst in regime.instruments:
         if inst.compliance and inst.effective <= day < inst.compliance and state.basis == "compliance":
-            notes.append(f"{inst.citation} is effective from {inst.effective} but binds from its "
-                         f"compliance date {inst.compliance} (use basis 'effective' to apply it now)")
+            notes.append(
+                f"{inst.citation} is effective from {inst.effective} but binds from its "
+                f"compliance date {inst.compliance} (use basis 'effective' to apply it now)"
+            )
     if any(o.license_required for o in outcomes):
-        notes.append("also check end-use/end-user controls (§744.23), the Entity List and GP10; "
-                     "not assessed here")
+        notes.append("also check end-use/end-user controls (§744.23), the Entity List and GP10; not assessed here")
     if any(o.license_required and o.policy is None and o.policy_known for o in outcomes):
         notes.append("no review policy stated in the rule data for this case")
     for o in outcomes:
         for c in o.contributing:
             if c.kind == "license_exception" and c.limits:
                 notes.append(f"{c.code} limits: " + ", ".join(f"{k}={v:,}" for k, v in c.limits.items()))
-    if status == "case_by_case" and any(
-            c.id == "policy.cn.cbc2026" for o in outcomes for c in o.contributing):
-        notes.append("91 FR 1684 conditions: US commercial availability, supply certification, "
-                     "recipient security, independent US third-party testing; exports from the US only")
+    if status == "case_by_case" and any(c.id == "policy.cn.cbc2026" for o in outcomes for c in o.contributing):
+        notes.append(
+            "91 FR 1684 conditions: US commercial availability, supply certification, "
+            "recipient security, independent US third-party testing; exports from the US only"
+        )
     return notes

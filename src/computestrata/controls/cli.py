@@ -28,10 +28,13 @@ ChipOpt = Annotated[
 ]
 SpecOpt = Annotated[
     list[str] | None,
-    typer.Option("--spec", help="KEY=VALUE (repeatable): int8_tops, fp4_tflops, fp8_tflops, fp16_tflops, "
-                 "bf16_tflops, tf32_tflops, fp32_tflops, fp64_tflops (dense), die_area_mm2, "
-                 "io_bandwidth_gbps, datacenter, dram_bandwidth_gbps; for --item hbm: bandwidth_gbps, "
-                 "package_area_mm2, copackaged_with_logic."),
+    typer.Option(
+        "--spec",
+        help="KEY=VALUE (repeatable): int8_tops, fp4_tflops, fp8_tflops, fp16_tflops, "
+        "bf16_tflops, tf32_tflops, fp32_tflops, fp64_tflops (dense), die_area_mm2, "
+        "io_bandwidth_gbps, datacenter, dram_bandwidth_gbps; for --item hbm: bandwidth_gbps, "
+        "package_area_mm2, copackaged_with_logic.",
+    ),
 ]
 ItemOpt = Annotated[str, typer.Option("--item", help="Item kind for --spec: chip or hbm.")]
 DestOpt = Annotated[str, typer.Option("--dest", help="Destination country, ISO3 (e.g. CHN).")]
@@ -79,8 +82,9 @@ def _catalogue(atlas_path: Path | None) -> tuple[Catalogue, Atlas | None]:
     return catalogue.from_atlas(atlas), atlas
 
 
-def _item(chip: str | None, spec: list[str] | None, item: str, atlas_path: Path | None
-          ) -> tuple[Item, CatalogueEntry | None, Atlas | None, list[str]]:
+def _item(
+    chip: str | None, spec: list[str] | None, item: str, atlas_path: Path | None
+) -> tuple[Item, CatalogueEntry | None, Atlas | None, list[str]]:
     from computestrata.controls.items import parse_spec
     from computestrata.errors import InputError
 
@@ -135,14 +139,30 @@ def classify(
         d["regime"] = regime.name
     notes = _finish_notes([*cat_notes, *v.notes])
     src = [entry.source_id] if entry is not None and entry.source_id else []
-    title = t("controls.title.classify", item=v.item or t("controls.word.spec"), dest=v.destination,
-              date=v.date.isoformat())
+    title = t(
+        "controls.title.classify", item=v.item or t("controls.word.spec"), dest=v.destination, date=v.date.isoformat()
+    )
     if as_json:
         emit(Output(title=title, data=d, source_ids=src, notes=notes), True, at)
         return
-    summary_keys = ("item", "destination", "hq", "date", "eccn", "paragraph", "tpp", "tpp_driver",
-                    "performance_density", "hbm_bandwidth_density", "license_required", "review_policy",
-                    "license_exceptions", "status", "missing_inputs", "low_confidence")
+    summary_keys = (
+        "item",
+        "destination",
+        "hq",
+        "date",
+        "eccn",
+        "paragraph",
+        "tpp",
+        "tpp_driver",
+        "performance_density",
+        "hbm_bandwidth_density",
+        "license_required",
+        "review_policy",
+        "license_exceptions",
+        "status",
+        "missing_inputs",
+        "low_confidence",
+    )
     data: dict[str, Any] = {k: d[k] for k in summary_keys}
     data["status"] = t(f"controls.status.{v.status}")
     data["measures"] = [f"{m['id']}: {m['title']} ({m['citation']})" for m in v.measures]
@@ -184,10 +204,29 @@ def matrix(
         rows += run(entries, dest, [day], hq=hq, regime=_regime(posture, basis, day), basis=basis)  # type: ignore[arg-type]
     rows.sort(key=lambda r: (entries_order[r["chip"]], r["date"]))
     src = sorted({e.source_id for e in entries if e.source_id})
-    cols = ("chip", "date", "tpp", "performance_density", "paragraph", "license_required",
-            "review_policy", "license_exceptions", "measures", "status")
-    emit(Output(title=t("controls.title.matrix", dest=dest.upper()), rows=rows,
-                columns=None if as_json else cols, source_ids=src, notes=_finish_notes(cat.notes)), as_json, at)
+    cols = (
+        "chip",
+        "date",
+        "tpp",
+        "performance_density",
+        "paragraph",
+        "license_required",
+        "review_policy",
+        "license_exceptions",
+        "measures",
+        "status",
+    )
+    emit(
+        Output(
+            title=t("controls.title.matrix", dest=dest.upper()),
+            rows=rows,
+            columns=None if as_json else cols,
+            source_ids=src,
+            notes=_finish_notes(cat.notes),
+        ),
+        as_json,
+        at,
+    )
 
 
 @app.command()
@@ -213,9 +252,17 @@ def timeline(
     events = run(it, dest, hq=hq, regime=_regime(None, basis), basis=basis)  # type: ignore[arg-type]
     src = [entry.source_id] if entry is not None and entry.source_id else []
     cols = ("date", "status", "summary", "caused_by")
-    emit(Output(title=t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest.upper()),
-                rows=events, columns=None if as_json else cols, source_ids=src,
-                notes=_finish_notes([*cat_notes, *it.notes])), as_json, at)
+    emit(
+        Output(
+            title=t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest.upper()),
+            rows=events,
+            columns=None if as_json else cols,
+            source_ids=src,
+            notes=_finish_notes([*cat_notes, *it.notes]),
+        ),
+        as_json,
+        at,
+    )
 
 
 @app.command()
@@ -237,16 +284,38 @@ def rules(
     live = {i.id for i in reg.at(day, basis).instruments} if day else None  # type: ignore[arg-type]
     rows: list[dict[str, Any]] = []
     for i in reg.instruments:
-        rows.append({"id": i.id, "kind": i.kind, "citation": i.citation, "fr_doc": i.fr_doc,
-                     "effective": i.effective, "compliance": i.compliance, "confidence": f"[{i.confidence}]",
-                     "in_force": None if live is None else i.id in live, "summary": i.summary})
+        rows.append(
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "citation": i.citation,
+                "fr_doc": i.fr_doc,
+                "effective": i.effective,
+                "compliance": i.compliance,
+                "confidence": f"[{i.confidence}]",
+                "in_force": None if live is None else i.id in live,
+                "summary": i.summary,
+            }
+        )
     for m in reg.measures:
-        rows.append({"id": m.id, "kind": m.kind, "citation": m.citation, "fr_doc": None, "effective": m.effective,
-                     "compliance": None, "confidence": f"[{m.confidence}]",
-                     "in_force": None if day is None else m.in_force(day), "summary": m.title})
+        rows.append(
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "citation": m.citation,
+                "fr_doc": None,
+                "effective": m.effective,
+                "compliance": None,
+                "confidence": f"[{m.confidence}]",
+                "in_force": None if day is None else m.in_force(day),
+                "summary": m.title,
+            }
+        )
     cols = ("id", "kind", "citation", "effective", "compliance", "confidence", "in_force")
-    emit(Output(title=t("controls.title.rules"), rows=rows, columns=None if as_json else cols,
-                notes=_finish_notes([])), as_json)
+    emit(
+        Output(title=t("controls.title.rules"), rows=rows, columns=None if as_json else cols, notes=_finish_notes([])),
+        as_json,
+    )
 
 
 @app.command()

@@ -136,7 +136,9 @@ def parse_spec(pairs: Iterable[str], item: str = "chip", name: str | None = None
         bool_key = key in ("datacenter", "copackaged_with_logic")
         values[key] = _bool(key, text) if bool_key else _num(key, text)
     if not values:
-        raise InputError("--spec needs at least one KEY=VALUE", hint="e.g. --spec int8_tops=624 --spec die_area_mm2=826")
+        raise InputError(
+            "--spec needs at least one KEY=VALUE", hint="e.g. --spec int8_tops=624 --spec die_area_mm2=826"
+        )
     if item == "hbm":
         return HbmSpec(name=name, **values)
     figures = {k: v for k, v in values.items() if k in tppm.BIT_LENGTHS}

@@ -37,11 +37,19 @@ def measures_for(regime: Regime, item: Item, dest: str, hq: str | None, on: date
         by_hq = m.hq is not None and hq is not None and regime.selects(m.hq, hq, on)
         if not (by_dest or by_hq):
             continue
-        out.append({
-            "id": m.id, "kind": m.kind, "addressee": m.addressee, "title": m.title,
-            "citation": m.citation, "effective": m.effective.isoformat(),
-            "until": m.until.isoformat() if m.until else None, "license_required": True,
-            "matched_by": "destination" if by_dest else "headquarters",
-            "confidence": f"[{m.confidence}]", "note": m.note,
-        })
+        out.append(
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "addressee": m.addressee,
+                "title": m.title,
+                "citation": m.citation,
+                "effective": m.effective.isoformat(),
+                "until": m.until.isoformat() if m.until else None,
+                "license_required": True,
+                "matched_by": "destination" if by_dest else "headquarters",
+                "confidence": f"[{m.confidence}]",
+                "note": m.note,
+            }
+        )
     return out

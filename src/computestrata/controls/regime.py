@@ -235,7 +235,8 @@ class Regime:
         rescinded = {r for i in live for r in i.rescinds}
         live = [i for i in live if i.id not in rescinded]
         steps: list[tuple[date, int, Component]] = []
-        for order, inst in enumerate(sorted(live, key=lambda i: (i.binds(basis), i.id))):
+        # same-day instruments apply in the order they were added (derived regimes append)
+        for order, inst in enumerate(sorted(live, key=lambda i: i.binds(basis))):
             for comp in inst.components:
                 when = comp.binds if basis == "compliance" else inst.effective
                 if when <= on:
@@ -247,8 +248,13 @@ class Regime:
             else:
                 folded.pop(comp.id, None)  # re-insert so the newest version sorts last
                 folded[comp.id] = comp
-        return RegimeState(on=on, basis=basis, components=tuple(folded.values()),
-                           instruments=tuple(live), rescinded=tuple(sorted(rescinded)))
+        return RegimeState(
+            on=on,
+            basis=basis,
+            components=tuple(folded.values()),
+            instruments=tuple(live),
+            rescinded=tuple(sorted(rescinded)),
+        )
 
     def change_dates(self, basis: Basis = "compliance") -> list[date]:
         """Every date on which something in this regime starts, stops or is rescinded."""
@@ -279,7 +285,8 @@ class Regime:
         """The same regime minus one instrument (for what-if and for tests)."""
         self.instrument(instrument_id)
         return dataclasses.replace(
-            self, instruments=tuple(i for i in self.instruments if i.id != instrument_id),
+            self,
+            instruments=tuple(i for i in self.instruments if i.id != instrument_id),
             name=f"{self.name} without {instrument_id}",
         )
 
@@ -334,12 +341,11 @@ class Regime:
         inside = sel.all or code in sel.countries or any(code in self.members(g, on) for g in sel.groups)
         if not inside:
             return False
-        return code not in sel.except_countries and not any(
-            code in self.members(g, on) for g in sel.except_groups
-        )
+        return code not in sel.except_countries and not any(code in self.members(g, on) for g in sel.except_groups)
 
-    def with_members(self, group_id: str, add: Iterable[str] = (), remove: Iterable[str] = (),
-                     on: date = EARLIEST) -> Regime:
+    def with_members(
+        self, group_id: str, add: Iterable[str] = (), remove: Iterable[str] = (), on: date = EARLIEST
+    ) -> Regime:
         """A derived regime in which ``group_id`` gains/loses countries from ``on``."""
         g = self.groups.get(group_id)
         if g is None:
@@ -352,6 +358,7 @@ class Regime:
 
 
 # ---- loading -----------------------------------------------------------------------
+
 
 def _date(value: Any, where: str) -> date:
     if isinstance(value, date):
@@ -410,13 +417,21 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
                 raise InputError(f"{w}: '==' needs true/false, got {value!r}", hint="value: true")
         elif isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"{w}: threshold must be a number, got {value!r}", hint="value: 4800")
-        out.append(Condition(quantity=c["quantity"], op=c["op"], value=value,
-                             confidence=_conf(c.get("confidence", "H"), w), note=c.get("note")))
+        out.append(
+            Condition(
+                quantity=c["quantity"],
+                op=c["op"],
+                value=value,
+                confidence=_conf(c.get("confidence", "H"), w),
+                note=c.get("note"),
+            )
+        )
     return tuple(out)
 
 
-def parse_instrument(raw: Mapping[str, Any], where: str, countries: Mapping[str, str],
-                     groups: Iterable[str]) -> Instrument:
+def parse_instrument(
+    raw: Mapping[str, Any], where: str, countries: Mapping[str, str], groups: Iterable[str]
+) -> Instrument:
     """Validate one instrument mapping (as read from YAML) into an :class:`Instrument`."""
     gids = list(groups)
     for key in ("id", "kind", "title", "citation", "effective", "confidence"):
@@ -447,25 +462,45 @@ def parse_instrument(raw: Mapping[str, Any], where: str, countries: Mapping[str,
             raise InputError(f"{w}: a license exception needs a code", hint="code: NAC")
         own = _date(c["compliance"], f"{w}: compliance") if c.get("compliance") else None
         binds = own or compliance or effective
-        comps.append(Component(
-            id=str(c["id"]), kind=kind, instrument=str(raw["id"]), citation=str(raw["citation"]),
-            binds=binds, confidence=_conf(c.get("confidence", raw["confidence"]), w), action=action,
-            eccn=c.get("eccn"), segment=c.get("segment"), item=c.get("item"),
-            priority=int(c.get("priority", 0)), paragraphs=tuple(c.get("paragraphs", []) or []),
-            destinations=_selector(c.get("destinations"), f"{w} destinations", countries, gids),
-            hq=_selector(c.get("hq"), f"{w} hq", countries, gids),
-            conditions=_conditions(c.get("all"), w), policy=c.get("policy"), code=c.get("code"),
-            notification=c.get("notification"), text=" ".join(str(c.get("text", "")).split()),
-            limits=dict(c.get("limits", {}) or {}), hypothetical=bool(c.get("hypothetical", False)),
-        ))
+        comps.append(
+            Component(
+                id=str(c["id"]),
+                kind=kind,
+                instrument=str(raw["id"]),
+                citation=str(raw["citation"]),
+                binds=binds,
+                confidence=_conf(c.get("confidence", raw["confidence"]), w),
+                action=action,
+                eccn=c.get("eccn"),
+                segment=c.get("segment"),
+                item=c.get("item"),
+                priority=int(c.get("priority", 0)),
+                paragraphs=tuple(c.get("paragraphs", []) or []),
+                destinations=_selector(c.get("destinations"), f"{w} destinations", countries, gids),
+                hq=_selector(c.get("hq"), f"{w} hq", countries, gids),
+                conditions=_conditions(c.get("all"), w),
+                policy=c.get("policy"),
+                code=c.get("code"),
+                notification=c.get("notification"),
+                text=" ".join(str(c.get("text", "")).split()),
+                limits=dict(c.get("limits", {}) or {}),
+                hypothetical=bool(c.get("hypothetical", False)),
+            )
+        )
     return Instrument(
-        id=str(raw["id"]), kind=str(raw["kind"]), title=" ".join(str(raw["title"]).split()),
-        citation=str(raw["citation"]), effective=effective,
-        confidence=_conf(raw["confidence"], where), components=tuple(comps),
+        id=str(raw["id"]),
+        kind=str(raw["kind"]),
+        title=" ".join(str(raw["title"]).split()),
+        citation=str(raw["citation"]),
+        effective=effective,
+        confidence=_conf(raw["confidence"], where),
+        components=tuple(comps),
         fr_doc=raw.get("fr_doc"),
         published=_date(raw["published"], f"{where}: published") if raw.get("published") else None,
-        compliance=compliance, rescinds=tuple(raw.get("rescinds", []) or []),
-        summary=" ".join(str(raw.get("summary", "")).split()), sources=str(raw.get("sources", "")),
+        compliance=compliance,
+        rescinds=tuple(raw.get("rescinds", []) or []),
+        summary=" ".join(str(raw.get("summary", "")).split()),
+        sources=str(raw.get("sources", "")),
         hypothetical=bool(raw.get("hypothetical", False)),
     )
 
@@ -484,7 +519,9 @@ def _countries() -> dict[str, str]:
     return {r["iso3"]: r["name"] for r in csv.DictReader(lines)}
 
 
-def parse_groups(raw: Mapping[str, Any], countries: Mapping[str, str]) -> tuple[dict[str, Group], dict[str, tuple[str, date]]]:
+def parse_groups(
+    raw: Mapping[str, Any], countries: Mapping[str, str]
+) -> tuple[dict[str, Group], dict[str, tuple[str, date]]]:
     """Validate the country-groups mapping into groups and the 'treated as' aliases."""
     groups: dict[str, Group] = {}
     ids = [g["id"] for g in raw.get("groups", [])]
@@ -501,13 +538,18 @@ def parse_groups(raw: Mapping[str, Any], countries: Mapping[str, str]) -> tuple[
             for ch in g.get("changes", []) or []
         )
         groups[g["id"]] = Group(
-            id=g["id"], title=g.get("title", g["id"]), citation=g.get("citation", ""),
+            id=g["id"],
+            title=g.get("title", g["id"]),
+            citation=g.get("citation", ""),
             confidence=_conf(g.get("confidence"), w),
             valid_from=_date(g.get("valid_from", EARLIEST), w),
             valid_to=_date(g["valid_to"], w) if g.get("valid_to") else None,
-            members=frozenset(g.get("members") or []), members_from=tuple(g.get("members_from") or []),
-            complement_of=tuple(g.get("complement_of") or []), excluded=frozenset(g.get("except") or []),
-            changes=changes, note=g.get("note", ""),
+            members=frozenset(g.get("members") or []),
+            members_from=tuple(g.get("members_from") or []),
+            complement_of=tuple(g.get("complement_of") or []),
+            excluded=frozenset(g.get("except") or []),
+            changes=changes,
+            note=g.get("note", ""),
         )
     treated = {k: (v["as"], _date(v["from"], f"treated_as {k}")) for k, v in (raw.get("treated_as") or {}).items()}
     return groups, treated
@@ -519,14 +561,22 @@ def parse_measures(raw: Mapping[str, Any], countries: Mapping[str, str], groups:
     out = []
     for m in raw.get("measures", []):
         w = f"measure {m.get('id')!r}"
-        out.append(Measure(
-            id=m["id"], kind=m.get("kind", "is_informed_letter"), addressee=m.get("addressee", ""),
-            title=m["title"], citation=m["citation"], effective=_date(m["effective"], w),
-            until=_date(m["until"], w) if m.get("until") else None, confidence=_conf(m.get("confidence"), w),
-            names=tuple(tuple(str(t).lower() for t in n) for n in m.get("items", {}).get("names", [])),
-            destinations=_selector(m.get("destinations"), f"{w} destinations", countries, gids),
-            hq=_selector(m.get("hq"), f"{w} hq", countries, gids), note=m.get("note", ""),
-        ))
+        out.append(
+            Measure(
+                id=m["id"],
+                kind=m.get("kind", "is_informed_letter"),
+                addressee=m.get("addressee", ""),
+                title=m["title"],
+                citation=m["citation"],
+                effective=_date(m["effective"], w),
+                until=_date(m["until"], w) if m.get("until") else None,
+                confidence=_conf(m.get("confidence"), w),
+                names=tuple(tuple(str(t).lower() for t in n) for n in m.get("items", {}).get("names", [])),
+                destinations=_selector(m.get("destinations"), f"{w} destinations", countries, gids),
+                hq=_selector(m.get("hq"), f"{w} hq", countries, gids),
+                note=m.get("note", ""),
+            )
+        )
     return tuple(out)
 
 
@@ -549,8 +599,13 @@ def load() -> Regime:
             if r not in ids:
                 raise unknown(f"rescinded instrument in {inst.id}", r, ids)
     measures = parse_measures(_read_yaml("measures/is_informed_letters.yaml"), countries, groups)
-    return Regime(instruments=tuple(sorted(instruments, key=lambda i: (i.effective, i.id))),
-                  groups=groups, treated_as=treated, measures=measures, countries=countries)
+    return Regime(
+        instruments=tuple(sorted(instruments, key=lambda i: (i.effective, i.id))),
+        groups=groups,
+        treated_as=treated,
+        measures=measures,
+        countries=countries,
+    )
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -51,20 +51,34 @@ from computestrata.errors import InputError, unknown
 
 #: Segments and the ECCN each maps to.  ``hypothetical`` ones exist only in derived regimes.
 SEGMENTS: dict[str, dict[str, Any]] = {
-    "logic_ai_chips": {"eccn": "3A090", "hypothetical": False,
-                       "text": "Advanced-computing ICs (3A090.a/.b)"},
+    "logic_ai_chips": {"eccn": "3A090", "hypothetical": False, "text": "Advanced-computing ICs (3A090.a/.b)"},
     "hbm": {"eccn": "3A090.c", "hypothetical": False, "text": "High bandwidth memory (3A090.c)"},
-    "ai_servers": {"eccn": "4A090", "hypothetical": False,
-                   "text": "Computers and assemblies containing 3A090 ICs (4A090)"},
+    "ai_servers": {
+        "eccn": "4A090",
+        "hypothetical": False,
+        "text": "Computers and assemblies containing 3A090 ICs (4A090)",
+    },
     "ai_software": {"eccn": "4D090", "hypothetical": False, "text": "Software for 4A090 items (4D090)"},
-    "model_weights": {"eccn": "4E091", "hypothetical": False,
-                      "text": "AI model weights trained with >= 1e26 operations (4E091, AI Diffusion only)"},
-    "dram": {"eccn": "3A090.d*", "hypothetical": True,
-             "text": "Hypothetical: advanced DRAM beyond HBM (commodity DDR5/LPDDR5 dies)"},
-    "mature_node_sme": {"eccn": "3B090*", "hypothetical": True,
-                        "text": "Hypothetical: semiconductor manufacturing equipment for mature nodes (28 nm and above)"},
-    "servers_all": {"eccn": "4A090.z*", "hypothetical": True,
-                    "text": "Hypothetical: all AI servers and accelerator systems regardless of the ICs inside"},
+    "model_weights": {
+        "eccn": "4E091",
+        "hypothetical": False,
+        "text": "AI model weights trained with >= 1e26 operations (4E091, AI Diffusion only)",
+    },
+    "dram": {
+        "eccn": "3A090.d*",
+        "hypothetical": True,
+        "text": "Hypothetical: advanced DRAM beyond HBM (commodity DDR5/LPDDR5 dies)",
+    },
+    "mature_node_sme": {
+        "eccn": "3B090*",
+        "hypothetical": True,
+        "text": "Hypothetical: semiconductor manufacturing equipment for mature nodes (28 nm and above)",
+    },
+    "servers_all": {
+        "eccn": "4A090.z*",
+        "hypothetical": True,
+        "text": "Hypothetical: all AI servers and accelerator systems regardless of the ICs inside",
+    },
 }
 SCALABLE = ("tpp", "pd", "io_bandwidth_gbps", "hbm_density")
 _FENCE = ("D:1", "D:4", "D:5")
@@ -85,20 +99,31 @@ class Posture:
 
 POSTURES: dict[str, Posture] = {
     "small_yard_high_fence": Posture(
-        name="small_yard_high_fence", threshold_factor=1.0, drop_carve_outs=False,
-        drop_license_exceptions=False, add_segments=(), fence_groups=("D:5",),
+        name="small_yard_high_fence",
+        threshold_factor=1.0,
+        drop_carve_outs=False,
+        drop_license_exceptions=False,
+        add_segments=(),
+        fence_groups=("D:5",),
         description="Narrow scope (the enacted item tests), strict fence: denial for D:5 and Macau.",
     ),
     "big_yard_high_fence": Posture(
-        name="big_yard_high_fence", threshold_factor=0.5, drop_carve_outs=False,
-        drop_license_exceptions=False, add_segments=("dram", "mature_node_sme", "servers_all"),
+        name="big_yard_high_fence",
+        threshold_factor=0.5,
+        drop_carve_outs=False,
+        drop_license_exceptions=False,
+        add_segments=("dram", "mature_node_sme", "servers_all"),
         fence_groups=_FENCE,
         description="Thresholds halved, DRAM / mature-node equipment / all AI servers added, "
         "denial for D:1, D:4, D:5 (not A:5/A:6) and Macau.",
     ),
     "no_yard": Posture(
-        name="no_yard", threshold_factor=0.0, drop_carve_outs=True, drop_license_exceptions=True,
-        add_segments=("dram", "mature_node_sme", "servers_all"), fence_groups=_FENCE,
+        name="no_yard",
+        threshold_factor=0.0,
+        drop_carve_outs=True,
+        drop_license_exceptions=True,
+        add_segments=("dram", "mature_node_sme", "servers_all"),
+        fence_groups=_FENCE,
         description="Everything fenced: any positive performance is caught, no Note 2 carve-out, "
         "no license exceptions, all segments, denial for D:1, D:4, D:5 and Macau.",
     ),
@@ -113,17 +138,33 @@ def _with_instrument(regime: Regime, inst: Instrument, label: str, params: dict[
     if any(i.id == inst.id for i in regime.instruments):
         raise InputError(f"regime already has instrument {inst.id!r}", hint="apply each transformation once")
     merged = {**regime.parameters, label: params}
-    return dataclasses.replace(regime, instruments=(*regime.instruments, inst),
-                               name=f"{regime.name} + {label}", parameters=merged)
+    return dataclasses.replace(
+        regime, instruments=(*regime.instruments, inst), name=f"{regime.name} + {label}", parameters=merged
+    )
 
 
 def _instrument(ident: str, on: date, comps: Iterable[Component], summary: str) -> Instrument:
-    comps = tuple(dataclasses.replace(
-        c, instrument=ident, binds=on, hypothetical=True,
-        citation=f"{c.citation} as modified by {ident}" if c.citation else f"hypothetical ({ident})",
-    ) for c in comps)
-    return Instrument(id=ident, kind="hypothetical", title=summary, citation=f"hypothetical ({ident})",
-                      effective=on, confidence="L", components=comps, summary=summary, hypothetical=True)
+    comps = tuple(
+        dataclasses.replace(
+            c,
+            instrument=ident,
+            binds=on,
+            hypothetical=True,
+            citation=f"{c.citation} as modified by {ident}" if c.citation else f"hypothetical ({ident})",
+        )
+        for c in comps
+    )
+    return Instrument(
+        id=ident,
+        kind="hypothetical",
+        title=summary,
+        citation=f"hypothetical ({ident})",
+        effective=on,
+        confidence="L",
+        components=comps,
+        summary=summary,
+        hypothetical=True,
+    )
 
 
 def _scale(c: Condition, factor: float) -> Condition:
@@ -132,16 +173,24 @@ def _scale(c: Condition, factor: float) -> Condition:
     return c
 
 
-def scale_thresholds(regime: Regime, factor: float, on: date | None = None,
-                     kinds: tuple[str, ...] = ("paragraph", "carve_out", "license_exception"),
-                     basis: Basis = "compliance", ident: str = "scale") -> Regime:
+def scale_thresholds(
+    regime: Regime,
+    factor: float,
+    on: date | None = None,
+    kinds: tuple[str, ...] = ("paragraph", "carve_out", "license_exception"),
+    basis: Basis = "compliance",
+    ident: str = "scale",
+) -> Regime:
     """Multiply every item-test threshold (TPP, PD, I/O, HBM density) by ``factor`` from ``on``."""
     if not factor >= 0:
         raise InputError(f"threshold factor must be >= 0, got {factor!r}", hint="e.g. 0.5 halves TPP 4800")
     day = _default_on(regime, on)
     state = regime.at(day, basis)
-    comps = [dataclasses.replace(c, conditions=tuple(_scale(x, factor) for x in c.conditions))
-             for c in state.components if c.kind in kinds and c.conditions]
+    comps = [
+        dataclasses.replace(c, conditions=tuple(_scale(x, factor) for x in c.conditions))
+        for c in state.components
+        if c.kind in kinds and c.conditions
+    ]
     inst = _instrument(f"posture:{ident}", day, comps, f"thresholds x {factor:g}")
     return _with_instrument(regime, inst, ident, {"threshold_factor": factor, "on": day.isoformat()})
 
@@ -150,8 +199,7 @@ def _remove(state_comps: Iterable[Component], kind: str) -> list[Component]:
     return [dataclasses.replace(c, action="remove") for c in state_comps if c.kind == kind]
 
 
-def add_segments(regime: Regime, segments: Iterable[str], on: date | None = None,
-                 ident: str = "segments") -> Regime:
+def add_segments(regime: Regime, segments: Iterable[str], on: date | None = None, ident: str = "segments") -> Regime:
     """Add (hypothetical) controlled ECCN segments, licensed to the current 3A090 destinations."""
     day = _default_on(regime, on)
     comps = []
@@ -159,14 +207,30 @@ def add_segments(regime: Regime, segments: Iterable[str], on: date | None = None
         if seg not in SEGMENTS:
             raise unknown("segment", seg, SEGMENTS)
         meta = SEGMENTS[seg]
-        comps.append(Component(id=f"hyp.{seg}", kind="eccn_control", instrument="", citation="", binds=day,
-                               confidence="L", eccn=meta["eccn"], segment=seg, text=meta["text"]))
+        comps.append(
+            Component(
+                id=f"hyp.{seg}",
+                kind="eccn_control",
+                instrument="",
+                citation="",
+                binds=day,
+                confidence="L",
+                eccn=meta["eccn"],
+                segment=seg,
+                text=meta["text"],
+            )
+        )
     inst = _instrument(f"posture:{ident}", day, comps, "segments added: " + ", ".join(c.segment or "" for c in comps))
     return _with_instrument(regime, inst, ident, {"add_segments": [c.segment for c in comps]})
 
 
-def drop_segments(regime: Regime, segments: Iterable[str], on: date | None = None,
-                  ident: str = "drop_segments", basis: Basis = "compliance") -> Regime:
+def drop_segments(
+    regime: Regime,
+    segments: Iterable[str],
+    on: date | None = None,
+    ident: str = "drop_segments",
+    basis: Basis = "compliance",
+) -> Regime:
     """Remove every paragraph / ECCN entry of these segments from ``on``."""
     day = _default_on(regime, on)
     segs = set(segments)
@@ -174,14 +238,22 @@ def drop_segments(regime: Regime, segments: Iterable[str], on: date | None = Non
         if s not in SEGMENTS:
             raise unknown("segment", s, SEGMENTS)
     state = regime.at(day, basis)
-    comps = [dataclasses.replace(c, action="remove") for c in state.components
-             if c.kind in ("paragraph", "eccn_control") and c.segment in segs]
+    comps = [
+        dataclasses.replace(c, action="remove")
+        for c in state.components
+        if c.kind in ("paragraph", "eccn_control") and c.segment in segs
+    ]
     inst = _instrument(f"posture:{ident}", day, comps, "segments dropped: " + ", ".join(sorted(segs)))
     return _with_instrument(regime, inst, ident, {"drop_segments": sorted(segs)})
 
 
-def fence(regime: Regime, groups: Iterable[str] = (), countries: Iterable[str] = (),
-          on: date | None = None, ident: str = "fence") -> Regime:
+def fence(
+    regime: Regime,
+    groups: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    on: date | None = None,
+    ident: str = "fence",
+) -> Regime:
     """Add destinations to the 3A090 license scope with a presumption of denial (priority 100)."""
     day = _default_on(regime, on)
     gl = tuple(groups)
@@ -192,20 +264,43 @@ def fence(regime: Regime, groups: Iterable[str] = (), countries: Iterable[str] =
     dest = Selector(groups=gl, countries=(*cl, "MAC"), except_groups=("A:5", "A:6"))
     hq = Selector(groups=("D:5",), countries=("MAC",))
     comps = [
-        Component(id="hyp.scope.fence", kind="license_scope", instrument="", citation="", binds=day,
-                  confidence="L", paragraphs=("3A090",), destinations=dest,
-                  text=f"license required to {dest.describe()}"),
-        Component(id="hyp.policy.fence", kind="review_policy", instrument="", citation="", binds=day,
-                  confidence="L", paragraphs=("3A090",), destinations=dest, hq=hq,
-                  policy="presumption_of_denial", priority=100,
-                  text=f"presumption of denial to {dest.describe()} and D:5/Macau-headquartered entities"),
+        Component(
+            id="hyp.scope.fence",
+            kind="license_scope",
+            instrument="",
+            citation="",
+            binds=day,
+            confidence="L",
+            paragraphs=("3A090",),
+            destinations=dest,
+            text=f"license required to {dest.describe()}",
+        ),
+        Component(
+            id="hyp.policy.fence",
+            kind="review_policy",
+            instrument="",
+            citation="",
+            binds=day,
+            confidence="L",
+            paragraphs=("3A090",),
+            destinations=dest,
+            hq=hq,
+            policy="presumption_of_denial",
+            priority=100,
+            text=f"presumption of denial to {dest.describe()} and D:5/Macau-headquartered entities",
+        ),
     ]
     inst = _instrument(f"posture:{ident}", day, comps, f"denial fence: {dest.describe()}")
     return _with_instrument(regime, inst, ident, {"fence_groups": list(gl), "fence_countries": list(cl)})
 
 
-def drop_destinations(regime: Regime, countries: Iterable[str], on: date | None = None,
-                      ident: str = "drop_destinations", basis: Basis = "compliance") -> Regime:
+def drop_destinations(
+    regime: Regime,
+    countries: Iterable[str],
+    on: date | None = None,
+    ident: str = "drop_destinations",
+    basis: Basis = "compliance",
+) -> Regime:
     """Exempt countries from every license scope (destination and headquarters) from ``on``."""
     day = _default_on(regime, on)
     cl = tuple(regime.check_country(c) for c in countries)
@@ -214,14 +309,18 @@ def drop_destinations(regime: Regime, countries: Iterable[str], on: date | None 
     def widen(sel: Selector | None) -> Selector | None:
         return None if sel is None else dataclasses.replace(sel, except_countries=(*sel.except_countries, *cl))
 
-    comps = [dataclasses.replace(c, destinations=widen(c.destinations), hq=widen(c.hq))
-             for c in state.components if c.kind in ("license_scope", "hq_scope")]
+    comps = [
+        dataclasses.replace(c, destinations=widen(c.destinations), hq=widen(c.hq))
+        for c in state.components
+        if c.kind in ("license_scope", "hq_scope")
+    ]
     inst = _instrument(f"posture:{ident}", day, comps, "destinations dropped: " + ", ".join(cl))
     return _with_instrument(regime, inst, ident, {"drop_destinations": list(cl)})
 
 
-def apply_posture(regime: Regime, posture: str | Posture, on: date | None = None,
-                  basis: Basis = "compliance") -> Regime:
+def apply_posture(
+    regime: Regime, posture: str | Posture, on: date | None = None, basis: Basis = "compliance"
+) -> Regime:
     """The regime under a named posture (``small_yard_high_fence``, ``big_yard_high_fence``, ``no_yard``)."""
     p = POSTURES.get(posture) if isinstance(posture, str) else posture
     if p is None:
@@ -238,13 +337,18 @@ def apply_posture(regime: Regime, posture: str | Posture, on: date | None = None
         removals += _remove(state.components, "license_exception")
     if removals:
         inst = _instrument(f"posture:{p.name}.drop", day, removals, "carve-outs/exceptions dropped")
-        out = _with_instrument(out, inst, f"{p.name}.drop", {"drop_carve_outs": p.drop_carve_outs,
-                                                           "drop_license_exceptions": p.drop_license_exceptions})
+        out = _with_instrument(
+            out,
+            inst,
+            f"{p.name}.drop",
+            {"drop_carve_outs": p.drop_carve_outs, "drop_license_exceptions": p.drop_license_exceptions},
+        )
     if p.add_segments:
         out = add_segments(out, p.add_segments, day, ident=f"{p.name}.segments")
     out = fence(out, groups=p.fence_groups, on=day, ident=f"{p.name}.fence")
-    return dataclasses.replace(out, name=f"{regime.name} under {p.name}",
-                               parameters={**out.parameters, "posture": dataclasses.asdict(p)})
+    return dataclasses.replace(
+        out, name=f"{regime.name} under {p.name}", parameters={**out.parameters, "posture": dataclasses.asdict(p)}
+    )
 
 
 def controlled_eccns(regime: Regime, on: date | None = None, basis: Basis = "compliance") -> list[dict[str, Any]]:
@@ -255,8 +359,17 @@ def controlled_eccns(regime: Regime, on: date | None = None, basis: Basis = "com
     for c in state.components:
         if c.kind not in ("paragraph", "eccn_control") or not c.eccn:
             continue
-        row = out.setdefault(c.eccn, {"eccn": c.eccn, "segment": c.segment, "paragraphs": [],
-                                      "citations": [], "hypothetical": c.hypothetical, "confidence": c.confidence})
+        row = out.setdefault(
+            c.eccn,
+            {
+                "eccn": c.eccn,
+                "segment": c.segment,
+                "paragraphs": [],
+                "citations": [],
+                "hypothetical": c.hypothetical,
+                "confidence": c.confidence,
+            },
+        )
         if c.kind == "paragraph":
             row["paragraphs"].append(c.id)
         if c.citation not in row["citations"]:

@@ -41,8 +41,18 @@ BIT_LENGTHS: dict[str, int] = {
 }
 
 #: Which precision is named as the driver when several give the same TPP (as the reference notes do).
-_TIE_ORDER = ("int8_tops", "fp8_tflops", "fp16_tflops", "bf16_tflops", "int4_tops", "fp4_tflops",
-              "int16_tops", "tf32_tflops", "fp32_tflops", "fp64_tflops")
+_TIE_ORDER = (
+    "int8_tops",
+    "fp8_tflops",
+    "fp16_tflops",
+    "bf16_tflops",
+    "int4_tops",
+    "fp4_tflops",
+    "int16_tops",
+    "tf32_tflops",
+    "fp32_tflops",
+    "fp64_tflops",
+)
 
 #: Non-throughput spec keys accepted for a logic IC.
 CHIP_KEYS: tuple[str, ...] = (

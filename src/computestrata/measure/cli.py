@@ -28,8 +28,10 @@ def compute_cmd(
     kind: Annotated[str, typer.Option("--kind", help="super, intelligent or basic.")] = "super",
     year: Annotated[int, typer.Option("--year", help="Year (end-of-year stock; TOP500 November list).")] = 2024,
     top: Annotated[int, typer.Option("--top", help="Countries shown in the table (JSON has all).")] = 15,
-    all_clusters: Annotated[bool, typer.Option(
-        "--all-clusters", help="Use every Epoch cluster record, not only Epoch's standard-analysis set.")] = False,
+    all_clusters: Annotated[
+        bool,
+        typer.Option("--all-clusters", help="Use every Epoch cluster record, not only Epoch's standard-analysis set."),
+    ] = False,
     draws: DrawsOpt = DEFAULT_DRAWS,
     seed: SeedOpt = DEFAULT_SEED,
     atlas: AtlasOpt = None,
@@ -48,18 +50,16 @@ def compute_cmd(
     for r in rows:
         for k in ("share_p5", "share_median", "share_p95"):
             r[k.replace("share", "share_pct")] = None if r[k] is None else round(100 * r[k], 2)
-    cols = ["country", "value_p5", "value_median", "value_p95", "share_pct_p5", "share_pct_median",
-            "share_pct_p95"] + (["systems"] if kind == "super" else ["clusters", "observed_h100e"]
-                                if kind == "intelligent" else [])
+    cols = ["country", "value_p5", "value_median", "value_p95", "share_pct_p5", "share_pct_median", "share_pct_p95"] + (
+        ["systems"] if kind == "super" else ["clusters", "observed_h100e"] if kind == "intelligent" else []
+    )
     title = t("measure.title.compute", kind=t(f"measure.kind.{kind}"), year=year) + f" [{est.unit}]"
     data = {"kind": kind, "year": year, "unit": est.unit, "method": est.method, **est.data}
     notes = [est.method, *est.notes]
     if as_json:
-        emit(Output(title=title, rows=rows, data=data, source_ids=est.source_ids, notes=notes),
-             True, a)
+        emit(Output(title=title, rows=rows, data=data, source_ids=est.source_ids, notes=notes), True, a)
     else:
-        emit(Output(title=title, rows=rows[:top], columns=cols, source_ids=est.source_ids,
-                    notes=notes), False, a)
+        emit(Output(title=title, rows=rows[:top], columns=cols, source_ids=est.source_ids, notes=notes), False, a)
 
 
 @app.command("table1")
@@ -80,14 +80,32 @@ def table1_cmd(
     tab = build_table1(a, draws=draws, seed=seed)
     notes = tab.notes + [f"{k}: {v}" for k, v in tab.methods.items() if k in ("super", "intelligent")]
     if as_json:
-        emit(Output(title=t("measure.title.table1"), rows=[_round(r, 2) for r in tab.rows],
-                    columns=list(COLUMNS), data={"methods": tab.methods},
-                    source_ids=tab.source_ids, notes=notes), True, a)
+        emit(
+            Output(
+                title=t("measure.title.table1"),
+                rows=[_round(r, 2) for r in tab.rows],
+                columns=list(COLUMNS),
+                data={"methods": tab.methods},
+                source_ids=tab.source_ids,
+                notes=notes,
+            ),
+            True,
+            a,
+        )
         return
     wide, refs = table1_wide(tab.rows)
     notes = [f"[{i}] {text}" for text, i in refs.items()] + notes
-    emit(Output(title=t("measure.title.table1"), rows=wide, columns=list(wide[0]) if wide else None,
-                source_ids=tab.source_ids, notes=notes), False, a)
+    emit(
+        Output(
+            title=t("measure.title.table1"),
+            rows=wide,
+            columns=list(wide[0]) if wide else None,
+            source_ids=tab.source_ids,
+            notes=notes,
+        ),
+        False,
+        a,
+    )
 
 
 def table1_wide(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -112,12 +130,13 @@ def table1_wide(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[
     for (year, kind), pair in by_key.items():
         line: dict[str, Any] = {"year": str(year), "kind": kind}
         for c in ("CHN", "USA"):
-            r = pair.get(c)
-            if r is None:
+            cell = pair.get(c)
+            if cell is None:
                 continue
-            line[f"{c} CAICT %"] = "—" if r["caict_share_pct"] is None else f"{r['caict_share_pct']:.0f}"
-            line[f"{c} open % (p5–p95)"] = band(r)
-            line[f"{c} gap pp"] = gap(r)
+            ca = cell["caict_share_pct"]
+            line[f"{c} CAICT %"] = "—" if ca is None else f"{ca:.0f}"
+            line[f"{c} open % (p5–p95)"] = band(cell)
+            line[f"{c} gap pp"] = gap(cell)
         text = next(iter(pair.values()))["explanation"]
         refs.setdefault(text, len(refs) + 1)
         line["why"] = f"[{refs[text]}]"
@@ -138,8 +157,9 @@ def concentration_cmd(
     dataset: Annotated[str, typer.Option("--dataset", help="top500, clusters or chips.")] = "top500",
     tier: Annotated[str, typer.Option("--tier", help="frontier, rest or all.")] = "frontier",
     year: Annotated[int | None, typer.Option("--year", help="Year (default: latest).")] = None,
-    list_id: Annotated[str | None, typer.Option(
-        "--list", help="TOP500 list (YYYY-MM) or chip-stock quarter (YYYY-MM).")] = None,
+    list_id: Annotated[
+        str | None, typer.Option("--list", help="TOP500 list (YYYY-MM) or chip-stock quarter (YYYY-MM).")
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="Items in the frontier tier (top500, clusters).")] = 10,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
@@ -161,15 +181,26 @@ def concentration_cmd(
     frame = frames[-1]
     if tier == "all":
         items = frame.items
-        res: dict[str, Any] = {"period": frame.period, "tier": "all",
-                               **st.metrics(items["value"], items["unit"])}
+        res: dict[str, Any] = {"period": frame.period, "tier": "all", **st.metrics(items["value"], items["unit"])}
     else:
         res = st.tier_concentration(frame, tier)
     res = {"dataset": dataset, **_round(res)}
-    title = t("measure.title.concentration", dataset=dataset, tier=t(f"measure.tier.{tier}")
-              if tier != "all" else "all", period=frame.period)
-    notes = [t(f"measure.tier.def.{dataset}", top=top, next=top + 1,
-               frac=st.CHIP_FRONTIER_FRACTION), t("measure.note.hhi_scale")]
+    if as_json:  # Lorenz curve over the owning units of the tier
+        from computestrata.measure.concentration import lorenz
+
+        items = frame.items if tier == "all" else frame.items[frame.items["tier"] == tier]
+        pop, cum = lorenz(items.groupby("unit")["value"].sum().to_numpy())
+        res["lorenz"] = [[round(float(p), 4), round(float(c), 4)] for p, c in zip(pop, cum, strict=True)]
+    title = t(
+        "measure.title.concentration",
+        dataset=dataset,
+        tier=t(f"measure.tier.{tier}") if tier != "all" else "all",
+        period=frame.period,
+    )
+    notes = [
+        t(f"measure.tier.def.{dataset}", top=top, next=top + 1, frac=st.CHIP_FRONTIER_FRACTION),
+        t("measure.note.hhi_scale"),
+    ]
     if tier == "frontier":
         notes.append(t("measure.note.random_baseline"))
     if dataset == "top500":
@@ -179,13 +210,16 @@ def concentration_cmd(
 
 @app.command("stratification")
 def stratification_cmd(
-    dataset: Annotated[list[str] | None, typer.Option(
-        "--dataset", help="Dataset(s) to test (repeatable; default: all three).")] = None,
+    dataset: Annotated[
+        list[str] | None, typer.Option("--dataset", help="Dataset(s) to test (repeatable; default: all three).")
+    ] = None,
     since: Annotated[int, typer.Option("--since", help="First year of the series.")] = 2015,
     until: Annotated[int | None, typer.Option("--until", help="Last year of the series.")] = None,
     top: Annotated[int, typer.Option("--top", help="Items in the frontier tier (top500, clusters).")] = 10,
-    without: Annotated[list[str] | None, typer.Option(
-        "--without", help="Drop a unit before tiering (repeatable), e.g. CHN: robustness check.")] = None,
+    without: Annotated[
+        list[str] | None,
+        typer.Option("--without", help="Drop a unit before tiering (repeatable), e.g. CHN: robustness check."),
+    ] = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
@@ -205,12 +239,14 @@ def stratification_cmd(
     for ds in chosen:
         needs = {"top500": "top500_systems", "clusters": "gpu_clusters", "chips": "chip_stocks"}
         if ds in needs and not a.has(needs[ds]):
-            v = st.Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds,
-                                             why=t("measure.explain.missing_table", table=needs[ds])))
+            v = st.Verdict(
+                ds,
+                "no_data",
+                t("measure.verdict.no_data", dataset=ds, why=t("measure.explain.missing_table", table=needs[ds])),
+            )
             verdicts.append(v)
             continue
-        frames = st.frames_from_atlas(a, ds, since=since, until=until, top=top,
-                                      without=without or ())
+        frames = st.frames_from_atlas(a, ds, since=since, until=until, top=top, without=without or ())
         rows = st.series(frames)
         for f in frames:
             sources.update(f.source_ids)
@@ -219,25 +255,74 @@ def stratification_cmd(
         notes.append(t(f"measure.tier.def.{ds}", top=top, next=top + 1, frac=st.CHIP_FRONTIER_FRACTION))
         for r in rows:
             lead = r["top_units"][0] if r["top_units"] else ["", float("nan")]
-            all_rows.append(_round({
-                "dataset": ds, "period": r["period"], "tier": r["tier"], "hhi": r["hhi"],
-                "cr1": r["cr1"], "cr3": r["cr3"], "gini": r["gini"], "theil": r["theil"],
-                "theil_between": r["theil_between"], "theil_within": r["theil_within"],
-                "n_units": r["n_units"], "n_items": r["n_items"],
-                "hhi_excess": r.get("hhi_excess"), "lead_unit": lead[0], "lead_share": lead[1],
-            }))
-    notes = [v.text for v in verdicts] + notes + [
-        t("measure.note.verdict_rule"), t("measure.note.random_baseline"),
-        t("measure.note.hhi_scale"), t("measure.note.top500_china"),
-        t("measure.note.china_anonymised")]
+            all_rows.append(
+                _round(
+                    {
+                        "dataset": ds,
+                        "period": r["period"],
+                        "tier": r["tier"],
+                        "hhi": r["hhi"],
+                        "cr1": r["cr1"],
+                        "cr3": r["cr3"],
+                        "gini": r["gini"],
+                        "theil": r["theil"],
+                        "theil_between": r["theil_between"],
+                        "theil_within": r["theil_within"],
+                        "n_units": r["n_units"],
+                        "n_items": r["n_items"],
+                        "hhi_excess": r.get("hhi_excess"),
+                        "lead_unit": lead[0],
+                        "lead_share": lead[1],
+                    }
+                )
+            )
+    notes = (
+        [v.text for v in verdicts]
+        + notes
+        + [
+            t("measure.note.verdict_rule"),
+            t("measure.note.random_baseline"),
+            t("measure.note.hhi_scale"),
+            t("measure.note.top500_china"),
+            t("measure.note.china_anonymised"),
+        ]
+    )
     if without:
         notes.append(t("measure.note.without", units=", ".join(without)))
-    cols = ["dataset", "period", "tier", "hhi", "cr1", "cr3", "gini", "theil", "theil_between",
-            "n_units", "n_items", "hhi_excess", "lead_unit", "lead_share"]
-    data = {"verdicts": [{"dataset": v.dataset, "outcome": v.outcome, "text": v.text,
-                          "numbers": v.numbers, "reasons": v.reasons} for v in verdicts]}
-    emit(Output(title=t("measure.title.stratification"), rows=all_rows, columns=cols,
-                data=data if as_json else None, source_ids=sorted(sources), notes=notes), as_json, a)
+    cols = [
+        "dataset",
+        "period",
+        "tier",
+        "hhi",
+        "cr1",
+        "cr3",
+        "gini",
+        "theil",
+        "theil_between",
+        "n_units",
+        "n_items",
+        "hhi_excess",
+        "lead_unit",
+        "lead_share",
+    ]
+    data = {
+        "verdicts": [
+            {"dataset": v.dataset, "outcome": v.outcome, "text": v.text, "numbers": v.numbers, "reasons": v.reasons}
+            for v in verdicts
+        ]
+    }
+    emit(
+        Output(
+            title=t("measure.title.stratification"),
+            rows=all_rows,
+            columns=cols,
+            data=data if as_json else None,
+            source_ids=sorted(sources),
+            notes=notes,
+        ),
+        as_json,
+        a,
+    )
 
 
 @app.command("coreperiphery")
@@ -255,13 +340,30 @@ def coreperiphery_cmd(
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    res, ids, mat = cp.from_atlas(a, by=by)
+    res, ids, _matrix = cp.from_atlas(a, by=by)
     rows = [_round({**r, "role": t(f"measure.role.{r['role']}")}) for r in cp.ranked(res, top)]
-    data = {"fit": res.fit, "core_countries": res.core_rows, "core_segments": res.core_cols,
-            "countries": len(res.rows), "segments": len(res.cols)}
-    notes = [t("measure.note.cp_method"), t("measure.note.cp_data"),
-             f"fit = {res.fit:.3f}; core = {', '.join(res.core_rows)}; "
-             f"{len(res.core_cols)}/{len(res.cols)} segments in the core block"]
-    emit(Output(title=t("measure.title.coreperiphery"), rows=rows,
-                columns=["country", "role", "coreness"], data=data if as_json else None,
-                source_ids=ids, notes=notes), as_json, a)
+    data = {
+        "fit": res.fit,
+        "core_countries": res.core_rows,
+        "core_segments": res.core_cols,
+        "countries": len(res.rows),
+        "segments": len(res.cols),
+    }
+    notes = [
+        t("measure.note.cp_method"),
+        t("measure.note.cp_data"),
+        f"fit = {res.fit:.3f}; core = {', '.join(res.core_rows)}; "
+        f"{len(res.core_cols)}/{len(res.cols)} segments in the core block",
+    ]
+    emit(
+        Output(
+            title=t("measure.title.coreperiphery"),
+            rows=rows,
+            columns=["country", "role", "coreness"],
+            data=data if as_json else None,
+            source_ids=ids,
+            notes=notes,
+        ),
+        as_json,
+        a,
+    )

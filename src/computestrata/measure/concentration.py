@@ -52,8 +52,9 @@ def _values(values: ArrayLike, name: str = "values") -> FloatArray:
             hint="drop missing units explicitly before measuring concentration",
         )
     if (arr < 0).any():
-        raise InputError(f"{name}: negative value {arr[arr < 0][0]!r}",
-                         hint="concentration needs non-negative sizes or shares")
+        raise InputError(
+            f"{name}: negative value {arr[arr < 0][0]!r}", hint="concentration needs non-negative sizes or shares"
+        )
     if not np.isfinite(arr).all():
         raise InputError(f"{name}: infinite value", hint="pass finite sizes or shares")
     return arr
@@ -64,8 +65,7 @@ def shares(values: ArrayLike) -> FloatArray:
     arr = _values(values)
     total = arr.sum()
     if total <= 0:
-        raise InputError("values: the total is zero, shares are undefined",
-                         hint="pass at least one positive value")
+        raise InputError("values: the total is zero, shares are undefined", hint="pass at least one positive value")
     return arr / total
 
 
@@ -98,8 +98,7 @@ def gini(values: ArrayLike) -> float:
     n = x.size
     total = x.sum()
     if total <= 0:
-        raise InputError("values: the total is zero, Gini is undefined",
-                         hint="pass at least one positive value")
+        raise InputError("values: the total is zero, Gini is undefined", hint="pass at least one positive value")
     # Σᵢ Σⱼ |xᵢ−xⱼ| = 2 Σᵢ (2i − n − 1) x₍ᵢ₎ for sorted x (i = 1..n)
     i = np.arange(1, n + 1, dtype="float64")
     return float(((2 * i - n - 1) * x).sum() / (n * total))
@@ -112,8 +111,7 @@ def theil(values: ArrayLike) -> float:
     x = _values(values)
     mu = x.mean()
     if mu <= 0:
-        raise InputError("values: the total is zero, Theil is undefined",
-                         hint="pass at least one positive value")
+        raise InputError("values: the total is zero, Theil is undefined", hint="pass at least one positive value")
     r = x / mu
     pos = r > 0
     return float((r[pos] * np.log(r[pos])).sum() / x.size)
@@ -145,12 +143,12 @@ def theil_decompose(values: ArrayLike, groups: Sequence[Hashable]) -> TheilDecom
     x = _values(values)
     labels = list(groups)
     if len(labels) != x.size:
-        raise InputError(f"groups: {len(labels)} labels for {x.size} values",
-                         hint="give exactly one group label per value")
+        raise InputError(
+            f"groups: {len(labels)} labels for {x.size} values", hint="give exactly one group label per value"
+        )
     total = x.sum()
     if total <= 0:
-        raise InputError("values: the total is zero, Theil is undefined",
-                         hint="pass at least one positive value")
+        raise InputError("values: the total is zero, Theil is undefined", hint="pass at least one positive value")
     n = x.size
     between = 0.0
     within = 0.0
@@ -178,8 +176,9 @@ def lorenz(values: ArrayLike) -> tuple[FloatArray, FloatArray]:
     x = np.sort(_values(values))
     total = x.sum()
     if total <= 0:
-        raise InputError("values: the total is zero, the Lorenz curve is undefined",
-                         hint="pass at least one positive value")
+        raise InputError(
+            "values: the total is zero, the Lorenz curve is undefined", hint="pass at least one positive value"
+        )
     pop = np.arange(0, x.size + 1, dtype="float64") / x.size
     cum = np.concatenate([[0.0], np.cumsum(x) / total])
     return pop, cum

@@ -93,15 +93,18 @@ def _flip_fits(x: FloatArray, r: BoolArray, c: BoolArray, s_x: float, sxx: float
     return row_fits, col_fits
 
 
-def fit_discrete(x: FloatArray, starts: int = 8, seed: int = 0,
-                 max_iter: int = 10_000) -> tuple[BoolArray, BoolArray, float]:
+def fit_discrete(
+    x: FloatArray, starts: int = 8, seed: int = 0, max_iter: int = 10_000
+) -> tuple[BoolArray, BoolArray, float]:
     """Greedy maximisation of the BE correlation fit; returns (core rows, core cols, fit)."""
     import numpy as np
 
     x = np.asarray(x, dtype=float)
     if x.ndim != 2 or min(x.shape) < 2:
-        raise InputError(f"need a matrix with at least 2 rows and 2 columns, got shape {x.shape}",
-                         hint="give more countries or segments")
+        raise InputError(
+            f"need a matrix with at least 2 rows and 2 columns, got shape {x.shape}",
+            hint="give more countries or segments",
+        )
     if np.isnan(x).any():
         raise InputError("the matrix has missing cells", hint="fill known zeros or drop rows first")
     if x.std() == 0:
@@ -118,11 +121,11 @@ def fit_discrete(x: FloatArray, starts: int = 8, seed: int = 0,
         c[order_c[: max(1, min(x.shape[1] - 1, round(x.shape[1] * k / x.shape[0])))]] = True
         inits.append((r, c))
     while len(inits) < starts:
-        r = gen.random(x.shape[0]) < 0.3
-        c = gen.random(x.shape[1]) < 0.3
-        r[order_r[0]] = True
-        c[order_c[0]] = True
-        inits.append((r, c))
+        rr = np.asarray(gen.random(x.shape[0]) < 0.3, dtype=bool)
+        cc = np.asarray(gen.random(x.shape[1]) < 0.3, dtype=bool)
+        rr[order_r[0]] = True
+        cc[order_c[0]] = True
+        inits.append((rr, cc))
     best: tuple[BoolArray, BoolArray, float] | None = None
     for r0, c0 in inits:
         r, c = r0.copy(), c0.copy()
@@ -162,7 +165,9 @@ def core_periphery(matrix: pd.DataFrame, starts: int = 8, seed: int = 0) -> Core
     rows = [str(i) for i in matrix.index]
     cols = [str(j) for j in matrix.columns]
     return CorePeriphery(
-        rows=rows, cols=cols, fit=fit,
+        rows=rows,
+        cols=cols,
+        fit=fit,
         core_rows=[n for n, k in zip(rows, r, strict=True) if k],
         core_cols=[n for n, k in zip(cols, c, strict=True) if k],
         row_coreness={n: float(v) for n, v in zip(rows, a, strict=True)},
@@ -170,14 +175,19 @@ def core_periphery(matrix: pd.DataFrame, starts: int = 8, seed: int = 0) -> Core
     )
 
 
-def country_segment_matrix(provision: pd.DataFrame, providers: pd.DataFrame,
-                           inputs: pd.DataFrame | None = None, by: str = "input",
-                           min_share: float = 0.0) -> pd.DataFrame:
+def country_segment_matrix(
+    provision: pd.DataFrame,
+    providers: pd.DataFrame,
+    inputs: pd.DataFrame | None = None,
+    by: str = "input",
+    min_share: float = 0.0,
+) -> pd.DataFrame:
     """Country × segment market-share matrix from CSET provision rows of country providers.
 
     For each input the latest year is kept (CSET mixes years across inputs); ``by='type'``
-    averages the inputs of one type (design, tools, materials, process).  Unknown shares ('negligible', '<1%') count as 0 here:
-    the core–periphery fit needs a full matrix, and CSET only marks them as small.
+    averages the inputs of one type (design, tools, materials, process).  Unknown shares
+    ('negligible', '<1%') count as 0 here: the core–periphery fit needs a full matrix, and
+    CSET only marks them as small.
     """
     import pandas as pd
 
@@ -186,18 +196,19 @@ def country_segment_matrix(provision: pd.DataFrame, providers: pd.DataFrame,
     df = provision.merge(prov[["provider_id", "country_iso3"]], on="provider_id")
     df = df[df["share"].notna()]
     if df.empty:
-        raise InputError("no country-level market shares in the supply-chain tables",
-                         hint="rebuild the atlas with the cset loader")
+        raise InputError(
+            "no country-level market shares in the supply-chain tables", hint="rebuild the atlas with the cset loader"
+        )
     latest = df.groupby("input_id")["year"].transform("max")
     df = df[(df["year"] == latest) | df["year"].isna()]
     if by not in GROUPINGS:
         raise InputError(f"unknown grouping {by!r}", hint=f"use one of {', '.join(GROUPINGS)}")
-    mat = df.pivot_table(index="country_iso3", columns="input_id", values="share",
-                         aggfunc="sum").fillna(0.0)
+    mat = df.pivot_table(index="country_iso3", columns="input_id", values="share", aggfunc="sum").fillna(0.0)
     if by == "type":
         if inputs is None:
             raise InputError("by='type' needs the inputs table", hint="pass sc_inputs")
-        kind = inputs.set_index("input_id")["type"].reindex(mat.columns).fillna("stage")  # stage-level rows (Design, Fab, ATP)
+        # provision rows on whole stages (Design, Fab, ATP) have no input type: label "stage"
+        kind = inputs.set_index("input_id")["type"].reindex(mat.columns).fillna("stage")
         mat = mat.T.groupby(kind.to_numpy()).mean().T  # mean share over the inputs of a type
     elif "input_name" in df.columns:
         names = df.drop_duplicates("input_id").set_index("input_id")["input_name"]
@@ -206,13 +217,20 @@ def country_segment_matrix(provision: pd.DataFrame, providers: pd.DataFrame,
     return pd.DataFrame(mat)
 
 
-def from_atlas(atlas: Atlas, by: str = "input", starts: int = 8,
-               seed: int = 0) -> tuple[CorePeriphery, list[str], pd.DataFrame]:
+def from_atlas(
+    atlas: Atlas, by: str = "input", starts: int = 8, seed: int = 0
+) -> tuple[CorePeriphery, list[str], pd.DataFrame]:
     """The fitted core–periphery of the CSET country × segment network, its sources and matrix."""
     atlas.require("sc_provision", "sc_providers")
     provision = atlas.table("sc_provision")
     providers = atlas.table("sc_providers")
     inputs = atlas.table("sc_inputs") if atlas.has("sc_inputs") else None
+    if provision.empty and atlas.exclude_licenses:
+        raise InputError(
+            "the supply-chain network is hidden by --exclude-license "
+            f"{', '.join(atlas.exclude_licenses)} (CSET's Chip Explorer is CC-BY-NC-4.0)",
+            hint="drop --exclude-license CC-BY-NC-4.0 to fit the core–periphery model",
+        )
     mat = country_segment_matrix(provision, providers, inputs, by=by)
     ids: set[str] = set()
     for f in (provision, providers):
@@ -222,8 +240,9 @@ def from_atlas(atlas: Atlas, by: str = "input", starts: int = 8,
 
 def ranked(cp: CorePeriphery, top: int | None = None) -> list[dict[str, Any]]:
     """Countries by coreness, with their discrete role (core/periphery)."""
-    rows = [{"country": n, "role": "core" if n in cp.core_rows else "periphery",
-             "coreness": v} for n, v in cp.row_coreness.items()]
-    rows.sort(key=lambda r: (r["role"] != "core", -r["coreness"]))
+    rows: list[dict[str, Any]] = [
+        {"country": n, "role": "core" if n in cp.core_rows else "periphery", "coreness": v}
+        for n, v in cp.row_coreness.items()
+    ]
+    rows.sort(key=lambda r: (r["role"] != "core", -float(r["coreness"])))
     return rows[:top] if top else rows
-

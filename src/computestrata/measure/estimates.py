@@ -64,6 +64,11 @@ class Estimate:
         return None
 
 
+def _opt_float(v: Any) -> float | None:
+    """A float, or None for missing (None/NaN): missing stays missing."""
+    return None if v is None or v != v else float(v)
+
+
 def _ids(*frames: pd.DataFrame) -> list[str]:
     out: set[str] = set()
     for f in frames:
@@ -101,16 +106,31 @@ def super_compute(top500: pd.DataFrame, year: int, list_id: str | None = None) -
     for iso3, r in by.sort_values("value", ascending=False).iterrows():
         v = float(r["value"])
         s = v / total if total > 0 else float("nan")
-        rows.append({"country": iso3, "value_p5": v, "value_median": v, "value_p95": v,
-                     "share_p5": s, "share_median": s, "share_p95": s,
-                     "systems": int(r["systems"])})
+        rows.append(
+            {
+                "country": iso3,
+                "value_p5": v,
+                "value_median": v,
+                "value_p95": v,
+                "share_p5": s,
+                "share_median": s,
+                "share_p95": s,
+                "systems": int(r["systems"]),
+            }
+        )
     notes = [t("measure.note.top500_china")]
     if (by.index == "UNK").any():
         notes.append(t("measure.note.unknown_country"))
-    return Estimate(kind="super", year=year, unit="TFlop/s (FP64 Rmax)", rows=rows,
-                    method=t("measure.method.super", list_id=lid), source_ids=_ids(lst),
-                    notes=notes, data={"list_id": lid, "world_value": total,
-                                       "systems": len(lst)})
+    return Estimate(
+        kind="super",
+        year=year,
+        unit="TFlop/s (FP64 Rmax)",
+        rows=rows,
+        method=t("measure.method.super", list_id=lid),
+        source_ids=_ids(lst),
+        notes=notes,
+        data={"list_id": lid, "world_value": total, "systems": len(lst)},
+    )
 
 
 # ---------------------------------------------------------------- intelligent compute
@@ -130,18 +150,22 @@ def existing_clusters(clusters: pd.DataFrame, year: int, standard_only: bool = T
     dec = pd.to_datetime(clusters["decommissioned_date"], errors="coerce")
     status = clusters["status"].astype("string").str.lower().fillna("")
     keep = (status != "planned") & (fod <= end) & ~(dec <= end)
-    keep &= clusters["h100e"].notna() & (clusters["h100e"] > 0) & clusters["country_iso3"].notna()
+    keep &= clusters["h100e"].notna() & (clusters["h100e"] > 0)
     if "exclude" in clusters.columns:
         keep &= ~clusters["exclude"].fillna(False).astype(bool)
     if standard_only and "include_in_standard_analysis" in clusters.columns:
         keep &= clusters["include_in_standard_analysis"].fillna(False).astype(bool)
+    no_country = keep & clusters["country_iso3"].isna()
+    keep &= clusters["country_iso3"].notna()
     out = clusters[keep].copy()
     out["first_operational_date"] = fod[keep]
+    # reported, not hidden: operating clusters left out because Epoch records no country
+    out.attrs["without_country"] = int(no_country.sum())
+    out.attrs["without_country_h100e"] = float(clusters.loc[no_country, "h100e"].sum())
     return out
 
 
-def _chip_stock(chip_stocks: pd.DataFrame, year: int, owner: str | None,
-                vendor: str | None = None) -> pd.DataFrame:
+def _chip_stock(chip_stocks: pd.DataFrame, year: int, owner: str | None, vendor: str | None = None) -> pd.DataFrame:
     """Rows of cumulative H100e stock at the end of ``year`` (chip == 'total')."""
     import pandas as pd
 
@@ -156,11 +180,16 @@ def _chip_stock(chip_stocks: pd.DataFrame, year: int, owner: str | None,
     return cs[m]
 
 
-def intelligent_compute(clusters: pd.DataFrame, chip_stocks: pd.DataFrame | None, year: int,
-                        draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
-                        coverage: tuple[float, float] = EPOCH_COVERAGE,
-                        standard_only: bool = True,
-                        china_chip_weight: float = CHINA_CHIP_WEIGHT) -> Estimate:
+def intelligent_compute(
+    clusters: pd.DataFrame,
+    chip_stocks: pd.DataFrame | None,
+    year: int,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    coverage: tuple[float, float] = EPOCH_COVERAGE,
+    standard_only: bool = True,
+    china_chip_weight: float = CHINA_CHIP_WEIGHT,
+) -> Estimate:
     """AI accelerator stock (H100e) by country at the end of ``year``, by Monte Carlo.
 
     Per draw *i*:
@@ -179,6 +208,7 @@ def intelligent_compute(clusters: pd.DataFrame, chip_stocks: pd.DataFrame | None
     Reported: p5/median/p95 of each country's stock and share across draws.
     """
     import numpy as np
+    import pandas as pd
 
     from computestrata.i18n import t
     from computestrata.measure import montecarlo as mc
@@ -187,10 +217,18 @@ def intelligent_compute(clusters: pd.DataFrame, chip_stocks: pd.DataFrame | None
         raise InputError(f"--draws {draws} is too few for p5/p95", hint="use at least 100 draws")
     if not 0 <= china_chip_weight <= 1:
         raise InputError("china_chip_weight must lie in [0, 1]", hint="e.g. 0.5")
+    last = pd.to_datetime(clusters["first_operational_date"], errors="coerce").max()
+    if last == last and year > last.year:
+        raise InputError(
+            f"--year {year} is after the latest cluster in the data ({last.date()})",
+            hint=f"pick a year up to {last.year}: future stocks are not estimated here",
+        )
     ex = existing_clusters(clusters, year, standard_only)
     if ex.empty:
-        raise InputError(f"no operating clusters with a country recorded at the end of {year}",
-                         hint="pick a year between 2010 and 2025")
+        raise InputError(
+            f"no operating clusters with a country recorded at the end of {year}",
+            hint="pick a year between 2010 and 2025",
+        )
     gen = mc.rng(seed)
     pre = ex["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
     labels = [
@@ -232,38 +270,77 @@ def intelligent_compute(clusters: pd.DataFrame, chip_stocks: pd.DataFrame | None
     for j, c in enumerate(names):
         v = mc.summarise(stock[:, j])
         s = mc.summarise(shares[:, j])
-        rows.append({
-            "country": c, "value_p5": v["p5"], "value_median": v["median"], "value_p95": v["p95"],
-            "share_p5": s["p5"], "share_median": s["median"], "share_p95": s["p95"],
-            "clusters": int(obs_n.get(c, 0)), "observed_h100e": float(obs_h.get(c, 0.0)),
-            "observed_op16_s": (float(obs_op.get(c)) if obs_op is not None and c in obs_op.index
-                                and obs_op.get(c) == obs_op.get(c) else None),
-        })
+        rows.append(
+            {
+                "country": c,
+                "value_p5": v["p5"],
+                "value_median": v["median"],
+                "value_p95": v["p95"],
+                "share_p5": s["p5"],
+                "share_median": s["median"],
+                "share_p95": s["p95"],
+                "clusters": int(obs_n.get(c, 0)),
+                "observed_h100e": float(obs_h.get(c, 0.0)),
+                "observed_op16_s": _opt_float(obs_op.get(c) if obs_op is not None else None),
+            }
+        )
     rows.sort(key=lambda r: -r["value_median"])
     # the two Chinese routes, for the explanation of gaps
-    cl_share = mc.summarise(mc.normalise_rows(np.column_stack(
-        [china_clusters, *[part(c) for c in countries]]))[:, 0])
+    cl_share = mc.summarise(mc.normalise_rows(np.column_stack([china_clusters, *[part(c) for c in countries]]))[:, 0])
     components: dict[str, Any] = {"china_share_clusters": cl_share}
     if used_chips:
-        chip_share = mc.summarise(mc.normalise_rows(np.column_stack(
-            [china_chips, *[part(c) for c in countries]]))[:, 0])
+        chip_share = mc.summarise(
+            mc.normalise_rows(np.column_stack([china_chips, *[part(c) for c in countries]]))[:, 0]
+        )
         components["china_share_chip_stocks"] = chip_share
         components["china_nvidia_h100e_median"] = chip_med
-    notes = [t("measure.note.coverage", low=coverage[0] * 100, high=coverage[1] * 100),
-             t("measure.note.china_anonymised")]
+    notes = [
+        t("measure.note.coverage", low=coverage[0] * 100, high=coverage[1] * 100),
+        t("measure.note.china_anonymised"),
+    ]
     if used_chips:
         notes.append(t("measure.note.chip_stocks"))
     else:
         notes.append(t("measure.note.no_chip_stocks", year=year, start=CHIP_STOCK_START))
+    if ex.attrs.get("without_country"):
+        notes.append(
+            t(
+                "measure.note.without_country",
+                n=ex.attrs["without_country"],
+                h100e=ex.attrs["without_country_h100e"],
+                share=100
+                * ex.attrs["without_country_h100e"]
+                / (ex.attrs["without_country_h100e"] + float(ex["h100e"].sum())),
+            )
+        )
     notes.append(EPOCH_COVERAGE_CITATION)
-    method = t("measure.method.intelligent", draws=draws, seed=seed if seed is not None else "-",
-               low=coverage[0] * 100, high=coverage[1] * 100, weight=china_chip_weight)
+    method = t(
+        "measure.method.intelligent",
+        draws=draws,
+        seed=seed if seed is not None else "-",
+        low=coverage[0] * 100,
+        high=coverage[1] * 100,
+        weight=china_chip_weight,
+    )
     src = _ids(ex) + (_ids(chip_rows) if used_chips and chip_rows is not None else [])
-    return Estimate(kind="intelligent", year=year, unit="H100e", rows=rows, method=method,
-                    source_ids=sorted(set(src)), notes=notes,
-                    data={"world_value": mc.summarise(world), "clusters": len(ex),
-                          "draws": draws, "seed": seed, "standard_only": standard_only,
-                          "components": components})
+    return Estimate(
+        kind="intelligent",
+        year=year,
+        unit="H100e",
+        rows=rows,
+        method=method,
+        source_ids=sorted(set(src)),
+        notes=notes,
+        data={
+            "world_value": mc.summarise(world),
+            "clusters": len(ex),
+            "clusters_without_country": ex.attrs.get("without_country", 0),
+            "draws": draws,
+            "seed": seed,
+            "standard_only": standard_only,
+            "components": components,
+        },
+    )
 
 
 # ---------------------------------------------------------------- basic compute
@@ -273,15 +350,27 @@ def basic_compute(year: int) -> Estimate:
     """Left empty on purpose: no open server-shipment data by country is at hand."""
     from computestrata.i18n import t
 
-    return Estimate(kind="basic", year=year, unit="FP32 FLOP/s", rows=[],
-                    method=t("measure.method.basic"), notes=[t("measure.note.basic_empty")])
+    return Estimate(
+        kind="basic",
+        year=year,
+        unit="FP32 FLOP/s",
+        rows=[],
+        method=t("measure.method.basic"),
+        notes=[t("measure.note.basic_empty")],
+    )
 
 
 # ---------------------------------------------------------------- atlas wrappers
 
 
-def from_atlas(atlas: Atlas, kind: str, year: int, draws: int = DEFAULT_DRAWS,
-               seed: int | None = DEFAULT_SEED, standard_only: bool = True) -> Estimate:
+def from_atlas(
+    atlas: Atlas,
+    kind: str,
+    year: int,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    standard_only: bool = True,
+) -> Estimate:
     """The estimate of ``kind`` for ``year`` from an opened atlas."""
     if kind not in KINDS:
         from computestrata.errors import unknown
@@ -293,13 +382,16 @@ def from_atlas(atlas: Atlas, kind: str, year: int, draws: int = DEFAULT_DRAWS,
     if kind == "intelligent":
         atlas.require("gpu_clusters")
         chips = atlas.table("chip_stocks") if atlas.has("chip_stocks") else None
-        return intelligent_compute(atlas.table("gpu_clusters"), chips, year, draws=draws,
-                                   seed=seed, standard_only=standard_only)
+        return intelligent_compute(
+            atlas.table("gpu_clusters"), chips, year, draws=draws, seed=seed, standard_only=standard_only
+        )
     return basic_compute(year)
 
 
-def load_top500(atlas: Atlas, columns: Sequence[str] = (
-        "list_id", "rank", "name", "site", "country_iso3", "rmax_tflops", "source_id")) -> pd.DataFrame:
+def load_top500(
+    atlas: Atlas,
+    columns: Sequence[str] = ("list_id", "rank", "name", "site", "country_iso3", "rmax_tflops", "source_id"),
+) -> pd.DataFrame:
     """The TOP500 systems table with the columns this module uses (others ignored)."""
     atlas.require("top500_systems")
     have = set(atlas.manifest["tables"]["top500_systems"]["columns"])

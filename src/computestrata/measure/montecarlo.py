@@ -53,11 +53,13 @@ def lognormal_fit(p5: float, median: float, p95: float) -> LognormalFit:
     import math
 
     if not (median > 0 and p5 > 0 and p95 > 0):
-        raise InputError(f"percentiles must be positive, got p5={p5}, median={median}, p95={p95}",
-                         hint="a lognormal needs p5 > 0")
+        raise InputError(
+            f"percentiles must be positive, got p5={p5}, median={median}, p95={p95}", hint="a lognormal needs p5 > 0"
+        )
     if not p5 <= median <= p95:
-        raise InputError(f"percentiles out of order: p5={p5}, median={median}, p95={p95}",
-                         hint="need p5 ≤ median ≤ p95")
+        raise InputError(
+            f"percentiles out of order: p5={p5}, median={median}, p95={p95}", hint="need p5 ≤ median ≤ p95"
+        )
     up = math.log(p95 / median)
     down = math.log(median / p5)
     sigma = (up + down) / (2 * Z95)
@@ -65,8 +67,7 @@ def lognormal_fit(p5: float, median: float, p95: float) -> LognormalFit:
     return LognormalFit(mu=math.log(median), sigma=sigma, skew=skew)
 
 
-def sample_lognormal(p5: float, median: float, p95: float, n: int,
-                     gen: np.random.Generator) -> FloatArray:
+def sample_lognormal(p5: float, median: float, p95: float, n: int, gen: np.random.Generator) -> FloatArray:
     """``n`` draws from the lognormal through (p5, median, p95)."""
     fit = lognormal_fit(p5, median, p95)
     if fit.sigma == 0:
@@ -83,8 +84,9 @@ def sample_uniform(low: float, high: float, n: int, gen: np.random.Generator) ->
     return gen.uniform(low, high, size=n)
 
 
-def bootstrap_group_sums(values: FloatArray, groups: FloatArray | list[Any], n: int,
-                         gen: np.random.Generator) -> tuple[list[Any], FloatArray]:
+def bootstrap_group_sums(
+    values: FloatArray, groups: FloatArray | list[Any], n: int, gen: np.random.Generator
+) -> tuple[list[Any], FloatArray]:
     """Resample units with replacement ``n`` times; return group labels and a draws×groups sum matrix.
 
     Why: a dataset that records some of the units (Epoch's clusters) is one sample of the

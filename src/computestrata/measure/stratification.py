@@ -63,8 +63,7 @@ def metrics(values: Any, units: Any, ks: Sequence[int] = (1, 3, 5)) -> dict[str,
     df = pd.DataFrame({"value": np.asarray(values, dtype=float), "unit": list(units)})
     df = df[df["value"] > 0]
     if df.empty:
-        raise InputError("no items with a positive size in this tier",
-                         hint="pick another period or tier")
+        raise InputError("no items with a positive size in this tier", hint="pick another period or tier")
     totals = df.groupby("unit")["value"].sum().sort_values(ascending=False)
     out: dict[str, Any] = cm.summary(totals.to_numpy(), ks)
     dec = cm.theil_decompose(df["value"].to_numpy(), df["unit"].tolist())
@@ -76,8 +75,9 @@ def metrics(values: Any, units: Any, ks: Sequence[int] = (1, 3, 5)) -> dict[str,
     return out
 
 
-def random_tier_hhi(values: Any, units: Any, size: int, draws: int = BASELINE_DRAWS,
-                    seed: int | None = DEFAULT_SEED) -> float:
+def random_tier_hhi(
+    values: Any, units: Any, size: int, draws: int = BASELINE_DRAWS, seed: int | None = DEFAULT_SEED
+) -> float:
     """Mean country HHI of ``size`` items drawn at random (without replacement) from all items."""
     import numpy as np
 
@@ -88,8 +88,10 @@ def random_tier_hhi(values: Any, units: Any, size: int, draws: int = BASELINE_DR
     if size >= vals.size:
         return cm.hhi(_unit_totals(vals, labs))
     gen = np.random.default_rng(seed)
-    res = [cm.hhi(_unit_totals(vals[idx], labs[idx]))
-           for idx in (gen.choice(vals.size, size=size, replace=False) for _ in range(draws))]
+    res = [
+        cm.hhi(_unit_totals(vals[idx], labs[idx]))
+        for idx in (gen.choice(vals.size, size=size, replace=False) for _ in range(draws))
+    ]
     return float(np.mean(res))
 
 
@@ -113,18 +115,18 @@ def top500_tiers(top500: pd.DataFrame, list_id: str, top: int = DEFAULT_TOP) -> 
 
         raise unknown("TOP500 list", list_id, top500["list_id"].astype(str).unique())
     lst = lst.sort_values("rank", kind="stable")  # positions, so a filtered list re-ranks
-    items = pd.DataFrame({
-        "value": lst["rmax_tflops"].astype(float).to_numpy(),
-        "unit": lst["country_iso3"].fillna("UNK").astype(str).to_numpy(),
-        "tier": ["frontier" if i < top else "rest" for i in range(len(lst))],
-    })
+    items = pd.DataFrame(
+        {
+            "value": lst["rmax_tflops"].astype(float).to_numpy(),
+            "unit": lst["country_iso3"].fillna("UNK").astype(str).to_numpy(),
+            "tier": ["frontier" if i < top else "rest" for i in range(len(lst))],
+        }
+    )
     ids = sorted(lst["source_id"].dropna().astype(str).unique()) if "source_id" in lst else []
-    return TierFrame(period=list_id, year=int(list_id[:4]) + (int(list_id[5:7]) - 1) / 12,
-                     items=items, source_ids=ids)
+    return TierFrame(period=list_id, year=int(list_id[:4]) + (int(list_id[5:7]) - 1) / 12, items=items, source_ids=ids)
 
 
-def cluster_tiers(clusters: pd.DataFrame, year: int, top: int = DEFAULT_TOP,
-                  standard_only: bool = True) -> TierFrame:
+def cluster_tiers(clusters: pd.DataFrame, year: int, top: int = DEFAULT_TOP, standard_only: bool = True) -> TierFrame:
     """Clusters operating at the end of ``year``: the ``top`` largest vs the rest; units = countries."""
     import pandas as pd
 
@@ -132,14 +134,14 @@ def cluster_tiers(clusters: pd.DataFrame, year: int, top: int = DEFAULT_TOP,
 
     ex = existing_clusters(clusters, year, standard_only).sort_values("h100e", ascending=False)
     tier = ["frontier" if i < top else "rest" for i in range(len(ex))]
-    items = pd.DataFrame({"value": ex["h100e"].astype(float).to_numpy(),
-                          "unit": ex["country_iso3"].astype(str).to_numpy(), "tier": tier})
+    items = pd.DataFrame(
+        {"value": ex["h100e"].astype(float).to_numpy(), "unit": ex["country_iso3"].astype(str).to_numpy(), "tier": tier}
+    )
     ids = sorted(ex["source_id"].dropna().astype(str).unique()) if "source_id" in ex else []
     return TierFrame(period=str(year), year=float(year), items=items, source_ids=ids)
 
 
-def chip_tiers(chip_stocks: pd.DataFrame, when: Any,
-               fraction: float = CHIP_FRONTIER_FRACTION) -> TierFrame:
+def chip_tiers(chip_stocks: pd.DataFrame, when: Any, fraction: float = CHIP_FRONTIER_FRACTION) -> TierFrame:
     """Chips sold by ``when`` (a quarter-end date, or a year = its Q4): frontier vs older; units = vendors.
 
     Frontier = H100e per unit ≥ ``fraction`` × the best chip in the data at that date.
@@ -154,25 +156,29 @@ def chip_tiers(chip_stocks: pd.DataFrame, when: Any,
     period = pd.to_datetime(cs["period"], errors="coerce")
     cs = cs[period == end]
     if cs.empty:
-        raise InputError(f"no chip-stock estimates by chip for {end.date()}",
-                         hint="Epoch's chip-stock model covers 2022 onwards")
+        raise InputError(
+            f"no chip-stock estimates by chip for {end.date()}", hint="Epoch's chip-stock model covers 2022 onwards"
+        )
     wide = cs.pivot_table(index=["vendor", "chip"], columns="metric", values="median", aggfunc="sum")
     if "h100e" not in wide.columns or "units" not in wide.columns:
-        raise InputError("chip stocks lack 'h100e' or 'units' rows by chip",
-                         hint="rebuild the atlas with the epoch_chip_counts loader")
+        raise InputError(
+            "chip stocks lack 'h100e' or 'units' rows by chip",
+            hint="rebuild the atlas with the epoch_chip_counts loader",
+        )
     wide = wide[(wide["h100e"] > 0) & (wide["units"] > 0)]
     per_unit = wide["h100e"] / wide["units"]
     best = float(per_unit.max())
-    items = pd.DataFrame({
-        "value": wide["h100e"].to_numpy(float),
-        "unit": [v for v, _ in wide.index],
-        "chip": [c for _, c in wide.index],
-        "h100e_per_unit": per_unit.to_numpy(float),
-        "tier": ["frontier" if p >= fraction * best else "rest" for p in per_unit],
-    })
+    items = pd.DataFrame(
+        {
+            "value": wide["h100e"].to_numpy(float),
+            "unit": [v for v, _ in wide.index],
+            "chip": [c for _, c in wide.index],
+            "h100e_per_unit": per_unit.to_numpy(float),
+            "tier": ["frontier" if p >= fraction * best else "rest" for p in per_unit],
+        }
+    )
     ids = sorted(cs["source_id"].dropna().astype(str).unique()) if "source_id" in cs else []
-    return TierFrame(period=end.strftime("%Y-%m"), year=end.year + (end.month - 0.5) / 12,
-                     items=items, source_ids=ids)
+    return TierFrame(period=end.strftime("%Y-%m"), year=end.year + (end.month - 0.5) / 12, items=items, source_ids=ids)
 
 
 # ---------------------------------------------------------------- one period, one series
@@ -200,8 +206,7 @@ def series(frames: Sequence[TierFrame], seed: int | None = DEFAULT_SEED) -> list
     rows = []
     for f in frames:
         for tier in TIERS:
-            if not (f.items["tier"] == tier).any() or not (
-                    f.items.loc[f.items["tier"] == tier, "value"] > 0).any():
+            if not (f.items["tier"] == tier).any() or not (f.items.loc[f.items["tier"] == tier, "value"] > 0).any():
                 continue
             row = tier_concentration(f, tier, seed)
             row["year"] = f.year
@@ -246,11 +251,12 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     rs = [r for r in rows if r["tier"] == "rest"]
     if len(fr) < 3 or len(rs) < 3:
         why = t("measure.why.too_short")
-        return Verdict(dataset, "no_data", t("measure.verdict.no_data", dataset=dataset, why=why),
-                       reasons=[why])
+        return Verdict(dataset, "no_data", t("measure.verdict.no_data", dataset=dataset, why=why), reasons=[why])
     nums = {
-        "frontier_hhi_first": fr[0]["hhi"], "frontier_hhi_last": fr[-1]["hhi"],
-        "rest_hhi_first": rs[0]["hhi"], "rest_hhi_last": rs[-1]["hhi"],
+        "frontier_hhi_first": fr[0]["hhi"],
+        "frontier_hhi_last": fr[-1]["hhi"],
+        "rest_hhi_first": rs[0]["hhi"],
+        "rest_hhi_last": rs[-1]["hhi"],
         "frontier_slope": _slope([r["year"] for r in fr], [r["hhi"] for r in fr]),
         "rest_slope": _slope([r["year"] for r in rs], [r["hhi"] for r in rs]),
         "mean_excess": float(np.mean([r["hhi_excess"] for r in fr])),
@@ -264,11 +270,19 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     reasons = [t(f"measure.why.{k}") for k, ok in checks.items() if not ok]
     passed = sum(checks.values())
     outcome = "holds" if passed == 3 else "fails" if passed == 0 else "partly"
-    fmt = {"dataset": dataset, "f0": nums["frontier_hhi_first"], "f1": nums["frontier_hhi_last"],
-           "r0": nums["rest_hhi_first"], "r1": nums["rest_hhi_last"],
-           "fs": nums["frontier_slope"], "rs": nums["rest_slope"], "ex": nums["mean_excess"]}
-    key = {"holds": "measure.verdict.holds", "partly": "measure.verdict.partly",
-           "fails": "measure.verdict.fails"}[outcome]
+    fmt = {
+        "dataset": dataset,
+        "f0": nums["frontier_hhi_first"],
+        "f1": nums["frontier_hhi_last"],
+        "r0": nums["rest_hhi_first"],
+        "r1": nums["rest_hhi_last"],
+        "fs": nums["frontier_slope"],
+        "rs": nums["rest_slope"],
+        "ex": nums["mean_excess"],
+    }
+    key = {"holds": "measure.verdict.holds", "partly": "measure.verdict.partly", "fails": "measure.verdict.fails"}[
+        outcome
+    ]
     text = t(key, why="; ".join(reasons), **fmt)
     return Verdict(dataset, outcome, text, nums, reasons)
 
@@ -276,10 +290,16 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
 # ---------------------------------------------------------------- from the atlas
 
 
-def frames_from_atlas(atlas: Atlas, dataset: str, periods: Sequence[str] | None = None,
-                      since: int = DEFAULT_SINCE, until: int | None = None,
-                      top: int = DEFAULT_TOP, standard_only: bool = True,
-                      without: Sequence[str] = ()) -> list[TierFrame]:
+def frames_from_atlas(
+    atlas: Atlas,
+    dataset: str,
+    periods: Sequence[str] | None = None,
+    since: int = DEFAULT_SINCE,
+    until: int | None = None,
+    top: int = DEFAULT_TOP,
+    standard_only: bool = True,
+    without: Sequence[str] = (),
+) -> list[TierFrame]:
     """Tier frames for ``dataset`` over time (or for the given periods).
 
     ``without`` drops the items of these units (e.g. ``CHN``) *before* tiering — a
@@ -289,9 +309,16 @@ def frames_from_atlas(atlas: Atlas, dataset: str, periods: Sequence[str] | None 
     return frames
 
 
-def _frames(atlas: Atlas, dataset: str, periods: Sequence[str] | None, since: int,
-            until: int | None, top: int, standard_only: bool,
-            without: Sequence[str]) -> list[TierFrame]:
+def _frames(
+    atlas: Atlas,
+    dataset: str,
+    periods: Sequence[str] | None,
+    since: int,
+    until: int | None,
+    top: int,
+    standard_only: bool,
+    without: Sequence[str],
+) -> list[TierFrame]:
     from computestrata.measure.estimates import load_top500
 
     if dataset not in DATASETS:
@@ -305,8 +332,10 @@ def _frames(atlas: Atlas, dataset: str, periods: Sequence[str] | None, since: in
         if without:
             top500 = top500[~top500["country_iso3"].isin(list(without))]
         lists = periods or sorted(
-            lid for lid in top500["list_id"].astype(str).unique()
-            if lid.endswith("-11") and int(lid[:4]) >= since and (until is None or int(lid[:4]) <= until))
+            lid
+            for lid in top500["list_id"].astype(str).unique()
+            if lid.endswith("-11") and int(lid[:4]) >= since and (until is None or int(lid[:4]) <= until)
+        )
         return [top500_tiers(top500, str(lid), top) for lid in lists]
     if dataset == "clusters":
         atlas.require("gpu_clusters")
@@ -317,8 +346,7 @@ def _frames(atlas: Atlas, dataset: str, periods: Sequence[str] | None, since: in
 
         dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce").dropna()
         first, last = (int(dates.min().year), int(dates.max().year)) if len(dates) else (since, since)
-        years = [int(p) for p in periods] if periods else list(
-            range(max(since, first), min(until or last, last) + 1))
+        years = [int(p) for p in periods] if periods else list(range(max(since, first), min(until or last, last) + 1))
         out = []
         for y in years:
             f = cluster_tiers(clusters, y, top, standard_only)
@@ -332,8 +360,9 @@ def _frames(atlas: Atlas, dataset: str, periods: Sequence[str] | None, since: in
     return chip_frames(chips, periods, since, until)
 
 
-def chip_frames(chips: pd.DataFrame, periods: Sequence[str] | None = None,
-                since: int = DEFAULT_SINCE, until: int | None = None) -> list[TierFrame]:
+def chip_frames(
+    chips: pd.DataFrame, periods: Sequence[str] | None = None, since: int = DEFAULT_SINCE, until: int | None = None
+) -> list[TierFrame]:
     """Chip tiers at every quarter-end where *all* vendors in the data are tracked.
 
     Epoch's model adds vendors over time (NVIDIA 2022, TPU 2023, AMD and Trainium 2024);
@@ -345,11 +374,13 @@ def chip_frames(chips: pd.DataFrame, periods: Sequence[str] | None = None,
     by_chip = chips[chips["chip"].astype(str).str.lower() != "total"]
     when = pd.to_datetime(by_chip["period"], errors="coerce")
     vendors = set(by_chip["vendor"].astype(str))
-    full = sorted(d for d, g in by_chip.groupby(when)
-                  if set(g["vendor"].astype(str)) == vendors)
+    full = sorted(d for d, g in by_chip.groupby(when) if set(g["vendor"].astype(str)) == vendors)
     if periods:
         want = {str(p) for p in periods}
-        full = [d for d in full if d.strftime("%Y-%m-%d") in want or d.strftime("%Y-%m") in want
-                or (str(d.year) in want and d.month == 12)]
+        full = [
+            d
+            for d in full
+            if d.strftime("%Y-%m-%d") in want or d.strftime("%Y-%m") in want or (str(d.year) in want and d.month == 12)
+        ]
     full = [d for d in full if d.year >= since and (until is None or d.year <= until)]
     return [chip_tiers(chips, d) for d in full]

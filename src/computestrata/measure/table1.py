@@ -26,8 +26,17 @@ YEARS = (2020, 2021, 2022, 2023, 2024)
 COUNTRIES = ("USA", "CHN")
 TABLE1_KINDS = ("total", "basic", "intelligent", "super")
 VARIABLE = {k: f"Compute|{k.capitalize()}|Share" for k in TABLE1_KINDS}
-COLUMNS = ("year", "kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct",
-           "open_p95_pct", "gap_pp", "explanation")
+COLUMNS = (
+    "year",
+    "kind",
+    "country",
+    "caict_share_pct",
+    "open_share_pct",
+    "open_p5_pct",
+    "open_p95_pct",
+    "gap_pp",
+    "explanation",
+)
 
 
 @dataclass
@@ -51,12 +60,15 @@ def caict_shares(paper_figures: pd.DataFrame) -> dict[tuple[int, str, str], tupl
             continue
         sid = r.get("source_id")
         out[(int(str(r["year"])[:4]), kind, str(r["entity"]))] = (
-            float(r["value"]), None if sid is None or sid != sid else str(sid))
+            float(r["value"]),
+            None if sid is None or sid != sid else str(sid),
+        )
     return out
 
 
-def top500_submissions(top500: pd.DataFrame, list_id: str, countries: Sequence[str] = COUNTRIES
-                       ) -> dict[str, tuple[int, int]]:
+def top500_submissions(
+    top500: pd.DataFrame, list_id: str, countries: Sequence[str] = COUNTRIES
+) -> dict[str, tuple[int, int]]:
     """Per country: (systems on the list, systems installed in the list's year).
 
     The installation year is TOP500's ``year`` column; a country that stops submitting new
@@ -76,10 +88,12 @@ def _pct(x: float | None) -> float | None:
     return None if x is None or x != x else 100.0 * x
 
 
-def compare(caict: dict[tuple[int, str, str], tuple[float, str | None]],
-            estimates: dict[tuple[int, str], Estimate | None],
-            explanations: dict[tuple[int, str], str],
-            years: Sequence[int] = YEARS) -> list[dict[str, Any]]:
+def compare(
+    caict: dict[tuple[int, str, str], tuple[float, str | None]],
+    estimates: dict[tuple[int, str], Estimate | None],
+    explanations: dict[tuple[int, str], str],
+    years: Sequence[int] = YEARS,
+) -> list[dict[str, Any]]:
     """Join CAICT's shares with open estimates; ``estimates[(year, kind)]`` None = not estimated."""
     from computestrata.i18n import t
 
@@ -96,19 +110,25 @@ def compare(caict: dict[tuple[int, str, str], tuple[float, str | None]],
                     med, share = 0.0, {"p5": 0.0, "median": 0.0, "p95": 0.0}
                 gap = None if med is None or ca is None else med - ca[0]
                 expl = explanations.get((year, kind)) or t(f"measure.method.{kind}")
-                rows.append({
-                    "year": year, "kind": kind, "country": c,
-                    "caict_share_pct": ca[0] if ca else None,
-                    "open_share_pct": med,
-                    "open_p5_pct": _pct(share["p5"]) if share else None,
-                    "open_p95_pct": _pct(share["p95"]) if share else None,
-                    "gap_pp": gap, "explanation": expl,
-                })
+                rows.append(
+                    {
+                        "year": year,
+                        "kind": kind,
+                        "country": c,
+                        "caict_share_pct": ca[0] if ca else None,
+                        "open_share_pct": med,
+                        "open_p5_pct": _pct(share["p5"]) if share else None,
+                        "open_p95_pct": _pct(share["p95"]) if share else None,
+                        "gap_pp": gap,
+                        "explanation": expl,
+                    }
+                )
     return rows
 
 
-def build_table1(atlas: Atlas, years: Sequence[int] = YEARS, draws: int = DEFAULT_DRAWS,
-                 seed: int | None = DEFAULT_SEED) -> Table1:
+def build_table1(
+    atlas: Atlas, years: Sequence[int] = YEARS, draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED
+) -> Table1:
     """Table 1 side by side from an opened atlas (tables that are missing leave gaps, said so)."""
     from computestrata.i18n import t
     from computestrata.measure import estimates as es
@@ -122,10 +142,17 @@ def build_table1(atlas: Atlas, years: Sequence[int] = YEARS, draws: int = DEFAUL
     expl: dict[tuple[int, str], str] = {}
     methods: dict[str, str] = {"basic": t("measure.method.basic"), "total": t("measure.method.total")}
 
-    top = es.load_top500(atlas, ("list_id", "rank", "country_iso3", "rmax_tflops", "year",
-                                 "source_id")) if atlas.has("top500_systems") else None
+    top = (
+        es.load_top500(atlas, ("list_id", "rank", "country_iso3", "rmax_tflops", "year", "source_id"))
+        if atlas.has("top500_systems")
+        else None
+    )
     clusters = atlas.table("gpu_clusters") if atlas.has("gpu_clusters") else None
     chips = atlas.table("chip_stocks") if atlas.has("chip_stocks") else None
+    # a table hidden by --exclude-license is as missing as an absent one
+    top = None if top is None or top.empty else top
+    clusters = None if clusters is None or clusters.empty else clusters
+    chips = None if chips is None or chips.empty else chips
     for year in years:
         ests[(year, "basic")] = None
         ests[(year, "total")] = None
@@ -133,12 +160,19 @@ def build_table1(atlas: Atlas, years: Sequence[int] = YEARS, draws: int = DEFAUL
             e = es.super_compute(top, year)
             ests[(year, "super")] = e
             sub = top500_submissions(top, e.data["list_id"])
-            expl[(year, "super")] = t("measure.explain.super", list_id=e.data["list_id"], year=year,
-                                      chn=sub["CHN"][0], chn_new=sub["CHN"][1],
-                                      usa=sub["USA"][0], usa_new=sub["USA"][1])
+            expl[(year, "super")] = t(
+                "measure.explain.super",
+                list_id=e.data["list_id"],
+                year=year,
+                chn=sub["CHN"][0],
+                chn_new=sub["CHN"][1],
+                usa=sub["USA"][0],
+                usa_new=sub["USA"][1],
+            )
             sources.update(e.source_ids)
-            methods["super"] = t("measure.method.super",
-                                 list_id=f"{years[0]}-11 … {years[-1]}-11 (November of each year)")
+            methods["super"] = t(
+                "measure.method.super", list_id=f"{years[0]}-11 … {years[-1]}-11 (November of each year)"
+            )
         else:
             ests[(year, "super")] = None
             expl[(year, "super")] = t("measure.explain.missing_table", table="top500_systems")
@@ -150,8 +184,12 @@ def build_table1(atlas: Atlas, years: Sequence[int] = YEARS, draws: int = DEFAUL
             chip_txt = t("measure.explain.intelligent_chip", chip=100 * chip["median"]) if chip else ""
             chn = next((r["clusters"] for r in e.rows if r["country"] == "CHN"), 0)
             expl[(year, "intelligent")] = t(
-                "measure.explain.intelligent", n=e.data["clusters"], chn=chn,
-                cl=100 * comp["china_share_clusters"]["median"], chip=chip_txt)
+                "measure.explain.intelligent",
+                n=e.data["clusters"],
+                chn=chn,
+                cl=100 * comp["china_share_clusters"]["median"],
+                chip=chip_txt,
+            )
             sources.update(e.source_ids)
             methods["intelligent"] = e.method
         else:

@@ -33,7 +33,7 @@ from computestrata.errors import InputError
 if TYPE_CHECKING:
     import networkx as nx
 
-    from computestrata.stack.shares import ShareBook, SegmentShares
+    from computestrata.stack.shares import SegmentShares, ShareBook
 
 ASSUMPTION = (
     "Substitution: for a cut segment the country keeps its own world share plus the shares of "
@@ -203,7 +203,8 @@ def exposure(country: str, cut: Sequence[str], book: ShareBook, graph: nx.DiGrap
                 notes.append(f"{sid}: {country}'s own share is not in the data; counted as 0")
     for sid in (assume or {}):
         if sid not in cut:
-            raise InputError(f"--assume names {sid!r}, which is not cut", hint="assume a supply only for --cut segments")
+            raise InputError(f"--assume names {sid!r}, which is not cut",
+                             hint="assume a supply only for --cut segments")
     for s in suppliers or ():
         if s == country:
             raise InputError(f"--from includes the country itself ({country})",

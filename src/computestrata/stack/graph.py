@@ -60,7 +60,7 @@ def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
                              hint="write {from: SEG, to: SEG, weight: 1.0, source: ...}")
         e = Edge(str(raw["from"]), str(raw["to"]), float(raw.get("weight", 1.0)),
                  str(raw.get("source", "")), str(raw.get("basis", "")),
-                 tuple(raw["cset"]) if raw.get("cset") else None)  # type: ignore[arg-type]
+                 tuple(raw["cset"]) if raw.get("cset") else None)
         if not 0.0 < e.weight <= 1.0:
             raise InputError(f"segment data {where}: edge {e.label} has weight {e.weight}",
                              hint="a dependence weight lies in (0, 1]")

@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from computestrata.errors import InputError
 from computestrata.stack.segments import Segment, segment, segments
@@ -109,7 +109,7 @@ def cset_input_shares(provision: pd.DataFrame, providers: pd.DataFrame) -> pd.Da
         if countries.empty:
             rows, method = grp[grp["provider_type"] != "country"], "firm_rollup"
         for ent, g in rows.groupby("entity"):
-            out.append({"input_id": iid, "year": int(year), "entity": ent, "share": float(g["share"].sum()),
+            out.append({"input_id": iid, "year": int(cast(int, year)), "entity": ent, "share": float(g["share"].sum()),
                         "method": method, "source_id": g["source_id"].iloc[0]})
     del prov
     return pd.DataFrame(out, columns=["input_id", "year", "entity", "share", "method", "source_id"])
@@ -283,7 +283,8 @@ class ShareBook:
         out: list[Candidate] = []
         for y in range(int(df["y0"].min()) if len(df) else 0, int(df["y0"].max()) + 1 if len(df) else 0):
             live = df[(df["y0"] <= y) & (df["y1"].isna() | (df["y1"] > y))]
-            shares = shares_from_values(live.groupby("entity")["h100e"].sum().to_dict())
+            shares = shares_from_values({str(k): float(v) for k, v in
+                                         live.groupby("entity")["h100e"].sum().to_dict().items()})
             if shares and live["h100e"].sum() >= 1000:  # before ~2017 the data are too thin
                 out.append((y, shares, sorted(set(live["source_id"])), [],
                             [f"{s.id}: H100-equivalents of existing Epoch GPU clusters operational by the "
@@ -300,7 +301,7 @@ class ShareBook:
         df["y"] = df["list_id"].str[:4].astype(int)
         for y, g in df.groupby("y"):
             last = g[g["list_id"] == g["list_id"].max()]
-            out.append((int(y), shares_from_values(dict(zip(last["entity"], last["rmax"], strict=True))),
+            out.append((int(str(y)), shares_from_values(dict(zip(last["entity"], last["rmax"], strict=True))),
                         sorted(set(last["source_id"])), [],
                         [f"{s.id}: Rmax share of the TOP500 list {last['list_id'].iloc[0]}; China has "
                          "submitted few systems since about 2019, so TOP500 understates it"], []))
@@ -343,7 +344,8 @@ class ShareBook:
         d = pf[pf["variable"] == "DataCenters|Capacity|Share"]
         if d.empty:
             return []
-        shares = {str(r.entity_iso3 or r.entity): float(r.value) / 100.0 for r in d.itertuples()}
+        shares = {str(r.entity_iso3 if isinstance(r.entity_iso3, str) else r.entity): float(cast(Any, r.value)) / 100.0
+                  for r in d.itertuples()}
         return [(2023, shares, sorted(set(d["source_id"])), [],
                  [f"{s.id}: data-centre capacity shares as the paper states them (USA 53 %, CHN 15 %); the "
                   "paper gives no year or source for them: year taken as 2023, the year of its counts; "
@@ -364,10 +366,10 @@ class ShareBook:
             if hq is None:
                 unmapped.append(firm)
                 continue
-            values[hq] += float(r.value) / 100.0
+            values[hq] += float(cast(Any, r.value)) / 100.0
         year = int(str(d["year"].iloc[0])[:4])
         notes = [f"{s.id}: global cloud-infrastructure shares of the four largest providers "
-                 f"({str(d['year'].iloc[0])}, paper) rolled up to headquarters; the rest (~32 %) is missing"]
+                 f"({d['year'].iloc[0]!s}, paper) rolled up to headquarters; the rest (~32 %) is missing"]
         if unmapped:
             notes.append(f"{s.id}: providers without a headquarters mapping left out: {unmapped}")
         return [(year, dict(values), sorted(set(d["source_id"])), [CLOUD_HQ_CITATION], notes, [])]

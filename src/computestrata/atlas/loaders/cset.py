@@ -155,8 +155,6 @@ def _opt_year(ctx: BuildContext, fname: str, row: int, raw: str) -> int | None:
 
 
 def load(ctx: BuildContext) -> LoadResult:
-    import pandas as pd
-
     sources: dict[str, Source] = {}
     frames: dict[str, pd.DataFrame] = {}
     paths: dict[str, Path] = {}
@@ -186,9 +184,9 @@ def _stages(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str) -> pd.Da
     cols = ("stage_id", "stage_name", "description")
     rows = []
     if _require_columns(ctx, raw, fname, cols):
-        for i, r in raw.iterrows():
+        for i, r in enumerate(raw.to_dict("records")):
             if not r["stage_id"].strip():
-                ctx.bad(RowError(fname, int(i) + 2, "stage_id", "", "empty id", "give the stage an id like S1"))
+                ctx.bad(RowError(fname, i + 2, "stage_id", "", "empty id", "give the stage an id like S1"))
                 continue
             rows.append({
                 "stage_id": r["stage_id"].strip(), "stage_name": r["stage_name"].strip(),
@@ -222,8 +220,8 @@ def _inputs(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, stage_id
     out = []
     if _require_columns(ctx, raw, fname, cols):
         seen: set[str] = set()
-        for i, r in raw.iterrows():
-            row = int(i) + 2
+        for i, r in enumerate(raw.to_dict("records")):
+            row = i + 2
             iid = r["input_id"].strip()
             if not re.fullmatch(r"N\d+", iid):
                 ctx.bad(RowError(fname, row, "input_id", iid, "not an input id", "ids look like N20"))
@@ -258,8 +256,8 @@ def _providers(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str) -> pd
     cols = ("provider_name", "alias", "provider_id", "provider_type", "country")
     by_id: dict[str, dict[str, object]] = {}
     if _require_columns(ctx, raw, fname, cols):
-        for i, r in raw.iterrows():
-            row = int(i) + 2
+        for i, r in enumerate(raw.to_dict("records")):
+            row = i + 2
             pid, name, ptype = r["provider_id"].strip(), r["provider_name"].strip(), r["provider_type"].strip()
             if not re.fullmatch(r"P\d+", pid):
                 ctx.bad(RowError(fname, row, "provider_id", pid, "not a provider id", "ids look like P88"))
@@ -300,8 +298,8 @@ def _provision(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, provi
     cols = ("provider_name", "provider_id", "provided_name", "provided_id", "share_provided", "year", "source")
     out = []
     if _require_columns(ctx, raw, fname, cols):
-        for i, r in raw.iterrows():
-            row = int(i) + 2
+        for i, r in enumerate(raw.to_dict("records")):
+            row = i + 2
             pid, iid = r["provider_id"].strip(), r["provided_id"].strip()
             if pid not in provider_ids:
                 ctx.bad(RowError(fname, row, "provider_id", pid, "provider not in providers.csv",
@@ -341,8 +339,8 @@ def _sequence(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, input_
     cols = ("input_id", "goes_into_id", "is_type_of_id")
     out = []
     if _require_columns(ctx, raw, fname, cols):
-        for i, r in raw.iterrows():
-            row = int(i) + 2
+        for i, r in enumerate(raw.to_dict("records")):
+            row = i + 2
             iid = r["input_id"].strip()
             goes, typ = r["goes_into_id"].strip() or None, r["is_type_of_id"].strip() or None
             bad = next(((c, v) for c, v in (("input_id", iid), ("goes_into_id", goes), ("is_type_of_id", typ))

@@ -115,6 +115,7 @@ class Steps:
     impute: str = "mean"
     impute_group: str | None = None
     impute_panel: str | None = None  # panel fill before everything (stale series carried)
+    panel_max_age: int | None = None  # years a panel fill may reach from an observation
     outliers: str = "winsorise"
     skew: float = 2.0
     kurtosis: float = 3.5
@@ -353,7 +354,7 @@ def _parse_steps(raw: Any) -> Steps:
     we = raw.get("weights") or {}
     ag = raw.get("aggregate") or {}
     _unknown_keys(sc, ("min_unit_coverage", "min_indicator_coverage"), "steps.screen")
-    _unknown_keys(im, ("method", "group", "panel"), "steps.impute")
+    _unknown_keys(im, ("method", "group", "panel", "max_age"), "steps.impute")
     _unknown_keys(ou, ("method", "skew", "kurtosis", "max_points", "fallback"), "steps.outliers")
     _unknown_keys(no, ("method", "range", "centre", "spread", "reference_unit", "panel_bounds"),
                   "steps.normalise")
@@ -378,6 +379,8 @@ def _parse_steps(raw: Any) -> Steps:
         impute=impute, impute_group=str(group) if group else None,
         impute_panel=_choice(im["panel"], ("panel_linear", "panel_locf"), "steps.impute.panel")
         if im.get("panel") else None,
+        panel_max_age=int(_number(im["max_age"], "steps.impute.max_age"))
+        if im.get("max_age") is not None else None,
         outliers=_choice(ou.get("method", "winsorise"), OUTLIER_METHODS, "steps.outliers.method"),
         skew=_number(ou.get("skew", 2.0), "steps.outliers.skew", positive=True),
         kurtosis=_number(ou.get("kurtosis", 3.5), "steps.outliers.kurtosis"),

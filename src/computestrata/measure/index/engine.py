@@ -184,8 +184,12 @@ def _sources(panel: Panel, prep: Prepared, year: int, from_panel: bool) -> list[
     if from_panel:
         import numpy as np
 
-        gaps = np.argwhere(np.isnan(prep.raw) | (prep.prefilled if prep.prefilled is not None
-                                                 else np.zeros_like(prep.raw, dtype=bool)))
+        filled = np.zeros(prep.raw.shape, dtype=bool)
+        if prep.prefilled is not None:
+            filled |= prep.prefilled.astype(bool)
+        for arr in prep.panel_filled.values():
+            filled |= np.isnan(prep.raw) & ~np.isnan(arr)
+        gaps = np.argwhere(filled)
         for ui, ii in gaps:
             rows = used[(used["unit"] == prep.units[ui]) & (used["indicator"] == prep.indicators[ii])]
             before = rows[rows["year"] < year]
@@ -227,11 +231,13 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
     if fw.steps.impute_panel:
         from computestrata.measure.index.impute import impute_panel as _fill
 
-        cube, filled_mask = _fill(cube, years, fw.steps.impute_panel)
+        cube, filled_mask = _fill(cube, years, fw.steps.impute_panel, fw.steps.panel_max_age)
         prefilled = filled_mask[yi]
         if prefilled.any():
+            age = (f", at most {fw.steps.panel_max_age} years away"
+                   if fw.steps.panel_max_age is not None else "")
             notes.append(f"{int(prefilled.sum())} value(s) for {year} taken from other years "
-                         f"({fw.steps.impute_panel}) before screening")
+                         f"({fw.steps.impute_panel}{age}) before screening")
     units2, inds2 = _screen(fw, units, wanted, cube[yi], log, notes)
     if len(units2) < 3:
         raise InputError(f"index {fw.id} {year}: only {len(units2)} unit(s) pass screening",
@@ -256,7 +262,7 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
     methods = {fw.steps.impute, *fw.uncertainty.impute}
     for m in sorted(methods):
         if m.startswith("panel_"):
-            filled, _ = impute_panel(cube, years, m)
+            filled, _ = impute_panel(cube, years, m, fw.steps.panel_max_age)
             prep.panel_filled[m] = filled[yi]
     if fw.steps.panel_bounds == "global":
         if fw.steps.outliers == "log":

@@ -71,13 +71,15 @@ def impute_cross(
     return np.where(miss, fill, x), miss, notes
 
 
-def impute_panel(panel: Array, years: Sequence[int], method: str) -> tuple[Array, NDArray[np.bool_]]:
+def impute_panel(panel: Array, years: Sequence[int], method: str,
+                 max_age: int | None = None) -> tuple[Array, NDArray[np.bool_]]:
     """Fill NaNs along the year axis (axis 0 of ``(years, units, indicators)``).
 
     ``panel_linear``: linear interpolation between observed years, constant beyond the
     first/last observation; ``panel_locf``: last observation carried forward (earlier gaps
     take the first observation).  A series with a single value is held constant (COINr
-    issue #63 crashed here); a series with none stays missing.
+    issue #63 crashed here); a series with none stays missing.  With ``max_age``, a gap
+    more than ``max_age`` years from every observation stays missing (no stale values).
     """
     import numpy as np
 
@@ -105,4 +107,14 @@ def impute_panel(panel: Array, years: Sequence[int], method: str) -> tuple[Array
         else:
             raise InputError(f"impute_panel: unknown panel method {method!r}",
                              hint="use panel_linear or panel_locf")
+        if max_age is not None:
+            obs = yrs[ok]
+            if method == "panel_locf":
+                # the value used is the last observation at or before the year (else the first)
+                prev = np.array([obs[obs <= y].max() if (obs <= y).any() else obs.min()
+                                 for y in yrs])
+                age = np.abs(yrs - prev)
+            else:
+                age = np.abs(yrs[:, None] - obs[None, :]).min(axis=1)
+            flat[(age > max_age) & ~ok, j] = np.nan
     return out, miss & ~np.isnan(out)
