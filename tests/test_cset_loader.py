@@ -53,9 +53,15 @@ def test_parse_share_numbers(cell: object, share: float, flag: str) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "flag", "upper"),
-    [("negligible", "negligible", 0.02), ("Negligible", "negligible", 0.02), ("", "unknown", None),
-     (None, "unknown", None), (float("nan"), "unknown", None), ("<1%", "less_than", 0.01),
-     ("less than 2", "less_than", 0.02)],
+    [
+        ("negligible", "negligible", 0.02),
+        ("Negligible", "negligible", 0.02),
+        ("", "unknown", None),
+        (None, "unknown", None),
+        (float("nan"), "unknown", None),
+        ("<1%", "less_than", 0.01),
+        ("less than 2", "less_than", 0.02),
+    ],
 )
 def test_parse_share_unknown_forms_stay_missing(cell: object, flag: str, upper: float | None) -> None:
     got = cset.parse_share(cell)
@@ -117,8 +123,9 @@ def test_inputs_and_sequence(tmp_path: Path) -> None:
     assert len(seq) == 5 and set(seq.loc[seq["input_id"] == "N20", "is_type_of_id"]) == {"N19"}
 
 
-BAD_PROVISION = (FIX / "provision.csv").read_text(encoding="utf-8") + \
-    "JPN,P7,ArF immersion (DUV) lithography tools,N22,lots,2025,TechInsights\n"
+BAD_PROVISION = (FIX / "provision.csv").read_text(
+    encoding="utf-8"
+) + "JPN,P7,ArF immersion (DUV) lithography tools,N22,lots,2025,TechInsights\n"
 
 
 def test_bad_share_cell_names_file_row_column(tmp_path: Path) -> None:
@@ -131,12 +138,18 @@ def test_bad_share_cell_names_file_row_column(tmp_path: Path) -> None:
 
 
 def test_lenient_skips_and_records_bad_rows(tmp_path: Path) -> None:
-    ctx = _ctx(tmp_path, lenient=True, edit={"provision.csv": BAD_PROVISION + "X,P999,Y,N20,5,2025,\n"
-                                             "NLD,P45,EUV lithography tools,N20,5,20x5,\n"})
+    ctx = _ctx(
+        tmp_path,
+        lenient=True,
+        edit={"provision.csv": BAD_PROVISION + "X,P999,Y,N20,5,2025,\nNLD,P45,EUV lithography tools,N20,5,20x5,\n"},
+    )
     t = cset.load(ctx).tables
     assert len(t["sc_provision"]) == 14
     assert [(e.column, e.value) for e in ctx.skipped] == [
-        ("share_provided", "lots"), ("provider_id", "P999"), ("year", "20x5")]
+        ("share_provided", "lots"),
+        ("provider_id", "P999"),
+        ("year", "20x5"),
+    ]
 
 
 def test_unknown_firm_country_is_a_bad_row(tmp_path: Path) -> None:
@@ -160,12 +173,18 @@ def test_real_chip_explorer(shared_data: Path, tmp_path: Path) -> None:
 
     build(shared_data, tmp_path / "a", only=["cset"])
     a = store.open(tmp_path / "a")
-    n = {r["t"]: r["n"] for r in a.rows(
-        "SELECT 'inputs' t, count(*) n FROM sc_inputs UNION ALL SELECT 'prov', count(*) FROM sc_provision "
-        "UNION ALL SELECT 'seq', count(*) FROM sc_sequence UNION ALL SELECT 'stages', count(*) FROM sc_stages")}
+    n = {
+        r["t"]: r["n"]
+        for r in a.rows(
+            "SELECT 'inputs' t, count(*) n FROM sc_inputs UNION ALL SELECT 'prov', count(*) FROM sc_provision "
+            "UNION ALL SELECT 'seq', count(*) FROM sc_sequence UNION ALL SELECT 'stages', count(*) FROM sc_stages"
+        )
+    }
     assert n == {"inputs": 126, "prov": 1300, "seq": 139, "stages": 3}
-    euv = a.rows("SELECT p.country_iso3, v.share FROM sc_provision v JOIN sc_providers p USING (provider_id) "
-                 "WHERE v.input_id = 'N20' AND p.provider_type = 'country'")
+    euv = a.rows(
+        "SELECT p.country_iso3, v.share FROM sc_provision v JOIN sc_providers p USING (provider_id) "
+        "WHERE v.input_id = 'N20' AND p.provider_type = 'country'"
+    )
     assert euv == [{"country_iso3": "NLD", "share": 1.0}]
     lic = a.rows("SELECT DISTINCT license FROM sources WHERE source_id LIKE 'cset_%'")
     assert lic == [{"license": "CC-BY-NC-4.0"}]

@@ -151,3 +151,27 @@ def test_estimate_shares_are_probabilities() -> None:
     est = es.intelligent_compute(clusters_frame(), chip_frame(), 2024, draws=500, seed=5)
     medians = np.array([r["share_median"] for r in est.rows])
     assert np.all((medians >= 0) & (medians <= 1))
+
+
+def test_tracked_stock_is_a_sum_of_samples_not_of_percentiles() -> None:
+    cs = pd.DataFrame(
+        {
+            "vendor": ["NVIDIA", "Google", "NVIDIA"],
+            "chip": ["total", "total", "total"],
+            "owner": ["all", "all", "China"],
+            "period": pd.to_datetime(["2024-12-31"] * 3),
+            "metric": ["h100e"] * 3,
+            "p5": [50.0, 50.0, 1.0],
+            "median": [100.0, 100.0, 2.0],
+            "p95": [200.0, 200.0, 4.0],
+        }
+    )
+    res = es.tracked_accelerator_stock(cs, 2024, 20_000, np.random.default_rng(0))
+    assert res is not None
+    draws, vendors = res
+    assert vendors == ["Google", "NVIDIA"]  # China is an owner slice, not added again
+    p5, med, p95 = np.percentile(draws, [5, 50, 95])
+    assert p95 < 400 * 0.95  # independent draws: the sum's p95 is below the sum of p95s
+    assert p5 > 100 * 1.05
+    assert 200 < med < 230  # lognormal sum: median a little above the sum of medians
+    assert es.tracked_accelerator_stock(cs, 2023, 10, np.random.default_rng(0)) is None

@@ -334,6 +334,14 @@ def test_cli_stratification_reports_verdicts(tiny_atlas: Path) -> None:
     assert set(outcomes.values()) <= {"holds", "partly", "fails", "no_data"}
     assert outcomes["chips"] != "no_data"  # three Q4s with every vendor: enough for a verdict
     assert any(r["dataset"] == "top500" for r in data["rows"])
+    variants = {(r["dataset"], r["variant"]) for r in data["robustness"]}
+    assert ("top500", "top 10 without CHN") in variants
+    assert ("chips", "frontier ≥ 50% of best") in variants
+    quick = json.loads(
+        run("measure", "stratification", "--no-robust", "--dataset", "top500", "--atlas", str(tiny_atlas), "--json")
+    )
+    assert quick["robustness"] == []
+    assert [v["dataset"] for v in quick["verdicts"]] == ["top500"]
 
 
 def test_cli_coreperiphery(tiny_atlas: Path) -> None:

@@ -112,12 +112,28 @@ def test_bad_input_lists_valid_choices(mock_atlas: Path, args: list[str], needle
 
 
 def test_error_exit_code_through_main(mock_atlas: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "computestrata.cli", "stack", "exposure", "CHN", "--cut",
-                           "hbmx", "--atlas", str(mock_atlas)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "computestrata.cli",
+            "stack",
+            "exposure",
+            "CHN",
+            "--cut",
+            "hbmx",
+            "--atlas",
+            str(mock_atlas),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "hbm" in proc.stderr
 
 
 # ------------------------------------------------------------------ real data ('done when')
+
 
 @pytest.fixture(scope="module")
 def real_atlas(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -127,7 +143,7 @@ def real_atlas(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     from computestrata.atlas.build import build
 
     out = tmp_path_factory.mktemp("stack_real") / "atlas"
-    build(shared_data, out, only=["cset", "top500", "epoch_clusters", "paper_figures", "epoch_models"])
+    build(shared_data, out, only=["cset", "top500", "epoch_clusters", "paper_figures", "epoch_models", "compiled"])
     return out
 
 
@@ -143,8 +159,9 @@ def test_chokepoints_name_euv_and_advanced_logic(real_atlas: Path) -> None:
 
 @pytest.mark.integration
 def test_exposure_china_euv_hbm(real_atlas: Path) -> None:
-    data = _json(["stack", "exposure", "CHN", "--cut", "euv_lithography,hbm", "--from", "USA,NLD,JPN,KOR,TWN"],
-                 real_atlas)
+    data = _json(
+        ["stack", "exposure", "CHN", "--cut", "euv_lithography,hbm", "--from", "USA,NLD,JPN,KOR,TWN"], real_atlas
+    )
     rows = {r["segment"]: r for r in data["rows"]}
     ft = rows["frontier_training"]
     assert ft["available"] <= 0.25
@@ -168,6 +185,9 @@ def test_unknown_country_lists_closest(real_atlas: Path) -> None:
 def test_real_shares_cite_sources(real_atlas: Path) -> None:
     data = _json(["stack", "shares", "frontier_training"], real_atlas)
     assert data["rows"] and {s["source_id"] for s in data["sources"]} == {"epoch_gpu_clusters"}
+    data = _json(["stack", "shares", "cloud_platforms", "--year", "2024", "--country", "USA"], real_atlas)
+    assert data["rows"][0]["share"] >= 0.6 and data["rows"][0]["year"] == 2024
+    assert data["sources"] and all("synergy" in s["source_id"] for s in data["sources"])
     data = _json(["stack", "concentration", "--year", "2022"], real_atlas)
     euv = [r for r in data["rows"] if r["segment"] == "euv_lithography"]
     assert euv == []  # EUV data are 2025 only: as of 2022 the segment has no shares

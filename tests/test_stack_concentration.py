@@ -14,8 +14,15 @@ def _sh(sid: str, shares: dict[str, float]) -> SegmentShares:
 
 @pytest.mark.parametrize(
     ("shares", "n"),
-    [([1.0], 1), ([0.6, 0.25, 0.1, 0.05], 3), ([0.05, 0.6, 0.25, 0.1], 3), ([0.45, 0.45, 0.1], 2),
-     ([0.3, 0.3, 0.2, 0.1, 0.1], 4), ([0.5, 0.2], None), ([], None)],
+    [
+        ([1.0], 1),
+        ([0.6, 0.25, 0.1, 0.05], 3),
+        ([0.05, 0.6, 0.25, 0.1], 3),
+        ([0.45, 0.45, 0.1], 2),
+        ([0.3, 0.3, 0.2, 0.1, 0.1], 4),
+        ([0.5, 0.2], None),
+        ([], None),
+    ],
 )
 def test_n_holding(shares: list[float], n: int | None) -> None:
     assert n_holding(shares) == n
@@ -52,7 +59,11 @@ def test_various_countries_never_count_as_a_holder() -> None:
 
 
 def test_chokepoint_list_is_sorted_and_filtered() -> None:
-    table = {"a": _sh("a", {"USA": 0.5, "CHN": 0.2, "JPN": 0.1, "KOR": 0.1, "DEU": 0.1}),
-             "b": _sh("b", {"NLD": 1.0}), "c": _sh("c", {"TWN": 0.92, "KOR": 0.08}), "d": None}
+    table = {
+        "a": _sh("a", {"USA": 0.5, "CHN": 0.2, "JPN": 0.1, "KOR": 0.1, "DEU": 0.1}),
+        "b": _sh("b", {"NLD": 1.0}),
+        "c": _sh("c", {"TWN": 0.92, "KOR": 0.08}),
+        "d": None,
+    }
     assert [c.segment_id for c in chokepoints(table)] == ["b", "c"]
     assert [c.segment_id for c in concentration_table(table)] == ["b", "c", "a"]

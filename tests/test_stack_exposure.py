@@ -100,8 +100,7 @@ def test_strict_weights_are_the_plain_weakest_link(dag: tuple, data: st.DataObje
     """With every w = 1 a segment keeps exactly the smallest supply among its ancestors (or itself)."""
     nodes, parents = dag
     strict = {c: [(p, 1.0) for p, _ in ps] for c, ps in parents.items()}
-    supply = {n: data.draw(st.floats(min_value=0.0, max_value=1.0)) for n in nodes
-              if data.draw(st.booleans())}
+    supply = {n: data.draw(st.floats(min_value=0.0, max_value=1.0)) for n in nodes if data.draw(st.booleans())}
     res = propagate(nodes, strict, supply)
     g = nx.DiGraph([(p, c) for c, ps in strict.items() for p, _ in ps])
     g.add_nodes_from(nodes)
@@ -145,8 +144,7 @@ class _Book:
 def _toy_stack() -> nx.DiGraph:
     """tool (L1) → chip (L1, w 0.8) → train (L4, w 1) → app (L5, w 0.4); mem (L1) → chip (w 0.9)."""
     g = nx.DiGraph()
-    for n, layer in [("tool", "L1"), ("mem", "L1"), ("chip", "L1"), ("train", "L4"), ("app", "L5"),
-                     ("other", "L5")]:
+    for n, layer in [("tool", "L1"), ("mem", "L1"), ("chip", "L1"), ("train", "L4"), ("app", "L5"), ("other", "L5")]:
         g.add_node(n, layer=layer)
     g.add_edge("tool", "chip", weight=0.8)
     g.add_edge("mem", "chip", weight=0.9)

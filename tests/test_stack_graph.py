@@ -25,9 +25,20 @@ def test_shipped_graph_is_a_dag_with_sourced_edges() -> None:
     g = gr.build_graph()
     assert nx.is_directed_acyclic_graph(g)
     assert all(d["source"] for _, _, d in g.edges(data=True))
-    for chain in [("euv_lithography", "advanced_logic_fab", "ai_accelerators", "ai_servers", "frontier_training",
-                   "foundation_models", "inference_services", "app_smart_manufacturing"),
-                  ("hbm", "ai_accelerators"), ("power_supply", "data_centers", "cloud_platforms")]:
+    for chain in [
+        (
+            "euv_lithography",
+            "advanced_logic_fab",
+            "ai_accelerators",
+            "ai_servers",
+            "frontier_training",
+            "foundation_models",
+            "inference_services",
+            "app_smart_manufacturing",
+        ),
+        ("hbm", "ai_accelerators"),
+        ("power_supply", "data_centers", "cloud_platforms"),
+    ]:
         for a, b in itertools.pairwise(chain):
             assert g.has_edge(a, b), f"{a} → {b}"
     # every application segment sits above the frontier chain
@@ -47,8 +58,11 @@ def test_cycle_is_named() -> None:
     with pytest.raises(InputError) as err:
         gr.validate(segs, edges)
     assert "closes a cycle" in err.value.message
-    assert "a → b → c → a" in err.value.message or "b → c → a → b" in err.value.message \
+    assert (
+        "a → b → c → a" in err.value.message
+        or "b → c → a → b" in err.value.message
         or "c → a → b → c" in err.value.message
+    )
 
 
 def test_downward_edge_and_bad_weight_are_rejected() -> None:
@@ -64,9 +78,11 @@ def test_downward_edge_and_bad_weight_are_rejected() -> None:
 
 def test_cset_evidence_checked_against_sequence_table() -> None:
     seq = pd.read_csv(FIX / "sequence.csv", dtype=str, keep_default_na=False).replace("", None)
-    edges = [gr.Edge("euv", "fab", source="s", cset=("N20", "N99")),   # N20 → N19 → N25 → N99
-             gr.Edge("eda", "fab", source="s", cset=("N84", "N99")),   # N84 → N0 only
-             gr.Edge("x", "y", source="s")]
+    edges = [
+        gr.Edge("euv", "fab", source="s", cset=("N20", "N99")),  # N20 → N19 → N25 → N99
+        gr.Edge("eda", "fab", source="s", cset=("N84", "N99")),  # N84 → N0 only
+        gr.Edge("x", "y", source="s"),
+    ]
     assert gr.check_cset(edges, seq) == {("euv", "fab"): True, ("eda", "fab"): False}
     g = gr.build_graph([_seg("euv"), _seg("eda"), _seg("fab")], edges[:2], gr.check_cset(edges, seq))
     assert g.edges["euv", "fab"]["source_id"] == gr.CSET_SEQUENCE_SOURCE

@@ -7,9 +7,16 @@ import pytest
 from computestrata.errors import InputError
 from computestrata.stack import segments as sg
 
-GOOD = {"id": "x_seg", "layer": "L1", "name": {"en": "X", "ko": "엑스", "zh": "X"},
-        "description": "d", "sensitivity": {"tier": "low", "reason": "r", "source": "paper §I"},
-        "eccn": [{"id": "3A090.a", "confidence": "high"}], "cset_inputs": ["N20"], "share_basis": "cset"}
+GOOD = {
+    "id": "x_seg",
+    "layer": "L1",
+    "name": {"en": "X", "ko": "엑스", "zh": "X"},
+    "description": "d",
+    "sensitivity": {"tier": "low", "reason": "r", "source": "paper §I"},
+    "eccn": [{"id": "3A090.a", "confidence": "high"}],
+    "cset_inputs": ["N20"],
+    "share_basis": "cset",
+}
 
 
 def test_shipped_segments_have_required_ids_and_all_fields() -> None:
@@ -86,3 +93,13 @@ def test_missing_required_id_is_rejected(tmp_path) -> None:  # type: ignore[no-u
     with pytest.raises(InputError, match="required segment ids missing"):
         sg.load_segments(p)
     assert [s.id for s in sg.load_segments(p, require=False)] == ["x_seg"]
+
+
+def test_eccn_join_follows_the_paragraph_hierarchy() -> None:
+    from computestrata.stack.api import segments_for_eccn
+
+    assert segments_for_eccn("3A090.c") == ["hbm"]
+    assert set(segments_for_eccn("3A090")) == {"ai_accelerators", "hbm"}
+    assert segments_for_eccn("3a090.a.1") == ["ai_accelerators"]
+    assert "ai_servers" in segments_for_eccn("4A090")
+    assert segments_for_eccn("9A610") == []

@@ -194,7 +194,6 @@ def _place(
     regime: Regime,
     comp: Component,
     sel: Selector,
-    who: str,
     code: str | None,
     on: date,
     what: str,
@@ -254,7 +253,7 @@ def _outcome(
         if (
             scope.covers(pid)
             and scope.destinations is not None
-            and _place(regime, scope, scope.destinations, "destination", dest, on, "destination", reasons, pid)
+            and _place(regime, scope, scope.destinations, dest, on, "destination", reasons, pid)
         ):
             required = True
             contributing.append(scope)
@@ -262,7 +261,7 @@ def _outcome(
         if (
             scope.covers(pid)
             and scope.hq is not None
-            and _place(regime, scope, scope.hq, "hq", hq, on, "headquarters", reasons, pid)
+            and _place(regime, scope, scope.hq, hq, on, "headquarters", reasons, pid)
         ):
             required = True
             contributing.append(scope)

@@ -24,7 +24,11 @@ app = typer.Typer(no_args_is_help=True)
 
 ChipOpt = Annotated[
     str | None,
-    typer.Option("--chip", help="Chip name (fuzzy). Reference chips first, then the atlas Epoch table."),
+    typer.Option(
+        "--chip",
+        help="Chip name (fuzzy). Precedence: exact name/alias of a shipped reference chip, "
+        "exact Epoch name (atlas 'chips'), unique word match (reference first), close fuzzy match.",
+    ),
 ]
 SpecOpt = Annotated[
     list[str] | None,

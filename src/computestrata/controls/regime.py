@@ -296,8 +296,7 @@ class Regime:
         code = (iso3 or "").strip().upper()
         if code in self.countries:
             return code
-        choices = list(self.countries) + [f"{k} ({v})" for k, v in self.countries.items()]
-        err = unknown(f"{what} (ISO 3166-1 alpha-3)", iso3, choices)
+        err = unknown(f"{what} (ISO 3166-1 alpha-3)", iso3, [f"{k} ({v})" for k, v in self.countries.items()])
         err.hint = (err.hint or "") + "; give a 3-letter code such as CHN, KOR, USA"
         raise err
 

@@ -220,6 +220,9 @@ def stratification_cmd(
         list[str] | None,
         typer.Option("--without", help="Drop a unit before tiering (repeatable), e.g. CHN: robustness check."),
     ] = None,
+    robust: Annotated[
+        bool, typer.Option("--robust/--no-robust", help="Also test other tier definitions and without China.")
+    ] = True,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
@@ -233,6 +236,8 @@ def stratification_cmd(
     a = open_atlas(atlas, exclude_license)
     chosen = dataset or list(st.DATASETS)
     all_rows: list[dict[str, Any]] = []
+    robustness: list[dict[str, Any]] = []
+    robust_notes: list[str] = []
     verdicts = []
     sources: set[str] = set()
     notes: list[str] = []
@@ -253,6 +258,14 @@ def stratification_cmd(
         v = st.verdict(ds, rows)
         verdicts.append(v)
         notes.append(t(f"measure.tier.def.{ds}", top=top, next=top + 1, frac=st.CHIP_FRONTIER_FRACTION))
+        if robust:
+            variants = st.robustness(a, ds, since=since, until=until)
+            robustness.extend(variants)
+            same = sum(1 for x in variants if x["outcome"] == v.outcome)
+            other = "; ".join(f"{x['variant']}: {x['outcome']}" for x in variants if x["outcome"] != v.outcome)
+            robust_notes.append(
+                t("measure.note.robust", dataset=ds, outcome=v.outcome, same=same, n=len(variants), other=other or "—")
+            )
         for r in rows:
             lead = r["top_units"][0] if r["top_units"] else ["", float("nan")]
             all_rows.append(
@@ -278,6 +291,7 @@ def stratification_cmd(
             )
     notes = (
         [v.text for v in verdicts]
+        + robust_notes
         + notes
         + [
             t("measure.note.verdict_rule"),
@@ -309,7 +323,8 @@ def stratification_cmd(
         "verdicts": [
             {"dataset": v.dataset, "outcome": v.outcome, "text": v.text, "numbers": v.numbers, "reasons": v.reasons}
             for v in verdicts
-        ]
+        ],
+        "robustness": robustness,
     }
     emit(
         Output(

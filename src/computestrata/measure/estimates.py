@@ -180,6 +180,30 @@ def _chip_stock(chip_stocks: pd.DataFrame, year: int, owner: str | None, vendor:
     return cs[m]
 
 
+def tracked_accelerator_stock(
+    chip_stocks: pd.DataFrame, year: int, draws: int, gen: Any
+) -> tuple[Any, list[str]] | None:
+    """World stock of tracked accelerators (H100e) at the end of ``year``: a sum of samples.
+
+    Each vendor total (owner 'all') is sampled from its lognormal and the draws are added,
+    so the band of the sum is not the sum of the bands.  Counts only sales since each
+    vendor's model starts (NVIDIA 2022, TPU 2023, AMD and Trainium 2024), no retirements.
+    Returns (draws, vendors) or None when no vendor has an estimate for that date.
+    """
+    import numpy as np
+
+    from computestrata.measure import montecarlo as mc
+
+    rows = _chip_stock(chip_stocks, year, "all")
+    rows = rows[rows["p5"].notna() & rows["p95"].notna() & (rows["median"] > 0)]
+    if rows.empty:
+        return None
+    total = np.zeros(draws)
+    for _, r in rows.iterrows():
+        total += mc.sample_lognormal(float(r["p5"]), float(r["median"]), float(r["p95"]), draws, gen)
+    return total, sorted(rows["vendor"].astype(str).unique())
+
+
 def intelligent_compute(
     clusters: pd.DataFrame,
     chip_stocks: pd.DataFrame | None,
@@ -257,6 +281,7 @@ def intelligent_compute(
         pick = gen.random(draws) < china_chip_weight
         china = np.where(pick, china_chips, china_clusters)
 
+    tracked = tracked_accelerator_stock(chip_stocks, year, draws, gen) if chip_stocks is not None else None
     countries = sorted({g.split("|")[0] for g in groups} - {"CHN"})
     stock = np.column_stack([china, *[part(c) for c in countries]])
     names = ["CHN", *countries]
@@ -313,6 +338,21 @@ def intelligent_compute(
                 / (ex.attrs["without_country_h100e"] + float(ex["h100e"].sum())),
             )
         )
+    if tracked is not None:
+        tr, wv = mc.summarise(tracked[0]), mc.summarise(world)
+        notes.append(
+            t(
+                "measure.note.cross_check",
+                year=year,
+                sales=tr["median"],
+                sales_lo=tr["p5"],
+                sales_hi=tr["p95"],
+                vendors=", ".join(tracked[1]),
+                world=wv["median"],
+                world_lo=wv["p5"],
+                world_hi=wv["p95"],
+            )
+        )
     notes.append(EPOCH_COVERAGE_CITATION)
     method = t(
         "measure.method.intelligent",
@@ -339,6 +379,10 @@ def intelligent_compute(
             "seed": seed,
             "standard_only": standard_only,
             "components": components,
+            # cross-check of the cluster-based world total: Epoch's sales model, summed over vendors
+            "world_tracked_sales": (
+                {**mc.summarise(tracked[0]), "vendors": tracked[1]} if tracked is not None else None
+            ),
         },
     )
 

@@ -289,6 +289,20 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
 
 # ---------------------------------------------------------------- from the atlas
 
+_TABLES = {"top500": "top500_systems", "clusters": "gpu_clusters", "chips": "chip_stocks"}
+
+
+def dataset_table(atlas: Atlas, dataset: str) -> pd.DataFrame:
+    """The atlas table a dataset is built from (TOP500 with only the columns used)."""
+    from computestrata.measure.estimates import load_top500
+
+    if dataset not in DATASETS:
+        from computestrata.errors import unknown
+
+        raise unknown("dataset", dataset, DATASETS)
+    atlas.require(_TABLES[dataset])
+    return load_top500(atlas) if dataset == "top500" else atlas.table(_TABLES[dataset])
+
 
 def frames_from_atlas(
     atlas: Atlas,
@@ -299,38 +313,36 @@ def frames_from_atlas(
     top: int = DEFAULT_TOP,
     standard_only: bool = True,
     without: Sequence[str] = (),
+    fraction: float = CHIP_FRONTIER_FRACTION,
 ) -> list[TierFrame]:
     """Tier frames for ``dataset`` over time (or for the given periods).
 
     ``without`` drops the items of these units (e.g. ``CHN``) *before* tiering — a
     robustness check for datasets where one country stopped reporting.
     """
-    frames = _frames(atlas, dataset, periods, since, until, top, standard_only, without)
-    return frames
+    return frames_from_table(
+        dataset_table(atlas, dataset), dataset, periods, since, until, top, standard_only, without, fraction
+    )
 
 
-def _frames(
-    atlas: Atlas,
+def frames_from_table(
+    table: pd.DataFrame,
     dataset: str,
-    periods: Sequence[str] | None,
-    since: int,
-    until: int | None,
-    top: int,
-    standard_only: bool,
-    without: Sequence[str],
+    periods: Sequence[str] | None = None,
+    since: int = DEFAULT_SINCE,
+    until: int | None = None,
+    top: int = DEFAULT_TOP,
+    standard_only: bool = True,
+    without: Sequence[str] = (),
+    fraction: float = CHIP_FRONTIER_FRACTION,
 ) -> list[TierFrame]:
-    from computestrata.measure.estimates import load_top500
+    """:func:`frames_from_atlas` on an already loaded table (variants reuse one load)."""
+    import pandas as pd
 
-    if dataset not in DATASETS:
-        from computestrata.errors import unknown
-
-        raise unknown("dataset", dataset, DATASETS)
     if top < 1:
         raise InputError(f"--top {top} must be ≥ 1", hint="e.g. --top 10")
     if dataset == "top500":
-        top500 = load_top500(atlas)
-        if without:
-            top500 = top500[~top500["country_iso3"].isin(list(without))]
+        top500 = table[~table["country_iso3"].isin(list(without))] if without else table
         lists = periods or sorted(
             lid
             for lid in top500["list_id"].astype(str).unique()
@@ -338,12 +350,7 @@ def _frames(
         )
         return [top500_tiers(top500, str(lid), top) for lid in lists]
     if dataset == "clusters":
-        atlas.require("gpu_clusters")
-        clusters = atlas.table("gpu_clusters")
-        if without:
-            clusters = clusters[~clusters["country_iso3"].isin(list(without))]
-        import pandas as pd
-
+        clusters = table[~table["country_iso3"].isin(list(without))] if without else table
         dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce").dropna()
         first, last = (int(dates.min().year), int(dates.max().year)) if len(dates) else (since, since)
         years = [int(p) for p in periods] if periods else list(range(max(since, first), min(until or last, last) + 1))
@@ -353,15 +360,16 @@ def _frames(
             if (f.items["tier"] == "rest").sum() >= top:  # else "frontier" is the whole dataset
                 out.append(f)
         return out
-    atlas.require("chip_stocks")
-    chips = atlas.table("chip_stocks")
-    if without:
-        chips = chips[~chips["vendor"].isin(list(without))]
-    return chip_frames(chips, periods, since, until)
+    chips = table[~table["vendor"].isin(list(without))] if without else table
+    return chip_frames(chips, periods, since, until, fraction)
 
 
 def chip_frames(
-    chips: pd.DataFrame, periods: Sequence[str] | None = None, since: int = DEFAULT_SINCE, until: int | None = None
+    chips: pd.DataFrame,
+    periods: Sequence[str] | None = None,
+    since: int = DEFAULT_SINCE,
+    until: int | None = None,
+    fraction: float = CHIP_FRONTIER_FRACTION,
 ) -> list[TierFrame]:
     """Chip tiers at every quarter-end where *all* vendors in the data are tracked.
 
@@ -383,4 +391,35 @@ def chip_frames(
             if d.strftime("%Y-%m-%d") in want or d.strftime("%Y-%m") in want or (str(d.year) in want and d.month == 12)
         ]
     full = [d for d in full if d.year >= since and (until is None or d.year <= until)]
-    return [chip_tiers(chips, d) for d in full]
+    return [chip_tiers(chips, d, fraction) for d in full]
+
+
+#: variants tried by :func:`robustness`: frontier size (or chip threshold) × without China
+ROBUST_TOPS = (5, 10, 20)
+ROBUST_FRACTIONS = (0.33, 0.5, 0.67)
+
+
+def robustness(
+    atlas: Atlas, dataset: str, since: int = DEFAULT_SINCE, until: int | None = None
+) -> list[dict[str, Any]]:
+    """The verdict under other reasonable tier definitions, so a verdict is not an artefact of one.
+
+    TOP500 and clusters: frontier of 5, 10 or 20 items, with and without China (China stopped
+    submitting to TOP500; Epoch anonymises its clusters).  Chips: frontier threshold of
+    1/3, 1/2 or 2/3 of the best chip's H100e per unit.
+    """
+    table = dataset_table(atlas, dataset)
+    out = []
+    if dataset == "chips":
+        for frac in ROBUST_FRACTIONS:
+            rows = series(frames_from_table(table, dataset, since=since, until=until, fraction=frac))
+            v = verdict(dataset, rows)
+            out.append({"dataset": dataset, "variant": f"frontier ≥ {frac:.0%} of best", "outcome": v.outcome})
+        return out
+    for without in ((), ("CHN",)):
+        for top in ROBUST_TOPS:
+            rows = series(frames_from_table(table, dataset, since=since, until=until, top=top, without=without))
+            v = verdict(dataset, rows)
+            name = f"top {top}" + (" without CHN" if without else "")
+            out.append({"dataset": dataset, "variant": name, "outcome": v.outcome})
+    return out

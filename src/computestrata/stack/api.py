@@ -23,8 +23,18 @@ if TYPE_CHECKING:
     from computestrata.stack.exposure import ExposureResult
     from computestrata.stack.shares import SegmentShares, ShareBook
 
-__all__ = ["book", "by_layer", "check_country", "chokepoints", "concentration", "exposure", "graph",
-           "segment", "segments", "shares"]
+__all__ = [
+    "book",
+    "by_layer",
+    "check_country",
+    "chokepoints",
+    "concentration",
+    "exposure",
+    "graph",
+    "segment",
+    "segments",
+    "shares",
+]
 
 _BOOKS: dict[int, ShareBook] = {}
 
@@ -46,8 +56,9 @@ def graph(atlas: Atlas | None = None) -> nx.DiGraph:
     return stack_graph(atlas)
 
 
-def shares(atlas: Atlas | None, segment_id: str | None = None,
-           year: int | None = None) -> dict[str, SegmentShares | None]:
+def shares(
+    atlas: Atlas | None, segment_id: str | None = None, year: int | None = None
+) -> dict[str, SegmentShares | None]:
     """Shares of one segment (or all) as of ``year`` (default: the latest data)."""
     b = book(atlas)
     y = b.check_year(year) if year is not None else None
@@ -93,9 +104,15 @@ def check_country(atlas: Atlas | None, word: str, groups: bool = False) -> str:
     raise unknown("country", word, [*codes, *(GROUPS if groups else ())])
 
 
-def exposure(atlas: Atlas | None, country: str, cut: Sequence[str], suppliers: Sequence[str] | None = None,
-             year: int | None = None, assume: Mapping[str, float] | None = None,
-             include_all: bool = False) -> ExposureResult:
+def exposure(
+    atlas: Atlas | None,
+    country: str,
+    cut: Sequence[str],
+    suppliers: Sequence[str] | None = None,
+    year: int | None = None,
+    assume: Mapping[str, float] | None = None,
+    include_all: bool = False,
+) -> ExposureResult:
     """Remaining capability of every segment above ``cut`` (see :mod:`computestrata.stack.exposure`)."""
     from computestrata.stack.exposure import exposure as _exposure
 
@@ -105,6 +122,21 @@ def exposure(atlas: Atlas | None, country: str, cut: Sequence[str], suppliers: S
     b = book(atlas)
     y = b.check_year(year) if year is not None else None
     return _exposure(c, list(cut), b, graph(atlas), sup, y, assume, include_all)
+
+
+def segments_for_eccn(eccn: str) -> list[str]:
+    """Segments reached by an ECCN, matching on the paragraph hierarchy in both directions.
+
+    ``3A090`` reaches every segment listing 3A090.a/.b/.c; ``3A090.a.1`` reaches the segments
+    listing ``3A090.a`` (the join with the controls engine).
+    """
+    want = eccn.strip().upper().rstrip(".")
+
+    def related(have: str) -> bool:
+        h = have.upper()
+        return h == want or h.startswith(want + ".") or want.startswith(h + ".")
+
+    return [s.id for s in segments() if any(related(e.id) for e in s.eccn)]
 
 
 def segment_records(layer: str | None = None) -> list[dict[str, Any]]:

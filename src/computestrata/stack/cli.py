@@ -38,22 +38,40 @@ def _open(atlas: Any, exclude_license: list[str] | None, lang: str | None, requi
         return None
 
 
-def _table(title: str, rows: list[dict[str, Any]], columns: Sequence[str], as_json: bool, atlas: Atlas | None,
-           lang: str | None, source_ids: Sequence[str] = (), notes: Sequence[str] = (),
-           data: dict[str, Any] | None = None) -> None:
+def _table(
+    title: str,
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    as_json: bool,
+    atlas: Atlas | None,
+    lang: str | None,
+    source_ids: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    data: dict[str, Any] | None = None,
+) -> None:
     """JSON with stable keys, or a table with translated headers."""
     from computestrata.cli_common import Output, emit
     from computestrata.i18n import t
 
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title, **(data or {})}, source_ids=source_ids,
-                    notes=list(notes)), True, atlas, lang)
+        emit(
+            Output(
+                title=title, rows=rows, data={"title": title, **(data or {})}, source_ids=source_ids, notes=list(notes)
+            ),
+            True,
+            atlas,
+            lang,
+        )
         return
     labels = [t(f"stack.col.{c}") for c in columns]
-    shown = [{lab: (str(r.get(c)) if c == "year" and r.get(c) is not None else _fmt(r.get(c)))
-              for lab, c in zip(labels, columns, strict=True)} for r in rows]
-    emit(Output(title=title, rows=shown, columns=labels, source_ids=source_ids, notes=list(notes)),
-         False, atlas, lang)
+    shown = [
+        {
+            lab: (str(r.get(c)) if c == "year" and r.get(c) is not None else _fmt(r.get(c)))
+            for lab, c in zip(labels, columns, strict=True)
+        }
+        for r in rows
+    ]
+    emit(Output(title=title, rows=shown, columns=labels, source_ids=source_ids, notes=list(notes)), False, atlas, lang)
 
 
 def _fmt(v: Any) -> Any:
@@ -75,8 +93,7 @@ def show_cmd(layer: LayerOpt = None, as_json: JsonOpt = False, lang: LangOpt = N
     for r in recs:
         r["name"] = r[f"name_{code}"]
     cols = ("id", "layer", "name", "sensitivity", "eccn", "cset_inputs", "share_basis")
-    _table(t("stack.title.show"), recs, cols, as_json, None, lang,
-           notes=[t("stack.note.sensitivity")])
+    _table(t("stack.title.show"), recs, cols, as_json, None, lang, notes=[t("stack.note.sensitivity")])
 
 
 @app.command("graph")
@@ -128,8 +145,17 @@ def shares_cmd(
         for ent, v in sorted(sh.shares.items(), key=lambda kv: -kv[1]):
             if c is None or ent == c:
                 rows.append({"segment": sid, "entity": ent, "year": sh.year, "share": v, "basis": sh.basis})
-    _table(t("stack.title.shares"), rows, ("segment", "entity", "year", "share", "basis"), as_json, a, lang,
-           sorted(sids), [*notes, *sorted(cites)], {"citations": sorted(cites)})
+    _table(
+        t("stack.title.shares"),
+        rows,
+        ("segment", "entity", "year", "share", "basis"),
+        as_json,
+        a,
+        lang,
+        sorted(sids),
+        [*notes, *sorted(cites)],
+        {"citations": sorted(cites)},
+    )
 
 
 def _concentration_rows(items: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
@@ -158,9 +184,17 @@ def concentration_cmd(
     rows, sids, cites = _concentration_rows(api.concentration(a, year))
     missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
     notes = [t("stack.note.concentration_rules"), t("stack.note.no_data", segment=", ".join(missing)), *cites]
-    _table(t("stack.title.concentration", year=year or t("stack.latest")), rows,
-           ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage"), as_json, a, lang, sids, notes,
-           {"year": year, "missing": missing, "citations": cites})
+    _table(
+        t("stack.title.concentration", year=year or t("stack.latest")),
+        rows,
+        ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage"),
+        as_json,
+        a,
+        lang,
+        sids,
+        notes,
+        {"year": year, "missing": missing, "citations": cites},
+    )
 
 
 @app.command("chokepoints")
@@ -178,9 +212,17 @@ def chokepoints_cmd(
     a = _open(atlas, exclude_license, lang)
     rows, sids, cites = _concentration_rows(api.chokepoints(a, year))
     notes = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), *cites]
-    _table(t("stack.title.chokepoints", year=year or t("stack.latest")), rows,
-           ("segment", "year", "n90", "top", "hhi", "cr1"), as_json, a, lang, sids, notes,
-           {"year": year, "rule": "n90 <= 3", "citations": cites})
+    _table(
+        t("stack.title.chokepoints", year=year or t("stack.latest")),
+        rows,
+        ("segment", "year", "n90", "top", "hhi", "cr1"),
+        as_json,
+        a,
+        lang,
+        sids,
+        notes,
+        {"year": year, "rule": "n90 <= 3", "citations": cites},
+    )
 
 
 def _parse_assume(items: list[str] | None) -> dict[str, float]:
@@ -231,16 +273,31 @@ def exposure_cmd(
     for r in rows:
         r.pop("supply", None)
     notes = [t("stack.note.assumption"), *res.notes, *res.citations]
-    data = {"country": res.country, "cut": res.cut, "from": res.suppliers, "assumption": res.assumption,
-            "layers": res.layers, "supply": {s.segment_id: s.supply for s in res.segments if s.supply},
-            "citations": res.citations}
-    title = t("stack.title.exposure", country=res.country, cut=", ".join(res.cut),
-              suppliers=", ".join(res.suppliers) if res.suppliers else t("stack.all_foreign"))
+    data = {
+        "country": res.country,
+        "cut": res.cut,
+        "from": res.suppliers,
+        "assumption": res.assumption,
+        "layers": res.layers,
+        "supply": {s.segment_id: s.supply for s in res.segments if s.supply},
+        "citations": res.citations,
+    }
+    title = t(
+        "stack.title.exposure",
+        country=res.country,
+        cut=", ".join(res.cut),
+        suppliers=", ".join(res.suppliers) if res.suppliers else t("stack.all_foreign"),
+    )
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title, **data}, source_ids=res.source_ids,
-                    notes=notes), True, a, lang)
+        emit(
+            Output(title=title, rows=rows, data={"title": title, **data}, source_ids=res.source_ids, notes=notes),
+            True,
+            a,
+            lang,
+        )
         return
-    layer_rows = [{"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]}
-                  for r in res.layers]
+    layer_rows = [
+        {"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]} for r in res.layers
+    ]
     _table(t("stack.title.layers"), layer_rows, ("layer", "min", "weakest", "mean"), False, None, lang)
     _table(title, rows, ("segment", "layer", "available", "cut", "path"), False, a, lang, res.source_ids, notes)

@@ -62,11 +62,20 @@ class Concentration:
         return self.n90 is not None and self.n90 <= CHOKEPOINT_MAX_COUNTRIES
 
     def record(self) -> dict[str, Any]:
-        return {"segment": self.segment_id, "year": self.year, "hhi": self.hhi, "cr1": self.cr1,
-                "cr3": self.cr3, "n90": self.n90, "leader": self.leader, "coverage": self.coverage,
-                "chokepoint": self.is_chokepoint,
-                "top": ", ".join(f"{e} {v:.0%}" for e, v in self.top),
-                "source_ids": self.source_ids, "citations": self.citations}
+        return {
+            "segment": self.segment_id,
+            "year": self.year,
+            "hhi": self.hhi,
+            "cr1": self.cr1,
+            "cr3": self.cr3,
+            "n90": self.n90,
+            "leader": self.leader,
+            "coverage": self.coverage,
+            "chokepoint": self.is_chokepoint,
+            "top": ", ".join(f"{e} {v:.0%}" for e, v in self.top),
+            "source_ids": self.source_ids,
+            "citations": self.citations,
+        }
 
 
 def concentration(sh: SegmentShares) -> Concentration:
@@ -79,13 +88,17 @@ def concentration(sh: SegmentShares) -> Concentration:
     vec = list(values.values())
     ranked = sorted(holders.items(), key=lambda kv: -kv[1])
     return Concentration(
-        segment_id=sh.segment_id, year=sh.year, coverage=sh.coverage,
+        segment_id=sh.segment_id,
+        year=sh.year,
+        coverage=sh.coverage,
         hhi=hhi(vec) if complete else None,
         cr1=cr_k(vec, 1) if complete else None,
         cr3=cr_k(vec, 3) if complete else None,
         n90=n_holding(list(holders.values())),
-        leader=ranked[0][0] if ranked else None, top=ranked[:3],
-        source_ids=list(sh.source_ids), citations=list(sh.citations),
+        leader=ranked[0][0] if ranked else None,
+        top=ranked[:3],
+        source_ids=list(sh.source_ids),
+        citations=list(sh.citations),
     )
 
 

@@ -53,8 +53,9 @@ class NodeState:
     path: tuple[str, ...] = ()
 
 
-def propagate(order: Sequence[str], parents: Mapping[str, Sequence[tuple[str, float]]],
-              supply: Mapping[str, float]) -> dict[str, NodeState]:
+def propagate(
+    order: Sequence[str], parents: Mapping[str, Sequence[tuple[str, float]]], supply: Mapping[str, float]
+) -> dict[str, NodeState]:
     """Weakest-link propagation over a DAG (``order`` topological, bottom first).
 
     ``parents[n]`` lists ``(parent, weight)``; ``supply[n]`` is the supply left of a cut
@@ -86,8 +87,9 @@ def propagate(order: Sequence[str], parents: Mapping[str, Sequence[tuple[str, fl
     return out
 
 
-def supply_left(sh: SegmentShares | None, country: str,
-                suppliers: Iterable[str] | None) -> tuple[float, dict[str, Any]]:
+def supply_left(
+    sh: SegmentShares | None, country: str, suppliers: Iterable[str] | None
+) -> tuple[float, dict[str, Any]]:
     """Supply of a cut segment left to ``country`` (0–1) and how it was reached.
 
     NaN when there are no shares; a lower bound (flagged) when the shares cover less than
@@ -106,8 +108,7 @@ def supply_left(sh: SegmentShares | None, country: str,
         else:
             kept[ent] = v
     value = min(1.0, (own or 0.0) + sum(kept.values()))
-    return value, {"own": own, "kept_from": kept, "lost_from": lost,
-                   "lower_bound": sh.coverage < 0.95, "year": sh.year}
+    return value, {"own": own, "kept_from": kept, "lost_from": lost, "lower_bound": sh.coverage < 0.95, "year": sh.year}
 
 
 @dataclass
@@ -121,9 +122,15 @@ class SegmentExposure:
     supply: dict[str, Any] | None = None
 
     def record(self) -> dict[str, Any]:
-        return {"segment": self.segment_id, "layer": self.layer, "available": self.available,
-                "cut": self.cut, "binding": self.binding, "path": " → ".join(self.path) or None,
-                **({"supply": self.supply} if self.supply else {})}
+        return {
+            "segment": self.segment_id,
+            "layer": self.layer,
+            "available": self.available,
+            "cut": self.cut,
+            "binding": self.binding,
+            "path": " → ".join(self.path) or None,
+            **({"supply": self.supply} if self.supply else {}),
+        }
 
 
 @dataclass
@@ -145,13 +152,20 @@ class ExposureResult:
         raise KeyError(sid)
 
     def record(self) -> dict[str, Any]:
-        return {"country": self.country, "cut": self.cut, "from": self.suppliers,
-                "assumption": self.assumption, "segments": [s.record() for s in self.segments],
-                "layers": self.layers, "citations": self.citations}
+        return {
+            "country": self.country,
+            "cut": self.cut,
+            "from": self.suppliers,
+            "assumption": self.assumption,
+            "segments": [s.record() for s in self.segments],
+            "layers": self.layers,
+            "citations": self.citations,
+        }
 
 
-def layer_summary(states: Mapping[str, NodeState], layer_of: Mapping[str, str],
-                  only: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def layer_summary(
+    states: Mapping[str, NodeState], layer_of: Mapping[str, str], only: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Per layer: the weakest segment, its availability and the mean over known segments."""
     keep = set(only) if only is not None else set(states)
     out = []
@@ -159,23 +173,36 @@ def layer_summary(states: Mapping[str, NodeState], layer_of: Mapping[str, str],
         members = [n for n in keep if layer_of[n] == layer]
         known = [(states[n].available, n) for n in members if not math.isnan(states[n].available)]
         weakest = min(known) if known else (math.nan, None)
-        out.append({"layer": layer, "min": weakest[0], "weakest": weakest[1],
-                    "mean": sum(v for v, _ in known) / len(known) if known else math.nan,
-                    "segments": len(members), "unknown": len(members) - len(known)})
+        out.append(
+            {
+                "layer": layer,
+                "min": weakest[0],
+                "weakest": weakest[1],
+                "mean": sum(v for v, _ in known) / len(known) if known else math.nan,
+                "segments": len(members),
+                "unknown": len(members) - len(known),
+            }
+        )
     return out
 
 
-def exposure(country: str, cut: Sequence[str], book: ShareBook, graph: nx.DiGraph,
-             suppliers: Sequence[str] | None = None, year: int | None = None,
-             assume: Mapping[str, float] | None = None, include_all: bool = False) -> ExposureResult:
+def exposure(
+    country: str,
+    cut: Sequence[str],
+    book: ShareBook,
+    graph: nx.DiGraph,
+    suppliers: Sequence[str] | None = None,
+    year: int | None = None,
+    assume: Mapping[str, float] | None = None,
+    include_all: bool = False,
+) -> ExposureResult:
     """Remaining capability of every segment above ``cut`` for ``country`` (see module docstring)."""
     import networkx as nx
 
     from computestrata.stack.graph import topo_order
 
     order = topo_order(graph)
-    parents = {n: [(p, float(graph.edges[p, n]["weight"])) for p in sorted(graph.predecessors(n))]
-               for n in order}
+    parents = {n: [(p, float(graph.edges[p, n]["weight"])) for p in sorted(graph.predecessors(n))] for n in order}
     supply: dict[str, float] = {}
     details: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -197,25 +224,37 @@ def exposure(country: str, cut: Sequence[str], book: ShareBook, graph: nx.DiGrap
             sources.update(sh.source_ids)
             citations.update(sh.citations)
             if det["lower_bound"]:
-                notes.append(f"{sid}: shares cover only {sh.coverage:.0%} of the world; supply left is a "
-                             "lower bound")
+                notes.append(f"{sid}: shares cover only {sh.coverage:.0%} of the world; supply left is a lower bound")
             if det["own"] is None:
                 notes.append(f"{sid}: {country}'s own share is not in the data; counted as 0")
-    for sid in (assume or {}):
+    for sid in assume or {}:
         if sid not in cut:
-            raise InputError(f"--assume names {sid!r}, which is not cut",
-                             hint="assume a supply only for --cut segments")
+            raise InputError(
+                f"--assume names {sid!r}, which is not cut", hint="assume a supply only for --cut segments"
+            )
     for s in suppliers or ():
         if s == country:
-            raise InputError(f"--from includes the country itself ({country})",
-                             hint="a country is not cut from its own production")
+            raise InputError(
+                f"--from includes the country itself ({country})", hint="a country is not cut from its own production"
+            )
     states = propagate(order, parents, supply)
     affected = set(cut) | set().union(*(nx.descendants(graph, c) for c in cut)) if cut else set()
     keep = [n for n in order if include_all or n in affected]
     layer_of = {n: graph.nodes[n]["layer"] for n in order}
-    rows = [SegmentExposure(n, layer_of[n], states[n].available, n in supply, states[n].binding,
-                            states[n].path, details.get(n)) for n in keep]
+    rows = [
+        SegmentExposure(
+            n, layer_of[n], states[n].available, n in supply, states[n].binding, states[n].path, details.get(n)
+        )
+        for n in keep
+    ]
     rows.sort(key=lambda r: (r.layer, -1 if math.isnan(r.available) else r.available, r.segment_id))
-    return ExposureResult(country=country, cut=list(cut), suppliers=list(suppliers) if suppliers else None,
-                          segments=rows, layers=layer_summary(states, layer_of, keep), notes=notes,
-                          source_ids=sorted(sources), citations=sorted(citations))
+    return ExposureResult(
+        country=country,
+        cut=list(cut),
+        suppliers=list(suppliers) if suppliers else None,
+        segments=rows,
+        layers=layer_summary(states, layer_of, keep),
+        notes=notes,
+        source_ids=sorted(sources),
+        citations=sorted(citations),
+    )

@@ -40,8 +40,14 @@ class Edge:
         return f"{self.src} → {self.dst}"
 
     def record(self) -> dict[str, Any]:
-        return {"from": self.src, "to": self.dst, "weight": self.weight, "source": self.source,
-                "basis": self.basis, "cset": list(self.cset) if self.cset else None}
+        return {
+            "from": self.src,
+            "to": self.dst,
+            "weight": self.weight,
+            "source": self.source,
+            "basis": self.basis,
+            "cset": list(self.cset) if self.cset else None,
+        }
 
 
 def default_path() -> Path:
@@ -51,22 +57,33 @@ def default_path() -> Path:
 def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
     """Typed edges from loaded YAML (shape and weights only; ids are checked by :func:`validate`)."""
     if not isinstance(data, dict) or not isinstance(data.get("edges"), list):
-        raise InputError(f"segment data {where}: top level must be a mapping with an 'edges' list",
-                         hint="see stack/edges.yaml")
+        raise InputError(
+            f"segment data {where}: top level must be a mapping with an 'edges' list", hint="see stack/edges.yaml"
+        )
     out = []
     for i, raw in enumerate(data["edges"]):
         if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:
-            raise InputError(f"segment data {where}, edge {i + 1}: needs 'from' and 'to'",
-                             hint="write {from: SEG, to: SEG, weight: 1.0, source: ...}")
-        e = Edge(str(raw["from"]), str(raw["to"]), float(raw.get("weight", 1.0)),
-                 str(raw.get("source", "")), str(raw.get("basis", "")),
-                 tuple(raw["cset"]) if raw.get("cset") else None)
+            raise InputError(
+                f"segment data {where}, edge {i + 1}: needs 'from' and 'to'",
+                hint="write {from: SEG, to: SEG, weight: 1.0, source: ...}",
+            )
+        e = Edge(
+            str(raw["from"]),
+            str(raw["to"]),
+            float(raw.get("weight", 1.0)),
+            str(raw.get("source", "")),
+            str(raw.get("basis", "")),
+            tuple(raw["cset"]) if raw.get("cset") else None,
+        )
         if not 0.0 < e.weight <= 1.0:
-            raise InputError(f"segment data {where}: edge {e.label} has weight {e.weight}",
-                             hint="a dependence weight lies in (0, 1]")
+            raise InputError(
+                f"segment data {where}: edge {e.label} has weight {e.weight}", hint="a dependence weight lies in (0, 1]"
+            )
         if not e.source:
-            raise InputError(f"segment data {where}: edge {e.label} has no source",
-                             hint="cite the paper section, CSET or the rule behind the link")
+            raise InputError(
+                f"segment data {where}: edge {e.label} has no source",
+                hint="cite the paper section, CSET or the rule behind the link",
+            )
         out.append(e)
     return tuple(out)
 
@@ -94,17 +111,20 @@ def validate(segs: Sequence[Segment], edges: Sequence[Edge]) -> None:
             if end not in ids:
                 from computestrata.errors import closest
 
-                raise InputError(f"segment data: dangling edge {e.label}: no segment {end!r}",
-                                 hint=f"closest ids: {', '.join(closest(end, sorted(ids)))}")
+                raise InputError(
+                    f"segment data: dangling edge {e.label}: no segment {end!r}",
+                    hint=f"closest ids: {', '.join(closest(end, sorted(ids)))}",
+                )
         if e.src == e.dst:
             raise InputError(f"segment data: edge {e.label} is a self-loop", hint="remove it")
         if (e.src, e.dst) in seen:
             raise InputError(f"segment data: edge {e.label} is listed twice", hint="keep one")
         seen.add((e.src, e.dst))
         if LAYERS.index(layer[e.src]) > LAYERS.index(layer[e.dst]):
-            raise InputError(f"segment data: edge {e.label} runs down the stack "
-                             f"({layer[e.src]} → {layer[e.dst]})",
-                             hint="support runs bottom to top (paper §I); reverse the edge or fix a layer")
+            raise InputError(
+                f"segment data: edge {e.label} runs down the stack ({layer[e.src]} → {layer[e.dst]})",
+                hint="support runs bottom to top (paper §I); reverse the edge or fix a layer",
+            )
     g = nx.DiGraph([(e.src, e.dst) for e in edges])
     try:
         cycle = nx.find_cycle(g)
@@ -112,12 +132,17 @@ def validate(segs: Sequence[Segment], edges: Sequence[Edge]) -> None:
         return
     first = cycle[0]
     path = " → ".join([str(u) for u, _v in cycle] + [str(cycle[0][0])])
-    raise InputError(f"segment data: edge {first[0]} → {first[1]} closes a cycle ({path})",
-                     hint="the stack is a support hierarchy; remove one edge of the cycle")
+    raise InputError(
+        f"segment data: edge {first[0]} → {first[1]} closes a cycle ({path})",
+        hint="the stack is a support hierarchy; remove one edge of the cycle",
+    )
 
 
-def build_graph(segs: Sequence[Segment] | None = None, edges: Sequence[Edge] | None = None,
-                confirmed: Mapping[tuple[str, str], bool] | None = None) -> nx.DiGraph:
+def build_graph(
+    segs: Sequence[Segment] | None = None,
+    edges: Sequence[Edge] | None = None,
+    confirmed: Mapping[tuple[str, str], bool] | None = None,
+) -> nx.DiGraph:
     """The validated stack as a networkx DiGraph; nodes carry segment data, edges weight and source."""
     import networkx as nx
 
@@ -129,9 +154,16 @@ def build_graph(segs: Sequence[Segment] | None = None, edges: Sequence[Edge] | N
         g.add_node(s.id, layer=s.layer, name=s.name["en"], tier=s.sensitivity.tier)
     for e in edges:
         ok = (confirmed or {}).get((e.src, e.dst))
-        g.add_edge(e.src, e.dst, weight=e.weight, source=e.source, basis=e.basis,
-                   cset=list(e.cset) if e.cset else None,
-                   source_id=CSET_SEQUENCE_SOURCE if ok else None, cset_confirmed=ok)
+        g.add_edge(
+            e.src,
+            e.dst,
+            weight=e.weight,
+            source=e.source,
+            basis=e.basis,
+            cset=list(e.cset) if e.cset else None,
+            source_id=CSET_SEQUENCE_SOURCE if ok else None,
+            cset_confirmed=ok,
+        )
     return g
 
 
@@ -189,8 +221,11 @@ def to_dot(g: nx.DiGraph, lang: str = "en") -> str:
     from computestrata.stack.segments import segment
 
     colours = {"frontier": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#2ca02c"}
-    lines = ["digraph compute_stack {", "  rankdir=BT;", '  node [shape=box, style="rounded,filled", '
-             'fillcolor="#ffffff", fontname="Helvetica"];']
+    lines = [
+        "digraph compute_stack {",
+        "  rankdir=BT;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];',
+    ]
     for layer in LAYERS:
         members = [n for n in topo_order(g) if g.nodes[n].get("layer") == layer]
         lines.append(f'  subgraph "cluster_{layer}" {{ label="{layer}"; rank=same;')

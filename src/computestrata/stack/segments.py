@@ -29,16 +29,50 @@ LAYER_NAMES: dict[str, dict[str, str]] = {
 }
 TIERS: tuple[str, ...] = ("frontier", "high", "medium", "low")
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
-SHARE_BASES: tuple[str, ...] = ("cset", "curated", "top500", "gpu_clusters", "ai_models",
-                                "paper_dc_capacity", "cloud", "none")
+SHARE_BASES: tuple[str, ...] = (
+    "cset",
+    "curated",
+    "top500",
+    "gpu_clusters",
+    "ai_models",
+    "paper_dc_capacity",
+    "cloud",
+    "none",
+)
 # Ids other parts of the system rely on; the data file must keep them.
 REQUIRED_IDS: tuple[str, ...] = (
-    "eda", "chip_design_logic", "ai_accelerators", "cpus", "hbm", "dram", "nand", "advanced_logic_fab",
-    "mature_logic_fab", "memory_fab", "euv_lithography", "fab_equipment_other", "packaging_advanced",
-    "servers", "ai_servers", "networking_interconnect", "data_centers", "power_supply", "cooling",
-    "cloud_platforms", "compute_scheduling", "frontier_training", "foundation_models", "training_data",
-    "inference_services", "app_smart_manufacturing", "app_logistics", "app_medical", "app_smart_city",
-    "app_cross_border_ecommerce", "app_energy", "ai_governance_standards",
+    "eda",
+    "chip_design_logic",
+    "ai_accelerators",
+    "cpus",
+    "hbm",
+    "dram",
+    "nand",
+    "advanced_logic_fab",
+    "mature_logic_fab",
+    "memory_fab",
+    "euv_lithography",
+    "fab_equipment_other",
+    "packaging_advanced",
+    "servers",
+    "ai_servers",
+    "networking_interconnect",
+    "data_centers",
+    "power_supply",
+    "cooling",
+    "cloud_platforms",
+    "compute_scheduling",
+    "frontier_training",
+    "foundation_models",
+    "training_data",
+    "inference_services",
+    "app_smart_manufacturing",
+    "app_logistics",
+    "app_medical",
+    "app_smart_city",
+    "app_cross_border_ecommerce",
+    "app_energy",
+    "ai_governance_standards",
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ECCN = re.compile(r"^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$")
@@ -84,12 +118,19 @@ class Segment:
     def record(self) -> dict[str, Any]:
         """Plain dict for JSON output and tables."""
         return {
-            "id": self.id, "layer": self.layer, "name_en": self.name["en"], "name_ko": self.name["ko"],
-            "name_zh": self.name["zh"], "description": self.description,
-            "sensitivity": self.sensitivity.tier, "sensitivity_reason": self.sensitivity.reason,
+            "id": self.id,
+            "layer": self.layer,
+            "name_en": self.name["en"],
+            "name_ko": self.name["ko"],
+            "name_zh": self.name["zh"],
+            "description": self.description,
+            "sensitivity": self.sensitivity.tier,
+            "sensitivity_reason": self.sensitivity.reason,
             "sensitivity_source": self.sensitivity.source,
-            "eccn": [e.id for e in self.eccn], "eccn_confidence": {e.id: e.confidence for e in self.eccn},
-            "control_refs": list(self.control_refs), "cset_inputs": list(self.cset_inputs),
+            "eccn": [e.id for e in self.eccn],
+            "eccn_confidence": {e.id: e.confidence for e in self.eccn},
+            "control_refs": list(self.control_refs),
+            "cset_inputs": list(self.cset_inputs),
             "share_basis": self.share_basis,
         }
 
@@ -126,10 +167,17 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
         if not isinstance(name, dict) or any(not name.get(lang) for lang in ("en", "ko", "zh")):
             raise _fail(at, "name needs en, ko and zh", "write name: {en: ..., ko: ..., zh: ...}")
         sens = raw.get("sensitivity")
-        if not isinstance(sens, dict) or sens.get("tier") not in TIERS or not sens.get("reason") \
-                or not sens.get("source"):
-            raise _fail(at, "sensitivity needs tier, reason and source",
-                        f"tier is one of {', '.join(TIERS)}; cite the paper section, CSET or the rule")
+        if (
+            not isinstance(sens, dict)
+            or sens.get("tier") not in TIERS
+            or not sens.get("reason")
+            or not sens.get("source")
+        ):
+            raise _fail(
+                at,
+                "sensitivity needs tier, reason and source",
+                f"tier is one of {', '.join(TIERS)}; cite the paper section, CSET or the rule",
+            )
         eccn = []
         for e in raw.get("eccn") or []:
             eid = str(e.get("id", "")) if isinstance(e, dict) else str(e)
@@ -146,13 +194,19 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
             raise _fail(at, f"unknown share_basis {basis!r}", f"use one of {', '.join(SHARE_BASES)}")
         if basis == "cset" and not cset:
             raise _fail(at, "share_basis cset without cset_inputs", "list the CSET inputs it aggregates")
-        out.append(Segment(
-            id=sid, layer=layer, name={k: str(v) for k, v in name.items()},
-            description=str(raw.get("description", "")),
-            sensitivity=Sensitivity(str(sens["tier"]), str(sens["reason"]), str(sens["source"])),
-            eccn=tuple(eccn), control_refs=tuple(str(c) for c in raw.get("control_refs") or []),
-            cset_inputs=tuple(cset), share_basis=basis,
-        ))
+        out.append(
+            Segment(
+                id=sid,
+                layer=layer,
+                name={k: str(v) for k, v in name.items()},
+                description=str(raw.get("description", "")),
+                sensitivity=Sensitivity(str(sens["tier"]), str(sens["reason"]), str(sens["source"])),
+                eccn=tuple(eccn),
+                control_refs=tuple(str(c) for c in raw.get("control_refs") or []),
+                cset_inputs=tuple(cset),
+                share_basis=basis,
+            )
+        )
     return tuple(out)
 
 
@@ -169,8 +223,9 @@ def load_segments(path: str | Path | None = None, require: bool = True) -> tuple
     if require:
         missing = sorted(set(REQUIRED_IDS) - {s.id for s in segs})
         if missing:
-            raise _fail(p.name, f"required segment ids missing: {missing}",
-                        "other modules rely on these ids; keep them")
+            raise _fail(
+                p.name, f"required segment ids missing: {missing}", "other modules rely on these ids; keep them"
+            )
     return segs
 
 

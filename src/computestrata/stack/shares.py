@@ -17,8 +17,9 @@ Where the shares come from depends on the segment's ``share_basis`` (``segments.
   since about 2019, so TOP500 understates it).
 * ``ai_models`` — Epoch notable models published in the three years to the year, counted
   per organisation country (a model with k countries counts 1/k for each).
-* ``paper_dc_capacity`` / ``cloud`` — the paper's figures (data-centre capacity share;
-  cloud shares by provider rolled up to headquarters, mapping :data:`CLOUD_HQ`).
+* ``paper_dc_capacity`` — the paper's data-centre capacity shares (USA 53 %, CHN 15 %).
+* ``cloud`` — Synergy Research shares (compiled table ``cloud_market_share``; the paper's
+  2024Q3 figures for years it lacks), by provider rolled up to headquarters (:data:`CLOUD_HQ`).
 
 Missing stays missing: a segment without data has no shares (never zeros).
 """
@@ -46,13 +47,28 @@ NON_HOLDERS = frozenset({"VAR", "UNK"})
 CURATED_SOURCE = "stack_curated_shares"
 # Cloud providers → headquarters country (company annual reports / 10-K filings).
 CLOUD_HQ = {
-    "aws": "USA", "amazon": "USA", "microsoft": "USA", "microsoft azure": "USA", "google": "USA",
-    "google cloud": "USA", "ibm": "USA", "salesforce": "USA", "oracle": "USA",
-    "alibaba": "CHN", "alibaba cloud": "CHN", "tencent": "CHN", "tencent cloud": "CHN",
-    "huawei": "CHN", "huawei cloud": "CHN", "baidu": "CHN", "baidu cloud": "CHN",
+    "aws": "USA",
+    "amazon": "USA",
+    "microsoft": "USA",
+    "microsoft azure": "USA",
+    "google": "USA",
+    "google cloud": "USA",
+    "ibm": "USA",
+    "salesforce": "USA",
+    "oracle": "USA",
+    "alibaba": "CHN",
+    "alibaba cloud": "CHN",
+    "tencent": "CHN",
+    "tencent cloud": "CHN",
+    "huawei": "CHN",
+    "huawei cloud": "CHN",
+    "baidu": "CHN",
+    "baidu cloud": "CHN",
 }
-CLOUD_HQ_CITATION = "provider headquarters per company annual reports (Amazon, Microsoft, Alphabet 10-K; " \
-                    "Alibaba, Tencent, Huawei annual reports)"
+CLOUD_HQ_CITATION = (
+    "provider headquarters per company annual reports (Amazon, Microsoft, Alphabet 10-K; "
+    "Alibaba, Tencent, Huawei annual reports)"
+)
 
 
 @dataclass
@@ -80,13 +96,21 @@ class SegmentShares:
         return 0.0 if self.coverage >= 0.95 else None
 
     def record(self) -> dict[str, Any]:
-        return {"segment": self.segment_id, "year": self.year, "basis": self.basis,
-                "shares": dict(sorted(self.shares.items(), key=lambda kv: -kv[1])),
-                "coverage": self.coverage, "source_ids": self.source_ids, "citations": self.citations,
-                "notes": self.notes, "inputs": self.inputs}
+        return {
+            "segment": self.segment_id,
+            "year": self.year,
+            "basis": self.basis,
+            "shares": dict(sorted(self.shares.items(), key=lambda kv: -kv[1])),
+            "coverage": self.coverage,
+            "source_ids": self.source_ids,
+            "citations": self.citations,
+            "notes": self.notes,
+            "inputs": self.inputs,
+        }
 
 
 # ---------------------------------------------------------------- pure functions on frames
+
 
 def cset_input_shares(provision: pd.DataFrame, providers: pd.DataFrame) -> pd.DataFrame:
     """Per CSET input and year: entity shares (country rows, else firm rows rolled up).
@@ -97,8 +121,9 @@ def cset_input_shares(provision: pd.DataFrame, providers: pd.DataFrame) -> pd.Da
     import pandas as pd
 
     prov = providers.set_index("provider_id")
-    p = provision.merge(providers[["provider_id", "provider_type", "country_iso3", "group_code"]],
-                        on="provider_id", how="left")
+    p = provision.merge(
+        providers[["provider_id", "provider_type", "country_iso3", "group_code"]], on="provider_id", how="left"
+    )
     p = p[p["share"].notna()]
     p = p.assign(entity=p["country_iso3"].fillna(p["group_code"]).fillna("UNK"))
     out = []
@@ -109,14 +134,23 @@ def cset_input_shares(provision: pd.DataFrame, providers: pd.DataFrame) -> pd.Da
         if countries.empty:
             rows, method = grp[grp["provider_type"] != "country"], "firm_rollup"
         for ent, g in rows.groupby("entity"):
-            out.append({"input_id": iid, "year": int(cast(int, year)), "entity": ent, "share": float(g["share"].sum()),
-                        "method": method, "source_id": g["source_id"].iloc[0]})
+            out.append(
+                {
+                    "input_id": iid,
+                    "year": int(cast(int, year)),
+                    "entity": ent,
+                    "share": float(g["share"].sum()),
+                    "method": method,
+                    "source_id": g["source_id"].iloc[0],
+                }
+            )
     del prov
     return pd.DataFrame(out, columns=["input_id", "year", "entity", "share", "method", "source_id"])
 
 
-def aggregate_inputs(input_shares: pd.DataFrame, inputs: Iterable[str], sizes: Mapping[str, float | None],
-                     as_of: int | None = None) -> tuple[dict[str, float], list[dict[str, Any]]]:
+def aggregate_inputs(
+    input_shares: pd.DataFrame, inputs: Iterable[str], sizes: Mapping[str, float | None], as_of: int | None = None
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Weighted average of several inputs' entity shares (weights = market size, else equal).
 
     Each input uses its latest year ``<= as_of``; inputs without data are skipped and listed
@@ -134,8 +168,7 @@ def aggregate_inputs(input_shares: pd.DataFrame, inputs: Iterable[str], sizes: M
         y = int(d["year"].max())
         dy = d[d["year"] == y]
         chosen.append((iid, y, dict(zip(dy["entity"], dy["share"], strict=True))))
-        used.append({"input_id": iid, "year": y, "used": True, "method": str(dy["method"].iloc[0]),
-                     "weight": None})
+        used.append({"input_id": iid, "year": y, "used": True, "method": str(dy["method"].iloc[0]), "weight": None})
     if not chosen:
         return {}, used
     size = [sizes.get(iid) for iid, _, _ in chosen]
@@ -186,15 +219,19 @@ class ShareBook:
         """``year`` if shares exist at or before it, else an error listing valid years (closest first)."""
         ys = self.years()
         if not ys:
-            raise InputError("no share data in this atlas",
-                             hint="build the atlas with the cset loader: `strata atlas build --raw DIR`")
+            raise InputError(
+                "no share data in this atlas",
+                hint="build the atlas with the cset loader: `strata atlas build --raw DIR`",
+            )
         if year is None:
             return ys[-1]
         if ys[0] <= year <= ys[-1] + 1:
             return year
         near = sorted(ys, key=lambda y: (abs(y - year), -y))
-        raise InputError(f"unknown year {year}: share data cover {ys[0]}–{ys[-1]}",
-                         hint=f"closest: {', '.join(map(str, near[:5]))} (valid: {len(ys)} in all)")
+        raise InputError(
+            f"unknown year {year}: share data cover {ys[0]}–{ys[-1]}",
+            hint=f"closest: {', '.join(map(str, near[:5]))} (valid: {len(ys)} in all)",
+        )
 
     def for_segment(self, seg: Segment | str, year: int | None = None) -> SegmentShares | None:
         """Shares of one segment as of ``year`` (latest data year at or before it); None if none."""
@@ -203,8 +240,7 @@ class ShareBook:
         if not cands:
             return None
         y, shares, sids, cites, notes, used = max(cands, key=lambda c: c[0])
-        return SegmentShares(s.id, y, dict(shares), s.share_basis, list(sids), list(cites), list(notes),
-                             list(used))
+        return SegmentShares(s.id, y, dict(shares), s.share_basis, list(sids), list(cites), list(notes), list(used))
 
     def all(self, year: int | None = None) -> dict[str, SegmentShares | None]:
         return {s.id: self.for_segment(s, year) for s in segments()}
@@ -213,9 +249,13 @@ class ShareBook:
     def _candidates(self, s: Segment) -> list[Candidate]:
         if s.id not in self._cache:
             fn = {
-                "cset": self._from_cset, "curated": self._from_curated, "gpu_clusters": self._from_clusters,
-                "top500": self._from_top500, "ai_models": self._from_models,
-                "paper_dc_capacity": self._from_paper_dc, "cloud": self._from_cloud,
+                "cset": self._from_cset,
+                "curated": self._from_curated,
+                "gpu_clusters": self._from_clusters,
+                "top500": self._from_top500,
+                "ai_models": self._from_models,
+                "paper_dc_capacity": self._from_paper_dc,
+                "cloud": self._from_cloud,
             }.get(s.share_basis)
             self._cache[s.id] = fn(s) if fn else []
         return self._cache[s.id]
@@ -279,40 +319,65 @@ class ShareBook:
             "SELECT coalesce(country_iso3, 'UNK') AS entity, h100e, year(first_operational_date) AS y0, "
             "year(decommissioned_date) AS y1, source_id FROM gpu_clusters WHERE status IN ('Existing', "
             "'Decommissioned') AND h100e IS NOT NULL AND first_operational_date IS NOT NULL "
-            "AND NOT coalesce(exclude, false) AND NOT coalesce(possible_duplicate, false)")
+            "AND NOT coalesce(exclude, false) AND NOT coalesce(possible_duplicate, false)"
+        )
         out: list[Candidate] = []
         for y in range(int(df["y0"].min()) if len(df) else 0, int(df["y0"].max()) + 1 if len(df) else 0):
             live = df[(df["y0"] <= y) & (df["y1"].isna() | (df["y1"] > y))]
-            shares = shares_from_values({str(k): float(v) for k, v in
-                                         live.groupby("entity")["h100e"].sum().to_dict().items()})
+            shares = shares_from_values(
+                {str(k): float(v) for k, v in live.groupby("entity")["h100e"].sum().to_dict().items()}
+            )
             if shares and live["h100e"].sum() >= 1000:  # before ~2017 the data are too thin
-                out.append((y, shares, sorted(set(live["source_id"])), [],
-                            [f"{s.id}: H100-equivalents of existing Epoch GPU clusters operational by the "
-                             "end of the year; Chinese clusters are anonymised and under-covered"], []))
+                out.append(
+                    (
+                        y,
+                        shares,
+                        sorted(set(live["source_id"])),
+                        [],
+                        [
+                            f"{s.id}: H100-equivalents of existing Epoch GPU clusters operational by the "
+                            "end of the year; Chinese clusters are anonymised and under-covered"
+                        ],
+                        [],
+                    )
+                )
         return out
 
     def _from_top500(self, s: Segment) -> list[Candidate]:
         if not self._has("top500_systems"):
             return []
         assert self.atlas is not None
-        df = self.atlas.df("SELECT list_id, coalesce(country_iso3, 'UNK') AS entity, sum(rmax_tflops) AS rmax, "
-                           "min(source_id) AS source_id FROM top500_systems GROUP BY ALL")
+        df = self.atlas.df(
+            "SELECT list_id, coalesce(country_iso3, 'UNK') AS entity, sum(rmax_tflops) AS rmax, "
+            "min(source_id) AS source_id FROM top500_systems GROUP BY ALL"
+        )
         out: list[Candidate] = []
         df["y"] = df["list_id"].str[:4].astype(int)
         for y, g in df.groupby("y"):
             last = g[g["list_id"] == g["list_id"].max()]
-            out.append((int(str(y)), shares_from_values(dict(zip(last["entity"], last["rmax"], strict=True))),
-                        sorted(set(last["source_id"])), [],
-                        [f"{s.id}: Rmax share of the TOP500 list {last['list_id'].iloc[0]}; China has "
-                         "submitted few systems since about 2019, so TOP500 understates it"], []))
+            out.append(
+                (
+                    int(str(y)),
+                    shares_from_values(dict(zip(last["entity"], last["rmax"], strict=True))),
+                    sorted(set(last["source_id"])),
+                    [],
+                    [
+                        f"{s.id}: Rmax share of the TOP500 list {last['list_id'].iloc[0]}; China has "
+                        "submitted few systems since about 2019, so TOP500 understates it"
+                    ],
+                    [],
+                )
+            )
         return out
 
     def _from_models(self, s: Segment) -> list[Candidate]:
         if not self._has("ai_models"):
             return []
         assert self.atlas is not None
-        df = self.atlas.df("SELECT country_iso3s, year(publication_date) AS y, source_id FROM ai_models "
-                           "WHERE (is_notable OR is_frontier) AND publication_date IS NOT NULL")
+        df = self.atlas.df(
+            "SELECT country_iso3s, year(publication_date) AS y, source_id FROM ai_models "
+            "WHERE (is_notable OR is_frontier) AND publication_date IS NOT NULL"
+        )
         out: list[Candidate] = []
         if df.empty:
             return out
@@ -320,15 +385,28 @@ class ShareBook:
             win = df[(df["y"] > y - 3) & (df["y"] <= y)]
             counts: dict[str, float] = defaultdict(float)
             for cs in win["country_iso3s"]:
-                cs = [c for c in (list(cs) if isinstance(cs, list | tuple) or hasattr(cs, "__array__")
-                                  else []) if isinstance(c, str) and c] or ["UNK"]
+                cs = [
+                    c
+                    for c in (list(cs) if isinstance(cs, list | tuple) or hasattr(cs, "__array__") else [])
+                    if isinstance(c, str) and c
+                ] or ["UNK"]
                 for c in cs:
                     counts[c] += 1.0 / len(cs)
             shares = shares_from_values(counts)
             if shares:
-                out.append((y, shares, sorted(set(win["source_id"])), [],
-                            [f"{s.id}: share of Epoch notable/frontier models published {y - 2}–{y} by "
-                             "organisation country (a proxy for model-building capability)"], []))
+                out.append(
+                    (
+                        y,
+                        shares,
+                        sorted(set(win["source_id"])),
+                        [],
+                        [
+                            f"{s.id}: share of Epoch notable/frontier models published {y - 2}–{y} by "
+                            "organisation country (a proxy for model-building capability)"
+                        ],
+                        [],
+                    )
+                )
         return out
 
     def _paper(self) -> pd.DataFrame | None:
@@ -344,14 +422,63 @@ class ShareBook:
         d = pf[pf["variable"] == "DataCenters|Capacity|Share"]
         if d.empty:
             return []
-        shares = {str(r.entity_iso3 if isinstance(r.entity_iso3, str) else r.entity): float(cast(Any, r.value)) / 100.0
-                  for r in d.itertuples()}
-        return [(2023, shares, sorted(set(d["source_id"])), [],
-                 [f"{s.id}: data-centre capacity shares as the paper states them (USA 53 %, CHN 15 %); the "
-                  "paper gives no year or source for them: year taken as 2023, the year of its counts; "
-                  "other countries are missing"], [])]
+        shares = {
+            str(r.entity_iso3 if isinstance(r.entity_iso3, str) else r.entity): float(cast(Any, r.value)) / 100.0
+            for r in d.itertuples()
+        }
+        return [
+            (
+                2023,
+                shares,
+                sorted(set(d["source_id"])),
+                [],
+                [
+                    f"{s.id}: data-centre capacity shares as the paper states them (USA 53 %, CHN 15 %); the "
+                    "paper gives no year or source for them: year taken as 2023, the year of its counts; "
+                    "other countries are missing"
+                ],
+                [],
+            )
+        ]
 
     def _from_cloud(self, s: Segment) -> list[Candidate]:
+        out = self._cloud_from_table(s)
+        covered = {c[0] for c in out}
+        return out + [c for c in self._cloud_from_paper(s) if c[0] not in covered]
+
+    def _cloud_from_table(self, s: Segment) -> list[Candidate]:
+        """Synergy Research shares (compiled table), latest quarter of each year, rolled up to HQ."""
+        if not self._has("cloud_market_share"):
+            return []
+        assert self.atlas is not None
+        df = self.atlas.df("SELECT period, provider, share_pct, source_id FROM cloud_market_share")
+        out: list[Candidate] = []
+        df["y"] = df["period"].astype(str).str[:4]
+        for y, g in df.groupby("y"):
+            mapped = g[g["provider"].astype(str).str.lower().isin(CLOUD_HQ)]
+            periods = [p for p in sorted(set(mapped["period"]), reverse=True) if (mapped["period"] == p).sum() >= 2]
+            if not periods:
+                continue
+            last = mapped[mapped["period"] == periods[0]]
+            values: dict[str, float] = defaultdict(float)
+            for r in last.itertuples():
+                values[CLOUD_HQ[str(r.provider).lower()]] += float(cast(Any, r.share_pct)) / 100.0
+            out.append(
+                (
+                    int(str(y)),
+                    dict(values),
+                    sorted(set(last["source_id"])),
+                    [CLOUD_HQ_CITATION],
+                    [
+                        f"{s.id}: Synergy Research cloud-infrastructure shares ({periods[0]}) of the providers "
+                        "it names, rolled up to headquarters; the unnamed rest is missing"
+                    ],
+                    [],
+                )
+            )
+        return out
+
+    def _cloud_from_paper(self, s: Segment) -> list[Candidate]:
         pf = self._paper()
         if pf is None:
             return []
@@ -368,8 +495,10 @@ class ShareBook:
                 continue
             values[hq] += float(cast(Any, r.value)) / 100.0
         year = int(str(d["year"].iloc[0])[:4])
-        notes = [f"{s.id}: global cloud-infrastructure shares of the four largest providers "
-                 f"({d['year'].iloc[0]!s}, paper) rolled up to headquarters; the rest (~32 %) is missing"]
+        notes = [
+            f"{s.id}: global cloud-infrastructure shares of the four largest providers "
+            f"({d['year'].iloc[0]!s}, paper) rolled up to headquarters; the rest is missing"
+        ]
         if unmapped:
             notes.append(f"{s.id}: providers without a headquarters mapping left out: {unmapped}")
         return [(year, dict(values), sorted(set(d["source_id"])), [CLOUD_HQ_CITATION], notes, [])]
@@ -382,16 +511,22 @@ def load_curated() -> list[dict[str, str]]:
     ids = {s.id for s in segments()}
     for i, r in enumerate(rows, start=2):
         if r["segment_id"] not in ids:
-            raise InputError(f"curated_shares.csv row {i}: unknown segment {r['segment_id']!r}",
-                             hint="use a segment id from segments.yaml")
+            raise InputError(
+                f"curated_shares.csv row {i}: unknown segment {r['segment_id']!r}",
+                hint="use a segment id from segments.yaml",
+            )
         try:
             v = float(r["share"])
         except ValueError as exc:
-            raise InputError(f"curated_shares.csv row {i}: share {r['share']!r} is not a number",
-                             hint="write a fraction between 0 and 1") from exc
+            raise InputError(
+                f"curated_shares.csv row {i}: share {r['share']!r} is not a number",
+                hint="write a fraction between 0 and 1",
+            ) from exc
         if not 0.0 <= v <= 1.0 or not r.get("citation"):
-            raise InputError(f"curated_shares.csv row {i}: share must be 0–1 with a citation",
-                             hint="write a fraction and cite its source")
+            raise InputError(
+                f"curated_shares.csv row {i}: share must be 0–1 with a citation",
+                hint="write a fraction and cite its source",
+            )
     return rows
 
 
@@ -404,6 +539,15 @@ def shares_frame(book: ShareBook, year: int | None = None) -> pd.DataFrame:
         if sh is None:
             continue
         for ent, v in sorted(sh.shares.items(), key=lambda kv: -kv[1]):
-            rows.append({"segment": sid, "entity": ent, "year": sh.year, "share": v, "basis": sh.basis,
-                         "source_ids": ";".join(sh.source_ids), "citations": " | ".join(sh.citations)})
+            rows.append(
+                {
+                    "segment": sid,
+                    "entity": ent,
+                    "year": sh.year,
+                    "share": v,
+                    "basis": sh.basis,
+                    "source_ids": ";".join(sh.source_ids),
+                    "citations": " | ".join(sh.citations),
+                }
+            )
     return pd.DataFrame(rows, columns=["segment", "entity", "year", "share", "basis", "source_ids", "citations"])

@@ -53,8 +53,7 @@ FOLDER = "eto_chip_explorer"
 LICENSE = "CC-BY-NC-4.0"
 PUBLISHER = "Georgetown CSET, Emerging Technology Observatory"
 URL = "https://eto.tech/dataset-docs/chipexplorer"
-REPORT = ("Khan, Mann & Peterson (2021), The Semiconductor Supply Chain: Assessing National "
-          "Competitiveness, CSET")
+REPORT = "Khan, Mann & Peterson (2021), The Semiconductor Supply Chain: Assessing National Competitiveness, CSET"
 
 FILES = {
     "stages": "stages.csv",
@@ -127,9 +126,13 @@ def _read(path: Path) -> pd.DataFrame:
 def _source(ctx: BuildContext, key: str) -> tuple[Path, Source]:
     path = ctx.path(FOLDER, FILES[key])
     src = file_source(
-        path, ctx.raw, source_id=f"cset_chip_explorer_{key}", publisher=PUBLISHER,
+        path,
+        ctx.raw,
+        source_id=f"cset_chip_explorer_{key}",
+        publisher=PUBLISHER,
         title=f"ETO Chip Explorer (Advanced Semiconductor Supply Chain Dataset): {FILES[key]}",
-        url=URL, license=LICENSE,
+        url=URL,
+        license=LICENSE,
         citation=f"{PUBLISHER}, Chip Explorer dataset, {FILES[key]} (CC BY-NC 4.0); based on {REPORT}",
         locator=FILES[key],
     )
@@ -139,8 +142,16 @@ def _source(ctx: BuildContext, key: str) -> tuple[Path, Source]:
 def _require_columns(ctx: BuildContext, df: pd.DataFrame, fname: str, cols: tuple[str, ...]) -> bool:
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        ctx.bad(RowError(fname, 1, missing[0], None, f"header lacks column(s) {missing}",
-                         "use the Chip Explorer CSV as published (header row with these names)"))
+        ctx.bad(
+            RowError(
+                fname,
+                1,
+                missing[0],
+                None,
+                f"header lacks column(s) {missing}",
+                "use the Chip Explorer CSV as published (header row with these names)",
+            )
+        )
         return False
     return True
 
@@ -167,13 +178,25 @@ def load(ctx: BuildContext) -> LoadResult:
     inputs = _inputs(ctx, frames["inputs"], names["inputs"], sources["inputs"].source_id, set(stages["stage_id"]))
     providers = _providers(ctx, frames["providers"], names["providers"], sources["providers"].source_id)
     known_items = set(inputs["input_id"]) | set(stages["stage_id"])
-    provision = _provision(ctx, frames["provision"], names["provision"], sources["provision"].source_id,
-                           set(providers["provider_id"]), known_items)
-    sequence = _sequence(ctx, frames["sequence"], names["sequence"], sources["sequence"].source_id,
-                         set(inputs["input_id"]))
+    provision = _provision(
+        ctx,
+        frames["provision"],
+        names["provision"],
+        sources["provision"].source_id,
+        set(providers["provider_id"]),
+        known_items,
+    )
+    sequence = _sequence(
+        ctx, frames["sequence"], names["sequence"], sources["sequence"].source_id, set(inputs["input_id"])
+    )
     return LoadResult(
-        tables={"sc_stages": stages, "sc_inputs": inputs, "sc_providers": providers,
-                "sc_provision": provision, "sc_sequence": sequence},
+        tables={
+            "sc_stages": stages,
+            "sc_inputs": inputs,
+            "sc_providers": providers,
+            "sc_provision": provision,
+            "sc_sequence": sequence,
+        },
         sources=list(sources.values()),
     )
 
@@ -188,15 +211,19 @@ def _stages(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str) -> pd.Da
             if not r["stage_id"].strip():
                 ctx.bad(RowError(fname, i + 2, "stage_id", "", "empty id", "give the stage an id like S1"))
                 continue
-            rows.append({
-                "stage_id": r["stage_id"].strip(), "stage_name": r["stage_name"].strip(),
-                "description": r["description"] or None,
-                "market_size_info": r.get("market_share_chart_global_market_size_info") or None,
-                "market_share_source": r.get("market_share_chart_source") or None,
-                "source_id": sid,
-            })
-    return pd.DataFrame(rows, columns=["stage_id", "stage_name", "description", "market_size_info",
-                                       "market_share_source", "source_id"])
+            rows.append(
+                {
+                    "stage_id": r["stage_id"].strip(),
+                    "stage_name": r["stage_name"].strip(),
+                    "description": r["description"] or None,
+                    "market_size_info": r.get("market_share_chart_global_market_size_info") or None,
+                    "market_share_source": r.get("market_share_chart_source") or None,
+                    "source_id": sid,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["stage_id", "stage_name", "description", "market_size_info", "market_share_source", "source_id"]
+    )
 
 
 _SIZE = re.compile(r"\$\s*([\d.]+)\s*(billion|million|bn|m)\b", re.I)
@@ -230,21 +257,39 @@ def _inputs(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, stage_id
                 continue  # the published file repeats a few inputs; first row wins
             stage = r["stage_id"].strip() or None
             if stage is not None and stage not in stage_ids:
-                ctx.bad(RowError(fname, row, "stage_id", stage, "unknown stage",
-                                 f"use one of {sorted(stage_ids)}"))
+                ctx.bad(RowError(fname, row, "stage_id", stage, "unknown stage", f"use one of {sorted(stage_ids)}"))
                 continue
             size_info = r.get("market_share_chart_global_market_size_info", "") or None
             seen.add(iid)
-            out.append({
-                "input_id": iid, "input_name": r["input_name"].strip(), "type": r["type"].strip() or None,
-                "stage_id": stage, "description": r["description"] or None,
-                "year": _opt_year(ctx, fname, row, r["year"]),
-                "market_size_info": size_info, "market_size_usd": market_size_usd(size_info),
-                "market_share_source": r.get("market_share_chart_source", "") or None,
-                "source_id": sid,
-            })
-    df = pd.DataFrame(out, columns=["input_id", "input_name", "type", "stage_id", "description", "year",
-                                    "market_size_info", "market_size_usd", "market_share_source", "source_id"])
+            out.append(
+                {
+                    "input_id": iid,
+                    "input_name": r["input_name"].strip(),
+                    "type": r["type"].strip() or None,
+                    "stage_id": stage,
+                    "description": r["description"] or None,
+                    "year": _opt_year(ctx, fname, row, r["year"]),
+                    "market_size_info": size_info,
+                    "market_size_usd": market_size_usd(size_info),
+                    "market_share_source": r.get("market_share_chart_source", "") or None,
+                    "source_id": sid,
+                }
+            )
+    df = pd.DataFrame(
+        out,
+        columns=[
+            "input_id",
+            "input_name",
+            "type",
+            "stage_id",
+            "description",
+            "year",
+            "market_size_info",
+            "market_size_usd",
+            "market_share_source",
+            "source_id",
+        ],
+    )
     df["year"] = df["year"].astype("Int64")
     df["market_size_usd"] = df["market_size_usd"].astype("float64")
     return df
@@ -263,36 +308,60 @@ def _providers(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str) -> pd
                 ctx.bad(RowError(fname, row, "provider_id", pid, "not a provider id", "ids look like P88"))
                 continue
             if ptype not in {"country", "organization"}:
-                ctx.bad(RowError(fname, row, "provider_type", ptype, "unknown provider type",
-                                 "use 'country' or 'organization'"))
+                ctx.bad(
+                    RowError(
+                        fname, row, "provider_type", ptype, "unknown provider type", "use 'country' or 'organization'"
+                    )
+                )
                 continue
             # A country row names itself; a firm row names its country.
             where = name if ptype == "country" else r["country"].strip()
             group = GROUPS.get(where.lower()) if where else None
-            iso3 = None if group or not where else ctx.iso3(where, fname, row, "provider_name"
-                                                             if ptype == "country" else "country")
+            iso3 = (
+                None
+                if group or not where
+                else ctx.iso3(where, fname, row, "provider_name" if ptype == "country" else "country")
+            )
             if where and not group and iso3 is None:
                 continue  # lenient build skipped the bad row
             alias = r["alias"].strip()
             if pid in by_id:  # extra rows of one provider carry aliases
                 prev = by_id[pid]
                 if (prev["provider_type"], prev["country_iso3"], prev["group_code"]) != (ptype, iso3, group):
-                    ctx.bad(RowError(fname, row, "country", r["country"], f"provider {pid} listed twice with "
-                                     "different type or country", "make the repeated rows agree"))
+                    ctx.bad(
+                        RowError(
+                            fname,
+                            row,
+                            "country",
+                            r["country"],
+                            f"provider {pid} listed twice with different type or country",
+                            "make the repeated rows agree",
+                        )
+                    )
                     continue
                 if alias and alias not in prev["aliases"]:  # type: ignore[operator]
                     prev["aliases"].append(alias)  # type: ignore[attr-defined]
                 continue
-            by_id[pid] = {"provider_id": pid, "provider_name": name, "aliases": [alias] if alias else [],
-                          "provider_type": ptype, "country_iso3": iso3, "group_code": group, "source_id": sid}
+            by_id[pid] = {
+                "provider_id": pid,
+                "provider_name": name,
+                "aliases": [alias] if alias else [],
+                "provider_type": ptype,
+                "country_iso3": iso3,
+                "group_code": group,
+                "source_id": sid,
+            }
     rows = [{**v, "alias": "; ".join(v["aliases"]) or None} for v in by_id.values()]  # type: ignore[arg-type]
-    df = pd.DataFrame(rows, columns=["provider_id", "provider_name", "alias", "provider_type",
-                                     "country_iso3", "group_code", "source_id"])
+    df = pd.DataFrame(
+        rows,
+        columns=["provider_id", "provider_name", "alias", "provider_type", "country_iso3", "group_code", "source_id"],
+    )
     return df
 
 
-def _provision(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, provider_ids: set[str],
-               items: set[str]) -> pd.DataFrame:
+def _provision(
+    ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, provider_ids: set[str], items: set[str]
+) -> pd.DataFrame:
     import pandas as pd
 
     cols = ("provider_name", "provider_id", "provided_name", "provided_id", "share_provided", "year", "source")
@@ -302,31 +371,86 @@ def _provision(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, provi
             row = i + 2
             pid, iid = r["provider_id"].strip(), r["provided_id"].strip()
             if pid not in provider_ids:
-                ctx.bad(RowError(fname, row, "provider_id", pid, "provider not in providers.csv",
-                                 "add the provider to providers.csv or fix the id"))
+                ctx.bad(
+                    RowError(
+                        fname,
+                        row,
+                        "provider_id",
+                        pid,
+                        "provider not in providers.csv",
+                        "add the provider to providers.csv or fix the id",
+                    )
+                )
                 continue
             if iid not in items:
-                ctx.bad(RowError(fname, row, "provided_id", iid, "input/stage not in inputs.csv or stages.csv",
-                                 "fix the id (N… for inputs, S… for stages)"))
+                ctx.bad(
+                    RowError(
+                        fname,
+                        row,
+                        "provided_id",
+                        iid,
+                        "input/stage not in inputs.csv or stages.csv",
+                        "fix the id (N… for inputs, S… for stages)",
+                    )
+                )
                 continue
             year = _year(r["year"])
             if year is None:
-                ctx.bad(RowError(fname, row, "year", r["year"], "not a year",
-                                 "every provision row needs the 4-digit year of its share"))
+                ctx.bad(
+                    RowError(
+                        fname,
+                        row,
+                        "year",
+                        r["year"],
+                        "not a year",
+                        "every provision row needs the 4-digit year of its share",
+                    )
+                )
                 continue
             parsed = parse_share(r["share_provided"])
             if parsed is None:
-                ctx.bad(RowError(fname, row, "share_provided", r["share_provided"], "unreadable market share",
-                                 "write a percentage (61 or 61%), '<1%', 'negligible' or leave it empty"))
+                ctx.bad(
+                    RowError(
+                        fname,
+                        row,
+                        "share_provided",
+                        r["share_provided"],
+                        "unreadable market share",
+                        "write a percentage (61 or 61%), '<1%', 'negligible' or leave it empty",
+                    )
+                )
                 continue
-            out.append({
-                "provider_id": pid, "provider_name": r["provider_name"].strip(), "input_id": iid,
-                "input_name": r["provided_name"].strip(), "year": year, "share": parsed.share,
-                "share_upper": parsed.upper, "share_raw": r["share_provided"] or None,
-                "share_flag": parsed.flag, "source_text": r["source"] or None, "source_id": sid,
-            })
-    df = pd.DataFrame(out, columns=["provider_id", "provider_name", "input_id", "input_name", "year", "share",
-                                    "share_upper", "share_raw", "share_flag", "source_text", "source_id"])
+            out.append(
+                {
+                    "provider_id": pid,
+                    "provider_name": r["provider_name"].strip(),
+                    "input_id": iid,
+                    "input_name": r["provided_name"].strip(),
+                    "year": year,
+                    "share": parsed.share,
+                    "share_upper": parsed.upper,
+                    "share_raw": r["share_provided"] or None,
+                    "share_flag": parsed.flag,
+                    "source_text": r["source"] or None,
+                    "source_id": sid,
+                }
+            )
+    df = pd.DataFrame(
+        out,
+        columns=[
+            "provider_id",
+            "provider_name",
+            "input_id",
+            "input_name",
+            "year",
+            "share",
+            "share_upper",
+            "share_raw",
+            "share_flag",
+            "source_text",
+            "source_id",
+        ],
+    )
     df["year"] = df["year"].astype("int64")
     df["share"] = df["share"].astype("float64")
     df["share_upper"] = df["share_upper"].astype("float64")
@@ -343,12 +467,33 @@ def _sequence(ctx: BuildContext, raw: pd.DataFrame, fname: str, sid: str, input_
             row = i + 2
             iid = r["input_id"].strip()
             goes, typ = r["goes_into_id"].strip() or None, r["is_type_of_id"].strip() or None
-            bad = next(((c, v) for c, v in (("input_id", iid), ("goes_into_id", goes), ("is_type_of_id", typ))
-                        if v is not None and v not in input_ids), None)
+            bad = next(
+                (
+                    (c, v)
+                    for c, v in (("input_id", iid), ("goes_into_id", goes), ("is_type_of_id", typ))
+                    if v is not None and v not in input_ids
+                ),
+                None,
+            )
             if bad:
-                ctx.bad(RowError(fname, row, bad[0], bad[1], "input id not in inputs.csv",
-                                 "every sequence edge must join two known inputs"))
+                ctx.bad(
+                    RowError(
+                        fname,
+                        row,
+                        bad[0],
+                        bad[1],
+                        "input id not in inputs.csv",
+                        "every sequence edge must join two known inputs",
+                    )
+                )
                 continue
-            out.append({"input_id": iid, "input_name": r.get("input_name", "").strip() or None,
-                        "goes_into_id": goes, "is_type_of_id": typ, "source_id": sid})
+            out.append(
+                {
+                    "input_id": iid,
+                    "input_name": r.get("input_name", "").strip() or None,
+                    "goes_into_id": goes,
+                    "is_type_of_id": typ,
+                    "source_id": sid,
+                }
+            )
     return pd.DataFrame(out, columns=["input_id", "input_name", "goes_into_id", "is_type_of_id", "source_id"])

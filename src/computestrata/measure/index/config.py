@@ -486,7 +486,7 @@ def _check_tree(fw: Framework) -> None:
     for lvl in range(2, fw.n_levels + 1):
         for node in fw.nodes_at(lvl):
             m = fw.method_at(node)
-            if m in POSITIVE_METHODS and s.normalise == "zscore" and lvl == 2:
+            if m in POSITIVE_METHODS and s.normalise == "zscore":
                 raise _fail(f"aggregates ({node}).method", f"{m} mean of z-scores (negative values)",
                             "use a bounded normaliser with `range: [1, 100]`, or arithmetic")
     for ind in fw.active:
