@@ -78,7 +78,7 @@ def test_cross_sectional_imputation() -> None:
     assert mask.sum() == 2 and mask[3, 0] and mask[0, 1]
     median, _, _ = impute.impute_cross(x, "median")
     assert median[0, 1] == 5.0
-    grp, _, notes = impute.impute_cross(x, "group_mean", ["a", "a", "b", "b"])
+    grp, _, _notes = impute.impute_cross(x, "group_mean", ["a", "a", "b", "b"])
     assert grp[3, 0] == 5.0  # group b has only 5
     assert grp[0, 1] == 4.0  # group a has only 4
     none, mask, _ = impute.impute_cross(x, "none")

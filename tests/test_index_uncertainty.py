@@ -35,17 +35,25 @@ def rebuild(fw, panel, plan: ua.Plan, row: np.ndarray) -> np.ndarray:  # type: i
     """The same replication done the slow way: a config with those choices, built anew."""
     code = {f.name: int(c) for f, c in zip(plan.factors, row, strict=True)}
     s = fw.steps
-    by_level = {2: FACTORS["factors"]["aggregate"][2][code["aggregate_L2"]],
-                3: FACTORS["factors"]["aggregate"][3][code["aggregate_L3"]]}
+    by_level = {
+        2: FACTORS["factors"]["aggregate"][2][code["aggregate_L2"]],
+        3: FACTORS["factors"]["aggregate"][3][code["aggregate_L3"]],
+    }
     w2 = plan.weight_sets[0][code["weights_L2"]]
     w3 = plan.weight_sets[1][code["weights_L3"]]
-    inds = tuple(replace(i, weight=float(w2[plan.prep.indicators.index(i.id)]))
-                 for i in fw.indicators)
-    aggs = tuple(replace(a, weight=float(w3[plan.node_levels[0].index(a.id)]))
-                 if a.id in plan.node_levels[0] else a for a in fw.aggregates)
-    steps = replace(s, impute=plan.impute[code["impute"]],
-                    normalise=plan.normalise[code["normalise"]], aggregate_by_level=by_level,
-                    weights="manual", weights_by_level={})
+    inds = tuple(replace(i, weight=float(w2[plan.prep.indicators.index(i.id)])) for i in fw.indicators)
+    aggs = tuple(
+        replace(a, weight=float(w3[plan.node_levels[0].index(a.id)])) if a.id in plan.node_levels[0] else a
+        for a in fw.aggregates
+    )
+    steps = replace(
+        s,
+        impute=plan.impute[code["impute"]],
+        normalise=plan.normalise[code["normalise"]],
+        aggregate_by_level=by_level,
+        weights="manual",
+        weights_by_level={},
+    )
     fw2 = replace(fw, indicators=inds, aggregates=aggs, steps=steps)
     return engine.build(fw2, panel, 2023).index.to_numpy()
 
@@ -82,9 +90,13 @@ def test_uncertainty_result(small) -> None:  # type: ignore[no-untyped-def]
 
 def test_data_noise_draws_follow_the_bands() -> None:
     unc = {"n": 64, "factors": {"data_noise": {"draws": 400}}}
-    fw = synthetic.framework(n_ind=4, pillars=2, subindices=0, uncertainty=unc,
-                             steps={"outliers": {"method": "none"},
-                                    "normalise": {"method": "minmax", "range": [1, 100]}})
+    fw = synthetic.framework(
+        n_ind=4,
+        pillars=2,
+        subindices=0,
+        uncertainty=unc,
+        steps={"outliers": {"method": "none"}, "normalise": {"method": "minmax", "range": [1, 100]}},
+    )
     panel = synthetic.panel(units=10, n_ind=4, band=0.2, missing=0.0)
     plan = ua.make_plan(fw, panel, 2023)
     draws = ua._draws(plan.prep, 4001, 1)
@@ -97,15 +109,20 @@ def test_data_noise_draws_follow_the_bands() -> None:
 
 
 def test_non_vectorised_choices_are_refused() -> None:
-    fw = synthetic.framework(n_ind=6, pillars=2, subindices=0,
-                             steps={"weights": {"method": "equal", "by_level": {3: "bod"}},
-                                    "normalise": {"method": "minmax", "range": [1, 100]}},
-                             uncertainty={"factors": {"impute": ["mean", "median"]}})
+    fw = synthetic.framework(
+        n_ind=6,
+        pillars=2,
+        subindices=0,
+        steps={
+            "weights": {"method": "equal", "by_level": {3: "bod"}},
+            "normalise": {"method": "minmax", "range": [1, 100]},
+        },
+        uncertainty={"factors": {"impute": ["mean", "median"]}},
+    )
     panel = synthetic.panel(units=10, n_ind=6)
     with pytest.raises(InputError, match="benefit-of-the-doubt"):
         ua.make_plan(fw, panel, 2023)
-    fw2 = synthetic.framework(n_ind=6, pillars=2, subindices=0,
-                              uncertainty={"factors": {"impute": ["mean", "median"]}})
+    fw2 = synthetic.framework(n_ind=6, pillars=2, subindices=0, uncertainty={"factors": {"impute": ["mean", "median"]}})
     with pytest.raises(InputError, match="at least two"):
         ua.run_sa(fw2, panel, 2023, n=64)
 
@@ -156,19 +173,21 @@ def test_codes_map_unit_interval_to_levels(small) -> None:  # type: ignore[no-un
 
 
 def test_replications_with_missing_values_equal_rebuilds() -> None:
-    unc = {"n": 64, "factors": {"impute": ["none", "mean"],
-                                "aggregate": {2: ["arithmetic", "geometric"]}}}
-    fw = synthetic.framework(n_ind=6, pillars=2, subindices=0, uncertainty=unc,
-                             steps={"normalise": {"method": "minmax", "range": [1, 100]},
-                                    "aggregate": {"min_coverage": 0.6}})
+    unc = {"n": 64, "factors": {"impute": ["none", "mean"], "aggregate": {2: ["arithmetic", "geometric"]}}}
+    fw = synthetic.framework(
+        n_ind=6,
+        pillars=2,
+        subindices=0,
+        uncertainty=unc,
+        steps={"normalise": {"method": "minmax", "range": [1, 100]}, "aggregate": {"min_coverage": 0.6}},
+    )
     panel = synthetic.panel(units=20, n_ind=6, missing=0.25, seed=9)
     plan = ua.make_plan(fw, panel, 2023)
     assert plan.gaps
     codes = np.array([[i, a] for i in (0, 1) for a in (0, 1)])
     scores, ranks = ua.evaluate(plan, codes)
     for row, (i, a) in zip(scores, codes, strict=True):
-        steps = replace(fw.steps, impute=["none", "mean"][i],
-                        aggregate_by_level={2: ["arithmetic", "geometric"][a]})
+        steps = replace(fw.steps, impute=["none", "mean"][i], aggregate_by_level={2: ["arithmetic", "geometric"][a]})
         ref = engine.build(replace(fw, steps=steps), panel, 2023).index.to_numpy()
         np.testing.assert_allclose(row, ref, rtol=1e-5)
     assert np.isnan(scores[0]).any()  # some unit lacks coverage without imputation

@@ -192,3 +192,4 @@ def test_real_shares_cite_sources(real_atlas: Path) -> None:
     euv = [r for r in data["rows"] if r["segment"] == "euv_lithography"]
     assert euv == []  # EUV data are 2025 only: as of 2022 the segment has no shares
     assert "euv_lithography" in data["missing"]
+    assert any("euv_lithography (2025)" in n for n in data["notes"])

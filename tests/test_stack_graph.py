@@ -99,3 +99,10 @@ def test_dot_and_json_output() -> None:
     assert len(data["edges"]) == g.number_of_edges()
     order = [n["id"] for n in data["nodes"]]
     assert order.index("euv_lithography") < order.index("frontier_training")
+
+
+def test_partial_dependence_weights_state_their_basis() -> None:
+    edges = gr.load_edges()
+    assert all(e.basis for e in edges if e.weight < 1.0)
+    with pytest.raises(InputError, match="version"):
+        gr.parse_edges({"version": 2, "edges": []})

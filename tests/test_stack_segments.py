@@ -103,3 +103,8 @@ def test_eccn_join_follows_the_paragraph_hierarchy() -> None:
     assert segments_for_eccn("3a090.a.1") == ["ai_accelerators"]
     assert "ai_servers" in segments_for_eccn("4A090")
     assert segments_for_eccn("9A610") == []
+
+
+def test_unsupported_version_is_rejected() -> None:
+    with pytest.raises(InputError, match="version 9"):
+        sg.parse_segments({"version": 9, "segments": [GOOD]})

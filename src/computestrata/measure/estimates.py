@@ -319,6 +319,11 @@ def intelligent_compute(
         )
         components["china_share_chip_stocks"] = chip_share
         components["china_nvidia_h100e_median"] = chip_med
+        # diagnostic: Chinese clusters first operating from 2022 as a fraction of the NVIDIA
+        # H100e sold to China since 2022 (> 20 % would mean China is covered better than
+        # average — or that the sales model misses non-NVIDIA chips, which it does)
+        post = ex[(ex["country_iso3"] == "CHN") & ~pre]["h100e"].sum()
+        components["china_implied_coverage"] = float(post / chip_med) if chip_med else None
     notes = [
         t("measure.note.coverage", low=coverage[0] * 100, high=coverage[1] * 100),
         t("measure.note.china_anonymised"),

@@ -36,17 +36,20 @@ __all__ = [
     "shares",
 ]
 
-_BOOKS: dict[int, ShareBook] = {}
+_BOOKS: dict[int, tuple[Atlas | None, ShareBook]] = {}
 
 
 def book(atlas: Atlas | None) -> ShareBook:
-    """The share book of an atlas (cached per opened atlas)."""
+    """The share book of an opened atlas (cached while that atlas object lives)."""
     from computestrata.stack.shares import ShareBook
 
-    key = id(atlas)
-    if key not in _BOOKS:
-        _BOOKS[key] = ShareBook(atlas)
-    return _BOOKS[key]
+    hit = _BOOKS.get(id(atlas))
+    if hit is None or hit[0] is not atlas:
+        hit = (atlas, ShareBook(atlas))
+        while len(_BOOKS) >= 8:  # a long-running server opens many atlases: keep a few
+            _BOOKS.pop(next(iter(_BOOKS)))
+        _BOOKS[id(atlas)] = hit
+    return hit[1]
 
 
 def graph(atlas: Atlas | None = None) -> nx.DiGraph:
@@ -81,6 +84,20 @@ def chokepoints(atlas: Atlas | None, year: int | None = None) -> list[Concentrat
 
     b = book(atlas)
     return _choke(b.all(b.check_year(year)))
+
+
+def later_only(atlas: Atlas | None, year: int | None) -> dict[str, int]:
+    """Segments with no data at or before ``year`` but data later (segment → earliest later year)."""
+    if year is None:
+        return {}
+    b = book(atlas)
+    out = {}
+    for s in segments():
+        if b.for_segment(s, year) is None:
+            later = b.for_segment(s, None)
+            if later is not None:
+                out[s.id] = later.year
+    return out
 
 
 def check_country(atlas: Atlas | None, word: str, groups: bool = False) -> str:

@@ -135,10 +135,13 @@ def shares_cmd(
     c = api.check_country(a, country, groups=True) if country else None
     res = api.shares(a, segment, year)
     rows, sids, notes, cites = [], set(), [], set()
+    inputs: dict[str, Any] = {}
     for sid, sh in res.items():
         if sh is None:
             notes.append(t("stack.note.no_data", segment=sid))
             continue
+        if sh.inputs:
+            inputs[sid] = sh.inputs
         sids.update(sh.source_ids)
         cites.update(sh.citations)
         notes.extend(sh.notes)
@@ -154,8 +157,19 @@ def shares_cmd(
         lang,
         sorted(sids),
         [*notes, *sorted(cites)],
-        {"citations": sorted(cites)},
+        {"citations": sorted(cites), "cset_inputs": inputs},
     )
+
+
+def _later_notes(atlas: Atlas | None, year: int | None) -> list[str]:
+    from computestrata.i18n import t
+    from computestrata.stack import api
+
+    later = api.later_only(atlas, year)
+    if not later:
+        return []
+    items = ", ".join(f"{k} ({v})" for k, v in sorted(later.items()))
+    return [t("stack.note.later_only", year=year, segments=items)]
 
 
 def _concentration_rows(items: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
@@ -183,7 +197,12 @@ def concentration_cmd(
     a = _open(atlas, exclude_license, lang)
     rows, sids, cites = _concentration_rows(api.concentration(a, year))
     missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
-    notes = [t("stack.note.concentration_rules"), t("stack.note.no_data", segment=", ".join(missing)), *cites]
+    notes = [
+        t("stack.note.concentration_rules"),
+        t("stack.note.no_data", segment=", ".join(missing)),
+        *_later_notes(a, year),
+        *cites,
+    ]
     _table(
         t("stack.title.concentration", year=year or t("stack.latest")),
         rows,
@@ -211,7 +230,7 @@ def chokepoints_cmd(
 
     a = _open(atlas, exclude_license, lang)
     rows, sids, cites = _concentration_rows(api.chokepoints(a, year))
-    notes = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), *cites]
+    notes = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), *_later_notes(a, year), *cites]
     _table(
         t("stack.title.chokepoints", year=year or t("stack.latest")),
         rows,

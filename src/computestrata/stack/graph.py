@@ -60,6 +60,11 @@ def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
         raise InputError(
             f"segment data {where}: top level must be a mapping with an 'edges' list", hint="see stack/edges.yaml"
         )
+    if data.get("version", 1) != 1:
+        raise InputError(
+            f"segment data {where}: version {data.get('version')!r} is not supported",
+            hint="this release reads version 1",
+        )
     out = []
     for i, raw in enumerate(data["edges"]):
         if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:

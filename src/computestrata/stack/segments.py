@@ -19,6 +19,7 @@ from typing import Any
 
 from computestrata.errors import InputError, unknown
 
+SCHEMA_VERSION = 1
 LAYERS: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5")
 LAYER_NAMES: dict[str, dict[str, str]] = {
     "L1": {"en": "hardware", "ko": "하드웨어", "zh": "硬件"},
@@ -147,6 +148,10 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
     """Validate the loaded YAML and return typed segments; any problem names the entry."""
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise _fail(where, "top level must be a mapping with a 'segments' list", "see stack/segments.yaml")
+    if data.get("version", 1) != SCHEMA_VERSION:
+        raise _fail(
+            where, f"version {data.get('version')!r} is not supported", f"this release reads version {SCHEMA_VERSION}"
+        )
     out: list[Segment] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["segments"]):

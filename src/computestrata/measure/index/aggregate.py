@@ -9,7 +9,7 @@ in a geometric/harmonic mean are handled by an explicit rule, never silently.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    Array = NDArray[np.float64]
+    Array = NDArray[Any]
 
 
 def _where(mask: NDArray[np.bool_], units: Sequence[str] | None) -> str:
@@ -64,16 +64,18 @@ def power_mean(
         out = (wn * x0).sum(axis=-1)
     elif method in ("geometric", "harmonic", "generalised"):
         if (x0 < 0).any():
-            raise InputError(f"{method} mean of negative values (units {_where(x0 < 0, units)})",
-                             hint="normalise onto a non-negative range, e.g. `range: [1, 100]`")
+            raise InputError(
+                f"{method} mean of negative values (units {_where(x0 < 0, units)})",
+                hint="normalise onto a non-negative range, e.g. `range: [1, 100]`",
+            )
         zero = have & (x0 == 0) & (ww > 0)
         shift = 0.0
         if p <= 0 and zero.any():
             if zeros == "error":
                 raise InputError(
                     f"{method} mean of zero values (units {_where(zero, units)})",
-                    hint="set `steps.normalise.range: [1, 100]`, or `steps.aggregate.zeros:` "
-                    "zero | epsilon | shift")
+                    hint="set `steps.normalise.range: [1, 100]`, or `steps.aggregate.zeros:` zero | epsilon | shift",
+                )
             if zeros == "epsilon":
                 x0 = np.where(zero, epsilon, x0)
             elif zeros == "shift":
@@ -87,9 +89,10 @@ def power_mean(
         if p <= 0 and zeros == "zero":
             out = np.where(zero.any(axis=-1), 0.0, out)
     else:
-        raise InputError(f"aggregation {method!r} is not a power mean",
-                         hint="use arithmetic, geometric, harmonic or generalised")
-    return np.where(cover + 1e-12 >= min_coverage, out, np.nan)  # type: ignore[no-any-return]
+        raise InputError(
+            f"aggregation {method!r} is not a power mean", hint="use arithmetic, geometric, harmonic or generalised"
+        )
+    return np.where(cover + 1e-12 >= min_coverage, out, np.nan)
 
 
 def copeland(x: Array, w: Array) -> Array:
@@ -109,4 +112,4 @@ def copeland(x: Array, w: Array) -> Array:
     c = (gt + 0.5 * eq) @ wv
     wins = (c > 0.5 + 1e-12).sum(axis=1)
     losses = (c < 0.5 - 1e-12).sum(axis=1)
-    return (wins - losses).astype(float)  # type: ignore[no-any-return]
+    return (wins - losses).astype(float)

@@ -22,8 +22,9 @@ YearOpt = Annotated[int, typer.Option("--year", "-y", help="Year of the data to 
 NOpt = Annotated[int | None, typer.Option("--n", help="Replications (UA) or base samples N (SA).")]
 
 
-def _load(framework: str, atlas_path: Any, exclude: list[str] | None,
-          lang: str | None) -> tuple[Atlas, Framework, Panel, list[str]]:
+def _load(
+    framework: str, atlas_path: Any, exclude: list[str] | None, lang: str | None
+) -> tuple[Atlas, Framework, Panel, list[str]]:
     from computestrata.cli_common import open_atlas
     from computestrata.i18n import set_lang
     from computestrata.measure.index import config, indicators
@@ -57,12 +58,16 @@ def frameworks_cmd(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
         thin = {x["node"] for x in fw.thin_pillars()}
         for node in fw.nodes_at(2):
             below = [i for i in fw.indicators if i.parent == node]
-            rows.append({
-                "framework": name, "pillar": node, "pillar_name": fw.name_of(node, _lang()),
-                "indicators": ", ".join(i.id for i in below if i.available),
-                "unavailable": ", ".join(i.id for i in below if not i.available),
-                "thin": node in thin,
-            })
+            rows.append(
+                {
+                    "framework": name,
+                    "pillar": node,
+                    "pillar_name": fw.name_of(node, _lang()),
+                    "indicators": ", ".join(i.id for i in below if i.available),
+                    "unavailable": ", ".join(i.id for i in below if not i.available),
+                    "thin": node in thin,
+                }
+            )
     emit(Output(title=t("index.title.frameworks"), rows=rows), as_json, lang=lang)
 
 
@@ -86,33 +91,47 @@ def build_cmd(
     res = engine.build(fw, panel, year)
     root = fw.root.id
     if level not in res.levels and level != 1:
-        raise InputError(f"no level {level} in {fw.id}",
-                         hint=f"levels: 1..{max(res.levels)}")
+        raise InputError(f"no level {level} in {fw.id}", hint=f"levels: 1..{max(res.levels)}")
     cols = res.indicators if level == 1 else res.levels[level]
     if level == max(res.levels):
         cols = []
     rows = []
     for unit in res.ranks.sort_values(root).index:
-        row: dict[str, Any] = {"index_rank": res.ranks.loc[unit, root], "unit": unit,
-                               "index_score": res.scores.loc[unit, root]}
+        row: dict[str, Any] = {
+            "index_rank": res.ranks.loc[unit, root],
+            "unit": unit,
+            "index_score": res.scores.loc[unit, root],
+        }
         for c in cols:
             row[c] = res.scores.loc[unit, c]
         rows.append(row)
     data: dict[str, Any] = {
-        "framework": fw.id, "year": str(year), "units": len(res.units),
-        "indicators_used": res.indicators, "imputed_share": round(res.imputed_share(), 4),
+        "framework": fw.id,
+        "year": str(year),
+        "units": len(res.units),
+        "indicators_used": res.indicators,
+        "imputed_share": round(res.imputed_share(), 4),
     }
     if as_json:
         data["levels"] = {str(k): v for k, v in res.levels.items()}
-        data["weights"] = {k: (v.tolist() if getattr(v, "ndim", 1) == 1 else "per unit (BoD)")
-                           for k, v in res.weights.items()}
+        data["weights"] = {
+            k: (v.tolist() if getattr(v, "ndim", 1) == 1 else "per unit (BoD)") for k, v in res.weights.items()
+        }
         data["scores"] = {u: res.scores.loc[u].to_dict() for u in res.units}
         data["log"] = res.log
     lead = [t("index.note.open_analogue")] if fw.origin.startswith("shipped") else []
-    emit(Output(title=t("index.title.build", name=fw.name_of(root, _lang()), year=year),
-                rows=rows, data=data, source_ids=res.source_ids,
-                notes=lead + notes + res.notes),
-         as_json, atlas=at, lang=lang)
+    emit(
+        Output(
+            title=t("index.title.build", name=fw.name_of(root, _lang()), year=year),
+            rows=rows,
+            data=data,
+            source_ids=res.source_ids,
+            notes=lead + notes + res.notes,
+        ),
+        as_json,
+        atlas=at,
+        lang=lang,
+    )
 
 
 @app.command("uncertainty")
@@ -135,15 +154,27 @@ def uncertainty_cmd(
     at, fw, panel, notes = _load(framework, atlas, exclude_license, lang)
     res = ua.run_ua(fw, panel, year, n=n)
     rows = res.rank_table()
-    data = {"framework": fw.id, "year": str(year), "replications": res.n,
-            "factors": {f.name: len(f.levels) for f in res.factors},
-            "mean_rank_shift": float(np.mean(res.mean_shift)),
-            "mean_rank_shift_p95": float(np.percentile(res.mean_shift, 95)),
-            "seconds": round(res.seconds, 3)}
-    emit(Output(title=t("index.title.uncertainty", name=fw.id, year=year, n=res.n), rows=rows,
-                data=data, source_ids=res.source_ids,
-                notes=[t("index.note.rank_interval")] + notes + res.notes),
-         as_json, atlas=at, lang=lang)
+    data = {
+        "framework": fw.id,
+        "year": str(year),
+        "replications": res.n,
+        "factors": {f.name: len(f.levels) for f in res.factors},
+        "mean_rank_shift": float(np.mean(res.mean_shift)),
+        "mean_rank_shift_p95": float(np.percentile(res.mean_shift, 95)),
+        "seconds": round(res.seconds, 3),
+    }
+    emit(
+        Output(
+            title=t("index.title.uncertainty", name=fw.id, year=year, n=res.n),
+            rows=rows,
+            data=data,
+            source_ids=res.source_ids,
+            notes=[t("index.note.rank_interval"), *notes, *res.notes],
+        ),
+        as_json,
+        atlas=at,
+        lang=lang,
+    )
 
 
 @app.command("sensitivity")
@@ -163,18 +194,44 @@ def sensitivity_cmd(
 
     at, fw, panel, notes = _load(framework, atlas, exclude_license, lang)
     res = ua.run_sa(fw, panel, year, n=n)
-    rows = [{"uncertain_factor": r["factor"], "n_levels": r["levels"], "sobol_S1": r["S1"],
-             "sobol_S1_conf": r["S1_conf"], "sobol_ST": r["ST"], "sobol_ST_conf": r["ST_conf"]}
-            for r in res.factor_table()]
-    data: dict[str, Any] = {"framework": fw.id, "year": str(year), "base_samples": res.n_base,
-                            "replications": res.runs, "seconds": round(res.seconds, 3)}
+    rows = [
+        {
+            "uncertain_factor": r["factor"],
+            "n_levels": r["levels"],
+            "sobol_S1": r["S1"],
+            "sobol_S1_conf": r["S1_conf"],
+            "sobol_ST": r["ST"],
+            "sobol_ST_conf": r["ST_conf"],
+        }
+        for r in res.factor_table()
+    ]
+    data: dict[str, Any] = {
+        "framework": fw.id,
+        "year": str(year),
+        "base_samples": res.n_base,
+        "replications": res.runs,
+        "seconds": round(res.seconds, 3),
+    }
     if as_json:
         data["per_unit"] = {
-            u: {f.name: {"S1": float(res.unit_s1[i, j]), "ST": float(res.unit_st[i, j])}
-                for i, f in enumerate(res.factors)} for j, u in enumerate(res.units)}
-    emit(Output(title=t("index.title.sensitivity", name=fw.id, year=year), rows=rows, data=data,
-                source_ids=res.source_ids, notes=[t("index.note.sobol")] + notes + res.notes),
-         as_json, atlas=at, lang=lang)
+            u: {
+                f.name: {"S1": float(res.unit_s1[i, j]), "ST": float(res.unit_st[i, j])}
+                for i, f in enumerate(res.factors)
+            }
+            for j, u in enumerate(res.units)
+        }
+    emit(
+        Output(
+            title=t("index.title.sensitivity", name=fw.id, year=year),
+            rows=rows,
+            data=data,
+            source_ids=res.source_ids,
+            notes=[t("index.note.sobol"), *notes, *res.notes],
+        ),
+        as_json,
+        atlas=at,
+        lang=lang,
+    )
 
 
 @app.command("analyse")
@@ -204,6 +261,15 @@ def analyse_cmd(
         data["profile"] = analysis.strengths_weaknesses(res, unit)
     if drop_one:
         data["drop_one"] = analysis.drop_one(fw, panel, year, nominal=res)
-    emit(Output(title=t("index.title.analyse", name=fw.id, year=year), rows=rows, data=data,
-                source_ids=res.source_ids, notes=[t("index.note.alpha")] + notes + res.notes),
-         as_json, atlas=at, lang=lang)
+    emit(
+        Output(
+            title=t("index.title.analyse", name=fw.id, year=year),
+            rows=rows,
+            data=data,
+            source_ids=res.source_ids,
+            notes=[t("index.note.alpha"), *notes, *res.notes],
+        ),
+        as_json,
+        atlas=at,
+        lang=lang,
+    )

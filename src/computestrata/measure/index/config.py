@@ -18,12 +18,25 @@ from typing import Any
 from computestrata.errors import InputError, closest
 
 IMPUTE_METHODS = (
-    "none", "mean", "median", "group_mean", "group_median", "panel_linear", "panel_locf",
+    "none",
+    "mean",
+    "median",
+    "group_mean",
+    "group_median",
+    "panel_linear",
+    "panel_locf",
 )
 OUTLIER_METHODS = ("none", "winsorise", "log")
 NORMALISE_METHODS = (
-    "minmax", "zscore", "rank", "percentile", "dist_target", "dist_frontier", "goalposts",
-    "borda", "ratio_ref",
+    "minmax",
+    "zscore",
+    "rank",
+    "percentile",
+    "dist_target",
+    "dist_frontier",
+    "goalposts",
+    "borda",
+    "ratio_ref",
 )
 WEIGHT_METHODS = ("equal", "manual", "pca", "entropy", "bod")
 AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
@@ -48,8 +61,7 @@ def _choice(value: Any, choices: Sequence[str], path: str) -> str:
     text = str(value)
     if text not in choices:
         near = ", ".join(closest(text, choices, 3))
-        raise _fail(path, f"unknown choice {text!r}", f"use one of {', '.join(choices)} "
-                    f"(closest: {near})")
+        raise _fail(path, f"unknown choice {text!r}", f"use one of {', '.join(choices)} (closest: {near})")
     return text
 
 
@@ -252,9 +264,15 @@ class Framework:
             below = self._indicators_below(a.id)
             have = [i for i in below if i.available]
             if len(have) < 2 or a.thin:
-                out.append({"node": a.id, "available": len(have), "declared": len(below),
-                            "missing": [i.id for i in below if not i.available],
-                            "note": a.thin})
+                out.append(
+                    {
+                        "node": a.id,
+                        "available": len(have),
+                        "declared": len(below),
+                        "missing": [i.id for i in below if not i.available],
+                        "note": a.thin,
+                    }
+                )
         return out
 
     def _indicators_below(self, node: str) -> list[Indicator]:
@@ -272,8 +290,21 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
     path = f"indicators[{k}]"
     if not isinstance(raw, Mapping):
         raise _fail(path, "must be a mapping", "write `- id: ...` with name, source, parent")
-    allowed = ("id", "name", "source", "parent", "direction", "weight", "stands_for",
-               "denominator", "target", "goalposts", "available", "unavailable_reason", "unit")
+    allowed = (
+        "id",
+        "name",
+        "source",
+        "parent",
+        "direction",
+        "weight",
+        "stands_for",
+        "denominator",
+        "target",
+        "goalposts",
+        "available",
+        "unavailable_reason",
+        "unit",
+    )
     _unknown_keys(raw, allowed, path)
     for key in ("id", "source", "parent"):
         if not raw.get(key):
@@ -282,8 +313,9 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
     path = f"indicators[{k}] ({ind_id})"
     direction = raw.get("direction", 1)
     if direction not in (1, -1):
-        raise _fail(f"{path}.direction", f"{direction!r} is not 1 or -1",
-                    "use 1 (higher is better) or -1 (lower is better)")
+        raise _fail(
+            f"{path}.direction", f"{direction!r} is not 1 or -1", "use 1 (higher is better) or -1 (lower is better)"
+        )
     gp = raw.get("goalposts")
     goalposts = None
     if gp is not None:
@@ -295,16 +327,20 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
     available = bool(raw.get("available", True))
     reason = str(raw.get("unavailable_reason", ""))
     if not available and not reason:
-        raise _fail(f"{path}.unavailable_reason", "is missing",
-                    "say why the indicator has no open data")
+        raise _fail(f"{path}.unavailable_reason", "is missing", "say why the indicator has no open data")
     return Indicator(
-        id=ind_id, name=_names(raw.get("name", ind_id), f"{path}.name"),
-        source=str(raw["source"]), parent=str(raw["parent"]), direction=int(direction),
+        id=ind_id,
+        name=_names(raw.get("name", ind_id), f"{path}.name"),
+        source=str(raw["source"]),
+        parent=str(raw["parent"]),
+        direction=int(direction),
         weight=_number(raw.get("weight", 1.0), f"{path}.weight"),
         stands_for=str(raw.get("stands_for", "")),
         denominator=str(raw["denominator"]) if raw.get("denominator") else None,
         target=None if raw.get("target") is None else _number(raw["target"], f"{path}.target"),
-        goalposts=goalposts, available=available, unavailable_reason=reason,
+        goalposts=goalposts,
+        available=available,
+        unavailable_reason=reason,
     )
 
 
@@ -318,7 +354,8 @@ def _parse_aggregate(raw: Any, k: int) -> Aggregate:
     method = raw.get("method")
     wmethod = raw.get("weights")
     return Aggregate(
-        id=agg_id, name=_names(raw.get("name", agg_id), f"{path}.name"),
+        id=agg_id,
+        name=_names(raw.get("name", agg_id), f"{path}.name"),
         parent=str(raw["parent"]) if raw.get("parent") else None,
         weight=_number(raw.get("weight", 1.0), f"{path}.weight"),
         method=_choice(method, AGGREGATE_METHODS, f"{path}.method") if method else None,
@@ -356,11 +393,9 @@ def _parse_steps(raw: Any) -> Steps:
     _unknown_keys(sc, ("min_unit_coverage", "min_indicator_coverage"), "steps.screen")
     _unknown_keys(im, ("method", "group", "panel", "max_age"), "steps.impute")
     _unknown_keys(ou, ("method", "skew", "kurtosis", "max_points", "fallback"), "steps.outliers")
-    _unknown_keys(no, ("method", "range", "centre", "spread", "reference_unit", "panel_bounds"),
-                  "steps.normalise")
+    _unknown_keys(no, ("method", "range", "centre", "spread", "reference_unit", "panel_bounds"), "steps.normalise")
     _unknown_keys(we, ("method", "by_level"), "steps.weights")
-    _unknown_keys(ag, ("method", "by_level", "power", "zeros", "epsilon", "min_coverage"),
-                  "steps.aggregate")
+    _unknown_keys(ag, ("method", "by_level", "power", "zeros", "epsilon", "min_coverage"), "steps.aggregate")
     rng = no.get("range", [0, 100])
     if not isinstance(rng, Sequence) or len(rng) != 2:
         raise _fail("steps.normalise.range", "needs two numbers", "write `range: [1, 100]`")
@@ -370,17 +405,20 @@ def _parse_steps(raw: Any) -> Steps:
     impute = _choice(im.get("method", "mean"), IMPUTE_METHODS, "steps.impute.method")
     group = im.get("group")
     if impute.startswith("group_") and not group:
-        raise _fail("steps.impute.group", f"{impute} needs a grouping",
-                    "write `group: income_group` (a unit attribute given with the data)")
+        raise _fail(
+            "steps.impute.group",
+            f"{impute} needs a grouping",
+            "write `group: income_group` (a unit attribute given with the data)",
+        )
     steps = Steps(
         min_unit_coverage=_number(sc.get("min_unit_coverage", 0.66), "steps.screen.min_unit_coverage"),
-        min_indicator_coverage=_number(sc.get("min_indicator_coverage", 0.66),
-                                       "steps.screen.min_indicator_coverage"),
-        impute=impute, impute_group=str(group) if group else None,
+        min_indicator_coverage=_number(sc.get("min_indicator_coverage", 0.66), "steps.screen.min_indicator_coverage"),
+        impute=impute,
+        impute_group=str(group) if group else None,
         impute_panel=_choice(im["panel"], ("panel_linear", "panel_locf"), "steps.impute.panel")
-        if im.get("panel") else None,
-        panel_max_age=int(_number(im["max_age"], "steps.impute.max_age"))
-        if im.get("max_age") is not None else None,
+        if im.get("panel")
+        else None,
+        panel_max_age=int(_number(im["max_age"], "steps.impute.max_age")) if im.get("max_age") is not None else None,
         outliers=_choice(ou.get("method", "winsorise"), OUTLIER_METHODS, "steps.outliers.method"),
         skew=_number(ou.get("skew", 2.0), "steps.outliers.skew", positive=True),
         kurtosis=_number(ou.get("kurtosis", 3.5), "steps.outliers.kurtosis"),
@@ -391,13 +429,11 @@ def _parse_steps(raw: Any) -> Steps:
         centre=_number(no.get("centre", 0.0), "steps.normalise.centre"),
         spread=_number(no.get("spread", 1.0), "steps.normalise.spread", positive=True),
         reference_unit=str(no["reference_unit"]) if no.get("reference_unit") else None,
-        panel_bounds=_choice(no.get("panel_bounds", "by_year"), ("by_year", "global"),
-                             "steps.normalise.panel_bounds"),
+        panel_bounds=_choice(no.get("panel_bounds", "by_year"), ("by_year", "global"), "steps.normalise.panel_bounds"),
         weights=_choice(we.get("method", "manual"), WEIGHT_METHODS, "steps.weights.method"),
         weights_by_level=_by_level(we.get("by_level"), WEIGHT_METHODS, "steps.weights.by_level"),
         aggregate=_choice(ag.get("method", "arithmetic"), AGGREGATE_METHODS, "steps.aggregate.method"),
-        aggregate_by_level=_by_level(ag.get("by_level"), AGGREGATE_METHODS,
-                                     "steps.aggregate.by_level"),
+        aggregate_by_level=_by_level(ag.get("by_level"), AGGREGATE_METHODS, "steps.aggregate.by_level"),
         power=_number(ag.get("power", 2.0), "steps.aggregate.power"),
         zeros=_choice(ag.get("zeros", "error"), ZERO_RULES, "steps.aggregate.zeros"),
         epsilon=_number(ag.get("epsilon", 1e-6), "steps.aggregate.epsilon", positive=True),
@@ -416,20 +452,24 @@ def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
         raise _fail("uncertainty", "must be a mapping", "see frameworks/gci.yaml")
     _unknown_keys(raw, ("n", "seed", "factors"), "uncertainty")
     fac = raw.get("factors") or {}
-    _unknown_keys(fac, ("impute", "normalise", "aggregate", "weights", "data_noise"),
-                  "uncertainty.factors")
-    imp = tuple(_choice(m, IMPUTE_METHODS, f"uncertainty.factors.impute[{k}]")
-                for k, m in enumerate(fac.get("impute") or []))
-    nor = tuple(_choice(m, NORMALISE_METHODS, f"uncertainty.factors.normalise[{k}]")
-                for k, m in enumerate(fac.get("normalise") or []))
+    _unknown_keys(fac, ("impute", "normalise", "aggregate", "weights", "data_noise"), "uncertainty.factors")
+    imp = tuple(
+        _choice(m, IMPUTE_METHODS, f"uncertainty.factors.impute[{k}]") for k, m in enumerate(fac.get("impute") or [])
+    )
+    nor = tuple(
+        _choice(m, NORMALISE_METHODS, f"uncertainty.factors.normalise[{k}]")
+        for k, m in enumerate(fac.get("normalise") or [])
+    )
     agg: dict[int, tuple[str, ...]] = {}
     ag_raw = fac.get("aggregate") or {}
     if not isinstance(ag_raw, Mapping):
-        raise _fail("uncertainty.factors.aggregate", "must map levels to method lists",
-                    "write `aggregate: {3: [arithmetic, geometric]}`")
+        raise _fail(
+            "uncertainty.factors.aggregate",
+            "must map levels to method lists",
+            "write `aggregate: {3: [arithmetic, geometric]}`",
+        )
     for lvl, ms in ag_raw.items():
-        agg[int(lvl)] = tuple(_choice(m, AGGREGATE_METHODS, f"uncertainty.factors.aggregate.{lvl}")
-                              for m in ms)
+        agg[int(lvl)] = tuple(_choice(m, AGGREGATE_METHODS, f"uncertainty.factors.aggregate.{lvl}") for m in ms)
     we = fac.get("weights") or {}
     _unknown_keys(we, ("noise", "sets", "levels"), "uncertainty.factors.weights")
     dn = fac.get("data_noise") or {}
@@ -437,7 +477,9 @@ def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
     return Uncertainty(
         n=int(_number(raw.get("n", 1024), "uncertainty.n", positive=True)),
         seed=int(raw.get("seed", 1)),
-        impute=imp, normalise=nor, aggregate=agg,
+        impute=imp,
+        normalise=nor,
+        aggregate=agg,
         weight_noise=_number(we.get("noise", 0.0), "uncertainty.factors.weights.noise"),
         weight_sets=int(_number(we.get("sets", 100), "uncertainty.factors.weights.sets", True)),
         weight_levels=tuple(int(v) for v in we.get("levels", [])),
@@ -449,83 +491,108 @@ def _check_tree(fw: Framework) -> None:
     ids = [i.id for i in fw.indicators] + [a.id for a in fw.aggregates]
     dup = sorted({x for x in ids if ids.count(x) > 1})
     if dup:
-        raise _fail("indicators/aggregates", f"duplicate id(s) {', '.join(dup)}",
-                    "give every indicator and aggregate its own id")
+        raise _fail(
+            "indicators/aggregates",
+            f"duplicate id(s) {', '.join(dup)}",
+            "give every indicator and aggregate its own id",
+        )
     roots = [a.id for a in fw.aggregates if a.parent is None]
     if len(roots) != 1:
-        raise _fail("aggregates", f"needs exactly one root (no parent), found {roots or 'none'}",
-                    "give every aggregate but the index itself a `parent`")
+        raise _fail(
+            "aggregates",
+            f"needs exactly one root (no parent), found {roots or 'none'}",
+            "give every aggregate but the index itself a `parent`",
+        )
     agg_ids = [a.id for a in fw.aggregates]
-    for k, node in enumerate(list(fw.indicators) + list(fw.aggregates)):
-        parent = node.parent
+    links: list[tuple[str, str | None]] = [(i.id, i.parent) for i in fw.indicators]
+    links += [(a.id, a.parent) for a in fw.aggregates]
+    for node_id, parent in links:
         if parent is not None and parent not in agg_ids:
-            raise _fail(f"{node.id}.parent", f"{parent!r} is not an aggregate id",
-                        f"closest: {', '.join(closest(parent, agg_ids, 3))}")
-        del k
+            raise _fail(
+                f"{node_id}.parent",
+                f"{parent!r} is not an aggregate id",
+                f"closest: {', '.join(closest(parent, agg_ids, 3))}",
+            )
     for a in fw.aggregates:
         if not fw.children(a.id, active_only=False):
-            raise _fail(f"aggregates ({a.id})", "has no children",
-                        "point at least one indicator or aggregate at it with `parent:`")
+            raise _fail(
+                f"aggregates ({a.id})",
+                "has no children",
+                "point at least one indicator or aggregate at it with `parent:`",
+            )
     # every indicator must sit at the same depth: levels must be well defined
-    depth = {}
-    for i in fw.indicators:
-        d, node = 1, i.parent
-        seen = set()
-        while node is not None:
-            if node in seen:
-                raise _fail(f"aggregates ({node})", "is part of a cycle", "fix the `parent` links")
-            seen.add(node)
+    depth: dict[str, int] = {}
+    for ind in fw.indicators:
+        d, up = 1, ind.parent
+        seen: set[str] = set()
+        walk: str | None = up
+        while walk is not None:
+            if walk in seen:
+                raise _fail(f"aggregates ({walk})", "is part of a cycle", "fix the `parent` links")
+            seen.add(walk)
             d += 1
-            node = fw.aggregate(node).parent
-        depth[i.id] = d
+            walk = fw.aggregate(walk).parent
+        depth[ind.id] = d
     if len(set(depth.values())) > 1:
-        raise _fail("indicators", f"indicators sit at different depths {depth}",
-                    "every indicator must be the same number of steps below the root")
+        raise _fail(
+            "indicators",
+            f"indicators sit at different depths {depth}",
+            "every indicator must be the same number of steps below the root",
+        )
     # loud incompatibilities of step choices
     s = fw.steps
     for lvl in range(2, fw.n_levels + 1):
-        for node in fw.nodes_at(lvl):
-            m = fw.method_at(node)
+        for agg_id in fw.nodes_at(lvl):
+            m = fw.method_at(agg_id)
             if m in POSITIVE_METHODS and s.normalise == "zscore":
-                raise _fail(f"aggregates ({node}).method", f"{m} mean of z-scores (negative values)",
-                            "use a bounded normaliser with `range: [1, 100]`, or arithmetic")
+                raise _fail(
+                    f"aggregates ({agg_id}).method",
+                    f"{m} mean of z-scores (negative values)",
+                    "use a bounded normaliser with `range: [1, 100]`, or arithmetic",
+                )
     for ind in fw.active:
         if s.normalise == "dist_target" and ind.target is None:
-            raise _fail(f"indicators ({ind.id}).target", "dist_target normalisation needs a target",
-                        "add `target: <value>` to the indicator")
+            raise _fail(
+                f"indicators ({ind.id}).target",
+                "dist_target normalisation needs a target",
+                "add `target: <value>` to the indicator",
+            )
         if s.normalise == "goalposts" and ind.goalposts is None:
-            raise _fail(f"indicators ({ind.id}).goalposts", "goalposts normalisation needs goalposts",
-                        "add `goalposts: [low, high]` to the indicator")
+            raise _fail(
+                f"indicators ({ind.id}).goalposts",
+                "goalposts normalisation needs goalposts",
+                "add `goalposts: [low, high]` to the indicator",
+            )
     if s.normalise == "ratio_ref" and not s.reference_unit:
-        raise _fail("steps.normalise.reference_unit", "ratio_ref needs a reference unit",
-                    "write `reference_unit: USA`")
+        raise _fail("steps.normalise.reference_unit", "ratio_ref needs a reference unit", "write `reference_unit: USA`")
     u = fw.uncertainty
     for m in u.normalise:
         if m == "zscore" and any(
-            x in POSITIVE_METHODS for x in [*(a for ms in u.aggregate.values() for a in ms),
-                                            *(fw.method_at(n) for n in fw.nodes_at(2))]
+            x in POSITIVE_METHODS
+            for x in [*(a for ms in u.aggregate.values() for a in ms), *(fw.method_at(n) for n in fw.nodes_at(2))]
         ):
-            raise _fail("uncertainty.factors.normalise", "zscore mixed with geometric/harmonic means",
-                        "drop zscore from the choices or the positive-only means")
+            raise _fail(
+                "uncertainty.factors.normalise",
+                "zscore mixed with geometric/harmonic means",
+                "drop zscore from the choices or the positive-only means",
+            )
     for lvl in u.aggregate:
         if not 2 <= lvl <= fw.n_levels:
-            raise _fail(f"uncertainty.factors.aggregate.{lvl}", "no such level",
-                        f"use levels 2..{fw.n_levels}")
+            raise _fail(f"uncertainty.factors.aggregate.{lvl}", "no such level", f"use levels 2..{fw.n_levels}")
     for lvl in u.weight_levels:
         if not 2 <= lvl <= fw.n_levels:
-            raise _fail("uncertainty.factors.weights.levels", f"no level {lvl}",
-                        f"use levels 2..{fw.n_levels}")
+            raise _fail("uncertainty.factors.weights.levels", f"no level {lvl}", f"use levels 2..{fw.n_levels}")
     if u.weight_noise > 0 and not u.weight_levels:
-        raise _fail("uncertainty.factors.weights.levels", "weight noise needs levels",
-                    "write `levels: [2, 3]`")
+        raise _fail("uncertainty.factors.weights.levels", "weight noise needs levels", "write `levels: [2, 3]`")
 
 
 def parse(raw: Any, origin: str = "") -> Framework:
     """Validate a parsed YAML mapping into a :class:`Framework` (loud on any problem)."""
     if not isinstance(raw, Mapping):
         raise _fail("(top)", "the file is not a mapping", "start with `id:`, `indicators:`, ...")
-    _unknown_keys(raw, ("id", "name", "description", "units", "indicators", "aggregates", "steps",
-                        "uncertainty"), "(top)")
+    _unknown_keys(
+        raw, ("id", "name", "description", "units", "indicators", "aggregates", "steps", "uncertainty"), "(top)"
+    )
     if not raw.get("id"):
         raise _fail("id", "is missing", "give the framework an `id`")
     inds = raw.get("indicators") or []
@@ -537,12 +604,15 @@ def parse(raw: Any, origin: str = "") -> Framework:
     steps = _parse_steps(raw.get("steps"))
     units = raw.get("units")
     fw = Framework(
-        id=str(raw["id"]), name=_names(raw.get("name", raw["id"]), "name"),
+        id=str(raw["id"]),
+        name=_names(raw.get("name", raw["id"]), "name"),
         description=str(raw.get("description", "")),
         indicators=tuple(_parse_indicator(r, k) for k, r in enumerate(inds)),
         aggregates=tuple(_parse_aggregate(r, k) for k, r in enumerate(aggs)),
-        steps=steps, uncertainty=_parse_uncertainty(raw.get("uncertainty"), steps),
-        units=tuple(str(u) for u in units) if units else None, origin=origin,
+        steps=steps,
+        uncertainty=_parse_uncertainty(raw.get("uncertainty"), steps),
+        units=tuple(str(u) for u in units) if units else None,
+        origin=origin,
     )
     _check_tree(fw)
     if not fw.active:
@@ -577,6 +647,5 @@ def load(name_or_path: str | Path) -> Framework:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(f"framework {origin} is not valid YAML: {exc}",
-                         hint="check indentation and quotes") from exc
+        raise InputError(f"framework {origin} is not valid YAML: {exc}", hint="check indentation and quotes") from exc
     return parse(raw, origin)

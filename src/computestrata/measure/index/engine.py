@@ -16,11 +16,10 @@ from computestrata.errors import InputError
 from computestrata.measure.index.config import Framework
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
     from numpy.typing import NDArray
 
-    Array = NDArray[np.float64]
+    Array = NDArray[Any]
 
 PANEL_COLUMNS = ("unit", "year", "indicator", "value", "p5", "p95", "source_id")
 
@@ -42,8 +41,9 @@ class Panel:
 
         missing = [c for c in ("unit", "year", "indicator", "value") if c not in self.data.columns]
         if missing:
-            raise InputError(f"panel data lacks column(s) {', '.join(missing)}",
-                             hint=f"give columns {', '.join(PANEL_COLUMNS)}")
+            raise InputError(
+                f"panel data lacks column(s) {', '.join(missing)}", hint=f"give columns {', '.join(PANEL_COLUMNS)}"
+            )
         df = self.data.copy()
         for c in ("p5", "p95", "source_id"):
             if c not in df.columns:
@@ -57,27 +57,26 @@ class Panel:
             raise InputError(
                 f"panel data has {int(dup.sum())} duplicated unit/year/indicator rows, e.g. "
                 f"{first['unit']} {first['year']} {first['indicator']}",
-                hint="aggregate or deduplicate the facts before building the index")
+                hint="aggregate or deduplicate the facts before building the index",
+            )
         self.data = df
 
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.data["year"].unique())
 
-    def cube(self, column: str, units: list[str], indicators: list[str],
-             years: list[int]) -> Array:
+    def cube(self, column: str, units: list[str], indicators: list[str], years: list[int]) -> Array:
         """``(years, units, indicators)`` array of one column (NaN where absent)."""
         import numpy as np
         import pandas as pd
 
-        df = self.data[self.data["unit"].isin(units) & self.data["indicator"].isin(indicators)
-                       & self.data["year"].isin(years)]
+        df = self.data[
+            self.data["unit"].isin(units) & self.data["indicator"].isin(indicators) & self.data["year"].isin(years)
+        ]
         idx = pd.MultiIndex.from_product([years, units], names=["year", "unit"])
-        wide = df.pivot_table(index=["year", "unit"], columns="indicator", values=column,
-                              aggfunc="first", dropna=False)
+        wide = df.pivot_table(index=["year", "unit"], columns="indicator", values=column, aggfunc="first", dropna=False)
         wide = wide.reindex(index=idx, columns=indicators)
-        return np.asarray(wide.to_numpy(dtype=float), dtype=float).reshape(
-            len(years), len(units), len(indicators))
+        return np.asarray(wide.to_numpy(dtype=float), dtype=float).reshape(len(years), len(units), len(indicators))
 
 
 @dataclass
@@ -124,15 +123,19 @@ class Prepared:
                 raise unknown("reference unit", s.reference_unit, self.units)
             ref = self.units.index(s.reference_unit)
         return {
-            "out_range": s.range, "centre": s.centre, "spread": s.spread, "ref_index": ref,
+            "out_range": s.range,
+            "centre": s.centre,
+            "spread": s.spread,
+            "ref_index": ref,
             "target": np.array([np.nan if i.target is None else i.target for i in inds]),
             "goalposts": np.array([i.goalposts or (np.nan, np.nan) for i in inds], dtype=float),
             "names": self.indicators,
         }
 
 
-def _screen(fw: Framework, units: list[str], inds: list[str], x: Array,
-            log: list[dict[str, Any]], notes: list[str]) -> tuple[list[str], list[str]]:
+def _screen(
+    fw: Framework, units: list[str], inds: list[str], x: Array, log: list[dict[str, Any]], notes: list[str]
+) -> tuple[list[str], list[str]]:
     import numpy as np
 
     s = fw.steps
@@ -140,21 +143,20 @@ def _screen(fw: Framework, units: list[str], inds: list[str], x: Array,
     cov_i = have.mean(axis=0) if len(units) else np.zeros(len(inds))
     keep_i = cov_i >= s.min_indicator_coverage
     for j in np.nonzero(~keep_i)[0]:
-        log.append({"step": "screen", "indicator": inds[j], "coverage": float(cov_i[j]),
-                    "action": "dropped"})
-        notes.append(f"indicator {inds[j]} dropped: data for {cov_i[j]:.0%} of units "
-                     f"(< {s.min_indicator_coverage:.0%})")
+        log.append({"step": "screen", "indicator": inds[j], "coverage": float(cov_i[j]), "action": "dropped"})
+        notes.append(
+            f"indicator {inds[j]} dropped: data for {cov_i[j]:.0%} of units (< {s.min_indicator_coverage:.0%})"
+        )
     have = have[:, keep_i]
     cov_u = have.mean(axis=1) if keep_i.any() else np.zeros(len(units))
     keep_u = cov_u >= s.min_unit_coverage
     for u in np.nonzero(~keep_u)[0]:
-        log.append({"step": "screen", "unit": units[u], "coverage": float(cov_u[u]),
-                    "action": "dropped"})
+        log.append({"step": "screen", "unit": units[u], "coverage": float(cov_u[u]), "action": "dropped"})
     if (~keep_u).any():
-        notes.append(f"{int((~keep_u).sum())} unit(s) dropped: data for fewer than "
-                     f"{s.min_unit_coverage:.0%} of indicators")
-    return [u for u, k in zip(units, keep_u, strict=True) if k], [
-        i for i, k in zip(inds, keep_i, strict=True) if k]
+        notes.append(
+            f"{int((~keep_u).sum())} unit(s) dropped: data for fewer than {s.min_unit_coverage:.0%} of indicators"
+        )
+    return [u for u, k in zip(units, keep_u, strict=True) if k], [i for i, k in zip(inds, keep_i, strict=True) if k]
 
 
 def _live_tree(fw: Framework, inds: list[str], notes: list[str]) -> dict[str, list[str]]:
@@ -169,8 +171,9 @@ def _live_tree(fw: Framework, inds: list[str], notes: list[str]) -> dict[str, li
             else:
                 notes.append(f"{node} has no indicator with data: left out (thin pillar)")
     if fw.root.id not in live:
-        raise InputError(f"index {fw.id}: no indicator has enough data",
-                         hint="lower steps.screen thresholds or add data")
+        raise InputError(
+            f"index {fw.id}: no indicator has enough data", hint="lower steps.screen thresholds or add data"
+        )
     return live
 
 
@@ -178,8 +181,7 @@ def _sources(panel: Panel, prep: Prepared, year: int, from_panel: bool) -> list[
     """Source ids of the rows used: the year's values, and for cells filled from other
     years, the nearest observation before and after the year (what interpolation uses)."""
     df = panel.data
-    used = df[df["unit"].isin(prep.units) & df["indicator"].isin(prep.indicators)
-              & df["value"].notna()]
+    used = df[df["unit"].isin(prep.units) & df["indicator"].isin(prep.indicators) & df["value"].notna()]
     ids = set(used.loc[used["year"] == year, "source_id"].dropna())
     if from_panel:
         import numpy as np
@@ -203,12 +205,10 @@ def _sources(panel: Panel, prep: Prepared, year: int, from_panel: bool) -> list[
 
 def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
     """Select units and indicators, screen coverage, fill panel gaps, collect sources."""
-    import numpy as np
 
     years = panel.years
     if year not in years:
-        raise InputError(f"no data for year {year}",
-                         hint=f"years with data: {', '.join(map(str, years[-12:]))}")
+        raise InputError(f"no data for year {year}", hint=f"years with data: {', '.join(map(str, years[-12:]))}")
     wanted = [i.id for i in fw.active]
     present = set(panel.data["indicator"].unique())
     absent = [i for i in wanted if i not in present]
@@ -216,7 +216,8 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
         raise InputError(
             f"index {fw.id}: no data at all for indicator(s) {', '.join(absent)}",
             hint="check each `source:` against the atlas, or mark the indicator "
-            "`available: false` with an `unavailable_reason`")
+            "`available: false` with an `unavailable_reason`",
+        )
     all_units = sorted(panel.data["unit"].unique())
     if fw.units:
         unknown_units = [u for u in fw.units if u not in all_units]
@@ -234,26 +235,35 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
         cube, filled_mask = _fill(cube, years, fw.steps.impute_panel, fw.steps.panel_max_age)
         prefilled = filled_mask[yi]
         if prefilled.any():
-            age = (f", at most {fw.steps.panel_max_age} years away"
-                   if fw.steps.panel_max_age is not None else "")
-            notes.append(f"{int(prefilled.sum())} value(s) for {year} taken from other years "
-                         f"({fw.steps.impute_panel}{age}) before screening")
+            age = f", at most {fw.steps.panel_max_age} years away" if fw.steps.panel_max_age is not None else ""
+            notes.append(
+                f"{int(prefilled.sum())} value(s) for {year} taken from other years "
+                f"({fw.steps.impute_panel}{age}) before screening"
+            )
     units2, inds2 = _screen(fw, units, wanted, cube[yi], log, notes)
     if len(units2) < 3:
-        raise InputError(f"index {fw.id} {year}: only {len(units2)} unit(s) pass screening",
-                         hint="lower steps.screen.min_unit_coverage or choose another year")
+        raise InputError(
+            f"index {fw.id} {year}: only {len(units2)} unit(s) pass screening",
+            hint="lower steps.screen.min_unit_coverage or choose another year",
+        )
     ui = [units.index(u) for u in units2]
     ii = [wanted.index(i) for i in inds2]
     cube = cube[:, ui][:, :, ii]
     children = _live_tree(fw, inds2, notes)
-    levels = {lvl: [n for n in fw.nodes_at(lvl) if n in children]
-              for lvl in range(2, fw.n_levels + 1)}
+    levels = {lvl: [n for n in fw.nodes_at(lvl) if n in children] for lvl in range(2, fw.n_levels + 1)}
     prep = Prepared(
-        fw=fw, year=year, units=units2, indicators=inds2, raw=cube[yi].copy(),
+        fw=fw,
+        year=year,
+        units=units2,
+        indicators=inds2,
+        raw=cube[yi].copy(),
         p5=panel.cube("p5", units2, inds2, [year])[0],
         p95=panel.cube("p95", units2, inds2, [year])[0],
-        groups=[panel.groups.get(u) for u in units2], children=children, levels=levels,
-        log=log, notes=notes,
+        groups=[panel.groups.get(u) for u in units2],
+        children=children,
+        levels=levels,
+        log=log,
+        notes=notes,
     )
     if prefilled is not None:
         prep.prefilled = prefilled[ui][:, ii]
@@ -266,11 +276,14 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
             prep.panel_filled[m] = filled[yi]
     if fw.steps.panel_bounds == "global":
         if fw.steps.outliers == "log":
-            raise InputError("global panel bounds with log-transformed outliers mix scales",
-                             hint="use outliers winsorise/none, or panel_bounds by_year")
+            raise InputError(
+                "global panel bounds with log-transformed outliers mix scales",
+                hint="use outliers winsorise/none, or panel_bounds by_year",
+            )
         prep.stats_from = cube.reshape(-1, len(inds2))
-    prep.source_ids = _sources(panel, prep, year, any(m.startswith("panel_") for m in methods)
-                               or fw.steps.impute_panel is not None)
+    prep.source_ids = _sources(
+        panel, prep, year, any(m.startswith("panel_") for m in methods) or fw.steps.impute_panel is not None
+    )
     return prep
 
 
@@ -286,19 +299,23 @@ def pretreat(prep: Prepared, x: Array, impute: str) -> tuple[Array, dict[str, An
     panel_mask = np.isnan(prep.raw) & ~np.isnan(x)
     if prep.prefilled is not None:
         panel_mask = panel_mask | prep.prefilled.astype(bool)
-    treated, tlog = out.treat(filled, s.outliers, skew=s.skew, kurtosis=s.kurtosis,
-                              max_points=s.max_points, fallback=s.outlier_fallback,
-                              names=prep.indicators)
-    return treated, {"imputed": mask | panel_mask, "impute_notes": notes, "treatment": tlog,
-                     "treated": treated}
+    treated, tlog = out.treat(
+        filled,
+        s.outliers,
+        skew=s.skew,
+        kurtosis=s.kurtosis,
+        max_points=s.max_points,
+        fallback=s.outlier_fallback,
+        names=prep.indicators,
+    )
+    return treated, {"imputed": mask | panel_mask, "impute_notes": notes, "treatment": tlog, "treated": treated}
 
 
 def normalise(prep: Prepared, treated: Array, method: str) -> Array:
     """Normalise treated data with the framework's range, targets and goalposts."""
     from computestrata.measure.index import normalise as nrm
 
-    return nrm.normalise(treated, method, prep.direction, stats_from=prep.stats_from,
-                         **prep.normalise_kwargs())
+    return nrm.normalise(treated, method, prep.direction, stats_from=prep.stats_from, **prep.normalise_kwargs())
 
 
 def transform(prep: Prepared, x: Array, impute: str, method: str) -> tuple[Array, dict[str, Any]]:
@@ -335,8 +352,7 @@ def node_weights(prep: Prepared, node: str, kids_x: Array) -> tuple[Any, str, di
     return w, method, info
 
 
-def aggregate_tree(prep: Prepared, normed: Array) -> tuple[dict[str, Array], dict[str, Any],
-                                                              list[dict[str, Any]]]:
+def aggregate_tree(prep: Prepared, normed: Array) -> tuple[dict[str, Array], dict[str, Any], list[dict[str, Any]]]:
     """Aggregate level by level; returns scores per node, weights per node, and a log."""
     import numpy as np
 
@@ -355,21 +371,42 @@ def aggregate_tree(prep: Prepared, normed: Array) -> tuple[dict[str, Array], dic
             if wmethod == "bod":
                 scores[node] = info["scores"] * s.range[1]
                 weights[node] = w
-                log.append({"step": "aggregate", "node": node, "method": "bod",
-                            "note": f"benefit-of-the-doubt score × {s.range[1]:g}"})
+                log.append(
+                    {
+                        "step": "aggregate",
+                        "node": node,
+                        "method": "bod",
+                        "note": f"benefit-of-the-doubt score × {s.range[1]:g}",
+                    }
+                )
                 continue
             if method == "copeland":
                 if np.isnan(kx).any():
-                    raise InputError(f"Copeland aggregation of {node} needs complete data",
-                                     hint="impute missing values first")
+                    raise InputError(
+                        f"Copeland aggregation of {node} needs complete data", hint="impute missing values first"
+                    )
                 scores[node] = agg.copeland(kx, w)
             else:
                 scores[node] = agg.power_mean(
-                    kx, w, method, power=s.power, zeros=s.zeros, epsilon=s.epsilon,
-                    min_coverage=s.min_coverage, units=prep.units)
+                    kx,
+                    w,
+                    method,
+                    power=s.power,
+                    zeros=s.zeros,
+                    epsilon=s.epsilon,
+                    min_coverage=s.min_coverage,
+                    units=prep.units,
+                )
             weights[node] = w
-            log.append({"step": "aggregate", "node": node, "method": method,
-                        "weights": wmethod, **({"pca": info} if info else {})})
+            log.append(
+                {
+                    "step": "aggregate",
+                    "node": node,
+                    "method": method,
+                    "weights": wmethod,
+                    **({"pca": info} if info else {}),
+                }
+            )
     return scores, weights, log
 
 
@@ -433,24 +470,37 @@ def build(fw: Framework, panel: Panel, year: int, prep: Prepared | None = None) 
     if imputed.any():
         notes.append(f"{imputed.mean():.1%} of the data cells were imputed ({s.impute})")
     for t in info["treatment"]:
-        notes.append(f"{t['indicator']}: skew {t['skew_before']:.2f}, kurtosis "
-                     f"{t['kurtosis_before']:.2f} → {t['action']}"
-                     + (f" ({t['points']} point(s))" if t["action"] == "winsorised" else ""))
+        notes.append(
+            f"{t['indicator']}: skew {t['skew_before']:.2f}, kurtosis "
+            f"{t['kurtosis_before']:.2f} → {t['action']}"
+            + (f" ({t['points']} point(s))" if t["action"] == "winsorised" else "")
+        )
     for thin in fw.thin_pillars():
         if thin["node"] in prep.children:
-            notes.append(f"thin pillar {thin['node']}: {thin['available']} of {thin['declared']} "
-                         f"indicators have open data" + (f" — {thin['note']}" if thin["note"] else ""))
+            notes.append(
+                f"thin pillar {thin['node']}: {thin['available']} of {thin['declared']} "
+                f"indicators have open data" + (f" — {thin['note']}" if thin["note"] else "")
+            )
     idx = pd.Index(prep.units, name="unit")
     order = prep.indicators + [n for lvl in sorted(prep.levels) for n in prep.levels[lvl]]
     sc = pd.DataFrame({k: scores[k] for k in order}, index=idx)
     aggs = [n for lvl in sorted(prep.levels) for n in prep.levels[lvl]]
     rk = pd.DataFrame({k: ranks(scores[k]) for k in aggs}, index=idx)
     return IndexResult(
-        fw=fw, year=year, units=prep.units, indicators=prep.indicators, scores=sc, ranks=rk,
+        fw=fw,
+        year=year,
+        units=prep.units,
+        indicators=prep.indicators,
+        scores=sc,
+        ranks=rk,
         raw=pd.DataFrame(x, index=idx, columns=prep.indicators),
         treated=pd.DataFrame(info["treated"], index=idx, columns=prep.indicators),
         imputed=pd.DataFrame(imputed, index=idx, columns=prep.indicators),
-        weights=weights, children=prep.children, levels=prep.levels, log=log, notes=notes,
+        weights=weights,
+        children=prep.children,
+        levels=prep.levels,
+        log=log,
+        notes=notes,
         source_ids=prep.source_ids,
     )
 

@@ -8,8 +8,8 @@ that hides how much of it is imputed misleads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    Array = NDArray[np.float64]
+    Array = NDArray[Any]
 
 
 def impute_cross(
@@ -35,16 +35,20 @@ def impute_cross(
     notes: list[str] = []
     if method in ("none", "panel_linear", "panel_locf") or not miss.any():
         return x.copy(), np.zeros_like(miss), notes
-    stat = {"mean": np.nanmean, "median": np.nanmedian,
-            "group_mean": np.nanmean, "group_median": np.nanmedian}.get(method)
+    stats: dict[str, Callable[..., Any]] = {
+        "mean": np.nanmean,
+        "median": np.nanmedian,
+        "group_mean": np.nanmean,
+        "group_median": np.nanmedian,
+    }
+    stat = stats.get(method)
     if stat is None:
         from computestrata.errors import unknown
         from computestrata.measure.index.config import IMPUTE_METHODS
 
         raise unknown("imputation method", method, IMPUTE_METHODS)
     if (~miss).sum(axis=-2).min() == 0:
-        raise InputError("impute: an indicator has no value for any unit",
-                         hint="drop it (screening) before imputing")
+        raise InputError("impute: an indicator has no value for any unit", hint="drop it (screening) before imputing")
     import warnings
 
     with warnings.catch_warnings():
@@ -53,8 +57,10 @@ def impute_cross(
         fill = np.broadcast_to(overall, x.shape).copy()
         if method.startswith("group_"):
             if groups is None or len(groups) != x.shape[-2]:
-                raise InputError(f"impute ({method}): no group for every unit",
-                                 hint="give the data a group per unit (e.g. income group)")
+                raise InputError(
+                    f"impute ({method}): no group for every unit",
+                    hint="give the data a group per unit (e.g. income group)",
+                )
             labels = np.array([g if g is not None else "" for g in groups], dtype=object)
             for g in sorted(set(labels.tolist())):
                 rows = labels == g
@@ -64,15 +70,15 @@ def impute_cross(
                 gs = stat(x[..., rows, :], axis=-2, keepdims=True)
                 empty = np.isnan(gs)
                 if empty.any():
-                    notes.append(f"group {g}: no value for {int(empty.sum())} indicator(s); "
-                                 f"overall {method[6:]} used")
+                    notes.append(f"group {g}: no value for {int(empty.sum())} indicator(s); overall {method[6:]} used")
                 gs = np.where(empty, overall, gs)
                 fill[..., rows, :] = np.broadcast_to(gs, fill[..., rows, :].shape)
     return np.where(miss, fill, x), miss, notes
 
 
-def impute_panel(panel: Array, years: Sequence[int], method: str,
-                 max_age: int | None = None) -> tuple[Array, NDArray[np.bool_]]:
+def impute_panel(
+    panel: Array, years: Sequence[int], method: str, max_age: int | None = None
+) -> tuple[Array, NDArray[np.bool_]]:
     """Fill NaNs along the year axis (axis 0 of ``(years, units, indicators)``).
 
     ``panel_linear``: linear interpolation between observed years, constant beyond the
@@ -86,8 +92,7 @@ def impute_panel(panel: Array, years: Sequence[int], method: str,
     p = np.asarray(panel, dtype=float)
     yrs = np.asarray(years, dtype=float)
     if p.shape[0] != len(yrs) or (np.diff(yrs) <= 0).any():
-        raise InputError("impute_panel: years must be increasing and match the panel",
-                         hint="sort the panel by year")
+        raise InputError("impute_panel: years must be increasing and match the panel", hint="sort the panel by year")
     out = p.copy()
     miss = np.isnan(p)
     flat = out.reshape(len(yrs), -1)
@@ -105,14 +110,12 @@ def impute_panel(panel: Array, years: Sequence[int], method: str,
             idx[idx < 0] = first
             flat[:, j] = col[idx]
         else:
-            raise InputError(f"impute_panel: unknown panel method {method!r}",
-                             hint="use panel_linear or panel_locf")
+            raise InputError(f"impute_panel: unknown panel method {method!r}", hint="use panel_linear or panel_locf")
         if max_age is not None:
             obs = yrs[ok]
             if method == "panel_locf":
                 # the value used is the last observation at or before the year (else the first)
-                prev = np.array([obs[obs <= y].max() if (obs <= y).any() else obs.min()
-                                 for y in yrs])
+                prev = np.array([obs[obs <= y].max() if (obs <= y).any() else obs.min() for y in yrs])
                 age = np.abs(yrs - prev)
             else:
                 age = np.abs(yrs[:, None] - obs[None, :]).min(axis=1)

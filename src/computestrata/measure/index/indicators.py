@@ -51,7 +51,8 @@ def _zero_fill(df: pd.DataFrame, units: list[str] | None, years: list[int]) -> p
     grid = pd.MultiIndex.from_product([units, years], names=["unit", "year"]).to_frame(index=False)
     out = grid.merge(df, on=["unit", "year"], how="left")
     per_year = df.groupby("year")["source_id"].agg(
-        lambda s: ";".join(sorted({p for x in s.dropna() for p in str(x).split(";")})))
+        lambda s: ";".join(sorted({p for x in s.dropna() for p in str(x).split(";")}))
+    )
     zero = out["value"].isna()
     out.loc[zero, "value"] = 0.0
     out.loc[zero, "source_id"] = out.loc[zero, "year"].map(per_year)
@@ -68,7 +69,8 @@ def _top500(atlas: Atlas, units: list[str] | None, kind: str) -> pd.DataFrame:
 
     df = atlas.df(
         "SELECT list_id, country_iso3 AS unit, rmax_tflops, power_kw, accelerator, source_id "
-        "FROM top500_systems WHERE country_iso3 IS NOT NULL")
+        "FROM top500_systems WHERE country_iso3 IS NOT NULL"
+    )
     df["year"] = df["list_id"].str[:4].astype(int)
     last = df.groupby("year")["list_id"].transform("max")
     df = df[df["list_id"] == last]
@@ -106,7 +108,8 @@ def _clusters(atlas: Atlas, units: list[str] | None, column: str) -> pd.DataFram
         f"SELECT country_iso3 AS unit, {column} AS v, status, first_operational_date, "
         "decommissioned_date, include_in_standard_analysis, possible_duplicate, source_id "
         "FROM gpu_clusters WHERE country_iso3 IS NOT NULL AND first_operational_date IS NOT NULL "
-        "AND status IN ('Existing', 'Decommissioned')")
+        "AND status IN ('Existing', 'Decommissioned')"
+    )
     df = df[(df["possible_duplicate"] != True) & (df["include_in_standard_analysis"] != False)]  # noqa: E712
     start = pd.to_datetime(df["first_operational_date"]).dt.year
     stop = pd.to_datetime(df["decommissioned_date"]).dt.year
@@ -115,8 +118,9 @@ def _clusters(atlas: Atlas, units: list[str] | None, column: str) -> pd.DataFram
     for y in years:
         live = df[(start <= y) & (stop.isna() | (stop > y))]
         for unit, grp in live.groupby("unit"):
-            rows.append({"unit": unit, "year": y, "value": float(grp["v"].fillna(0).sum()),
-                         "source_id": _sid(grp["source_id"])})
+            rows.append(
+                {"unit": unit, "year": y, "value": float(grp["v"].fillna(0).sum()), "source_id": _sid(grp["source_id"])}
+            )
     out = pd.DataFrame(rows, columns=["unit", "year", "value", "source_id"])
     out = _zero_fill(out, units, years)
     out["p5"] = np.nan
@@ -130,7 +134,8 @@ def _models(atlas: Atlas, units: list[str] | None, kind: str, window: int = 3) -
 
     df = atlas.df(
         "SELECT model, country_iso3s, publication_date, training_compute_flop, is_notable, "
-        "is_large_scale, source_id FROM ai_models WHERE publication_date IS NOT NULL")
+        "is_large_scale, source_id FROM ai_models WHERE publication_date IS NOT NULL"
+    )
     df["year"] = pd.to_datetime(df["publication_date"]).dt.year
     if kind == "notable":
         df = df[df["is_notable"] == True]  # noqa: E712
@@ -148,8 +153,7 @@ def _models(atlas: Atlas, units: list[str] | None, kind: str, window: int = 3) -
                 value = float(np.log10(v))
             else:
                 value = float(grp["model"].nunique())
-            rows.append({"unit": unit, "year": y, "value": value,
-                         "source_id": _sid(grp["source_id"])})
+            rows.append({"unit": unit, "year": y, "value": value, "source_id": _sid(grp["source_id"])})
     out = pd.DataFrame(rows, columns=["unit", "year", "value", "source_id"])
     if kind != "frontier_compute":
         out = _zero_fill(out, units, years)
@@ -165,7 +169,8 @@ def _supply_chain(atlas: Atlas, units: list[str] | None) -> pd.DataFrame:
     df = atlas.df(
         "SELECT s.input_id, s.year, s.share, p.country_iso3 AS unit, s.source_id, "
         "p.source_id AS psid FROM sc_provision s JOIN sc_providers p USING (provider_id) "
-        "WHERE s.share IS NOT NULL")
+        "WHERE s.share IS NOT NULL"
+    )
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     n_inputs = df["input_id"].nunique()
@@ -176,9 +181,14 @@ def _supply_chain(atlas: Atlas, units: list[str] | None) -> pd.DataFrame:
         latest = sub.groupby("input_id")["year"].transform("max")
         sub = sub[(sub["year"] == latest) & sub["unit"].notna()]
         for unit, grp in sub.groupby("unit"):
-            rows.append({"unit": unit, "year": int(y),
-                         "value": float(grp["share"].sum() / n_inputs * 100),
-                         "source_id": _sid(pd.concat([grp["source_id"], grp["psid"]]))})
+            rows.append(
+                {
+                    "unit": unit,
+                    "year": int(y),
+                    "value": float(grp["share"].sum() / n_inputs * 100),
+                    "source_id": _sid(pd.concat([grp["source_id"], grp["psid"]])),
+                }
+            )
     out = pd.DataFrame(rows, columns=["unit", "year", "value", "source_id"])
     out = _zero_fill(out, units, sorted(int(y) for y in df["year"].unique()))
     out["p5"] = np.nan
@@ -190,64 +200,122 @@ def _semi_equipment(atlas: Atlas, units: list[str] | None) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    df = atlas.df("SELECT period, region_iso3 AS unit, billings_usd_bn AS value, source_id "
-                  "FROM semi_equipment_billings WHERE region_iso3 IS NOT NULL "
-                  "AND length(period) = 4")
+    df = atlas.df(
+        "SELECT period, region_iso3 AS unit, billings_usd_bn AS value, source_id "
+        "FROM semi_equipment_billings WHERE region_iso3 IS NOT NULL "
+        "AND length(period) = 4"
+    )
     df["year"] = df["period"].astype(int)
-    out = df.groupby(["unit", "year"]).agg(value=("value", "first"),
-                                           source_id=("source_id", _sid)).reset_index()
+    out = df.groupby(["unit", "year"]).agg(value=("value", "first"), source_id=("source_id", _sid)).reset_index()
     out["p5"] = np.nan
     out["p95"] = np.nan
     return pd.DataFrame(out[COLUMNS])
 
 
-DERIVED: dict[str, Derived] = {d.name: d for d in (
-    Derived("top500_rmax", "TFlop/s (FP64 HPL)", ("top500_systems",),
+DERIVED: dict[str, Derived] = {
+    d.name: d
+    for d in (
+        Derived(
+            "top500_rmax",
+            "TFlop/s (FP64 HPL)",
+            ("top500_systems",),
             "sum of Rmax of the country's systems on the year's last TOP500 list; 0 = no "
             "system listed (TOP500 is opt-in; China stopped submitting around 2019)",
-            lambda a, u: _top500(a, u, "rmax")),
-    Derived("top500_rmax_cpu", "TFlop/s (FP64 HPL)", ("top500_systems",),
+            lambda a, u: _top500(a, u, "rmax"),
+        ),
+        Derived(
+            "top500_rmax_cpu",
+            "TFlop/s (FP64 HPL)",
+            ("top500_systems",),
             "Rmax of listed systems without accelerators (general-purpose compute)",
-            lambda a, u: _top500(a, u, "rmax_cpu")),
-    Derived("top500_rmax_accel", "TFlop/s (FP64 HPL)", ("top500_systems",),
-            "Rmax of listed systems with accelerators", lambda a, u: _top500(a, u, "rmax_accel")),
-    Derived("top500_systems", "count", ("top500_systems",),
-            "systems on the year's last TOP500 list", lambda a, u: _top500(a, u, "systems")),
-    Derived("top500_gflops_per_watt", "GFlop/s per W", ("top500_systems",),
+            lambda a, u: _top500(a, u, "rmax_cpu"),
+        ),
+        Derived(
+            "top500_rmax_accel",
+            "TFlop/s (FP64 HPL)",
+            ("top500_systems",),
+            "Rmax of listed systems with accelerators",
+            lambda a, u: _top500(a, u, "rmax_accel"),
+        ),
+        Derived(
+            "top500_systems",
+            "count",
+            ("top500_systems",),
+            "systems on the year's last TOP500 list",
+            lambda a, u: _top500(a, u, "systems"),
+        ),
+        Derived(
+            "top500_gflops_per_watt",
+            "GFlop/s per W",
+            ("top500_systems",),
             "Σ Rmax / Σ power of listed systems that report power (missing if none)",
-            lambda a, u: _top500(a, u, "gflops_per_watt")),
-    Derived("gpu_h100e", "H100-equivalents", ("gpu_clusters",),
+            lambda a, u: _top500(a, u, "gflops_per_watt"),
+        ),
+        Derived(
+            "gpu_h100e",
+            "H100-equivalents",
+            ("gpu_clusters",),
             "H100e of Epoch GPU clusters operational in the year (no duplicates); Epoch covers "
             "an estimated 10–20% of AI compute, Chinese entries are rounded",
-            lambda a, u: _clusters(a, u, "h100e")),
-    Derived("gpu_power_mw", "MW", ("gpu_clusters",),
+            lambda a, u: _clusters(a, u, "h100e"),
+        ),
+        Derived(
+            "gpu_power_mw",
+            "MW",
+            ("gpu_clusters",),
             "power of Epoch GPU clusters operational in the year",
-            lambda a, u: _clusters(a, u, "power_mw")),
-    Derived("ai_models_notable", "models (3 years)", ("ai_models",),
+            lambda a, u: _clusters(a, u, "power_mw"),
+        ),
+        Derived(
+            "ai_models_notable",
+            "models (3 years)",
+            ("ai_models",),
             "notable AI models (Epoch) published in the 3 years to the year, credited to every "
-            "country of the developing organisations", lambda a, u: _models(a, u, "notable")),
-    Derived("ai_models_all", "models (3 years)", ("ai_models",),
+            "country of the developing organisations",
+            lambda a, u: _models(a, u, "notable"),
+        ),
+        Derived(
+            "ai_models_all",
+            "models (3 years)",
+            ("ai_models",),
             "all Epoch-listed AI models (notable, large-scale, frontier) in the 3 years to the year",
-            lambda a, u: _models(a, u, "all")),
-    Derived("ai_frontier_compute", "log10 FLOP", ("ai_models",),
+            lambda a, u: _models(a, u, "all"),
+        ),
+        Derived(
+            "ai_frontier_compute",
+            "log10 FLOP",
+            ("ai_models",),
             "log10 of the largest training compute of the country's models in the 3 years "
             "to the year (missing if none has a compute estimate)",
-            lambda a, u: _models(a, u, "frontier_compute")),
-    Derived("chip_supply_share", "% (mean over inputs)", ("sc_provision", "sc_providers"),
+            lambda a, u: _models(a, u, "frontier_compute"),
+        ),
+        Derived(
+            "chip_supply_share",
+            "% (mean over inputs)",
+            ("sc_provision", "sc_providers"),
             "mean over semiconductor supply-chain inputs of the summed market share of the "
             "country's providers (CSET ETO, CC-BY-NC-4.0; each input at its latest year)",
-            _supply_chain),
-    Derived("semi_equipment_billings", "USD bn", ("semi_equipment_billings",),
+            _supply_chain,
+        ),
+        Derived(
+            "semi_equipment_billings",
+            "USD bn",
+            ("semi_equipment_billings",),
             "chip-making equipment billings by region (SEMI), only where the region is a country",
-            _semi_equipment),
-)}
+            _semi_equipment,
+        ),
+    )
+}
 
 
 def _facts(atlas: Atlas, variable: str) -> pd.DataFrame:
     import pandas as pd
 
-    df = atlas.df("SELECT entity AS unit, period, value, p5, p95, source_id FROM facts "
-                  "WHERE variable = ? AND length(entity) = 3 AND value IS NOT NULL", [variable])
+    df = atlas.df(
+        "SELECT entity AS unit, period, value, p5, p95, source_id FROM facts "
+        "WHERE variable = ? AND length(entity) = 3 AND value IS NOT NULL",
+        [variable],
+    )
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     df["year"] = pd.to_numeric(df["period"].astype(str).str[:4], errors="coerce")
@@ -268,8 +336,10 @@ def fetch(atlas: Atlas, source: str, units: list[str] | None = None) -> pd.DataF
         d = DERIVED[name]
         missing = [t for t in d.tables if not atlas.has(t)]
         if missing:
-            raise InputError(f"derived indicator {name} needs atlas table(s) {', '.join(missing)}",
-                             hint="rebuild the atlas with `strata atlas build`")
+            raise InputError(
+                f"derived indicator {name} needs atlas table(s) {', '.join(missing)}",
+                hint="rebuild the atlas with `strata atlas build`",
+            )
         return d.fn(atlas, units)
     return _facts(atlas, source)
 
@@ -296,8 +366,7 @@ def load_panel(atlas: Atlas, fw: Framework) -> tuple[Panel, Framework, list[str]
         df = fetch(atlas, ind.source, units)
         if ind.denominator:
             den = fetch(atlas, ind.denominator, units)
-            df = df.merge(den[["unit", "year", "value", "source_id"]], on=["unit", "year"],
-                          suffixes=("", "_den"))
+            df = df.merge(den[["unit", "year", "value", "source_id"]], on=["unit", "year"], suffixes=("", "_den"))
             df = df[df["value_den"] > 0]
             for c in ("value", "p5", "p95"):
                 df[c] = df[c] / df["value_den"]
@@ -307,8 +376,10 @@ def load_panel(atlas: Atlas, fw: Framework) -> tuple[Panel, Framework, list[str]
             df = df[df["unit"].isin(units)]
         if df.empty:
             if atlas.exclude_licenses:
-                notes.append(f"indicator {ind.id} left out: no data once licences "
-                             f"{', '.join(atlas.exclude_licenses)} are excluded")
+                notes.append(
+                    f"indicator {ind.id} left out: no data once licences "
+                    f"{', '.join(atlas.exclude_licenses)} are excluded"
+                )
                 dropped.append(ind.id)
                 continue
             if variables is None:
@@ -319,7 +390,8 @@ def load_panel(atlas: Atlas, fw: Framework) -> tuple[Panel, Framework, list[str]
             raise InputError(
                 f"indicator {ind.id}: source {ind.source!r} has no data in atlas {atlas.path}",
                 hint=f"closest sources: {', '.join(closest(ind.source, choices, 4))}; or mark "
-                "the indicator `available: false` with an `unavailable_reason`")
+                "the indicator `available: false` with an `unavailable_reason`",
+            )
         frames.append(df.assign(indicator=ind.id))
     if not frames:
         raise InputError(f"index {fw.id}: no indicator has data", hint="check the atlas")
@@ -331,9 +403,12 @@ def load_panel(atlas: Atlas, fw: Framework) -> tuple[Panel, Framework, list[str]
     if dropped:
         from dataclasses import replace
 
-        fw = replace(fw, indicators=tuple(
-            replace(i, available=False, unavailable_reason="excluded by licence filter")
-            if i.id in dropped else i for i in fw.indicators))
-    panel = Panel(data[["unit", "year", "indicator", "value", "p5", "p95", "source_id"]],
-                  groups=groups)
+        fw = replace(
+            fw,
+            indicators=tuple(
+                replace(i, available=False, unavailable_reason="excluded by licence filter") if i.id in dropped else i
+                for i in fw.indicators
+            ),
+        )
+    panel = Panel(data[["unit", "year", "indicator", "value", "p5", "p95", "source_id"]], groups=groups)
     return panel, fw, notes

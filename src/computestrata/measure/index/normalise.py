@@ -11,7 +11,7 @@ from zero — COINr issues #47/#65 asked for this on every normaliser, not only 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    Array = NDArray[np.float64]
+    Array = NDArray[Any]
 
 #: method → what its natural (pre-range) output is, for documentation and output
 NATURAL = {
@@ -40,8 +40,8 @@ def _names(names: Sequence[str] | None, mask: NDArray[np.bool_]) -> str:
 
     idx = np.nonzero(mask.reshape(-1, mask.shape[-1]).any(axis=0))[0]
     if names is None:
-        return ", ".join(f"#{i}" for i in idx)
-    return ", ".join(names[i] for i in idx)
+        return ", ".join(f"#{int(i)}" for i in idx)
+    return ", ".join(names[int(i)] for i in idx)
 
 
 def normalise(
@@ -70,10 +70,12 @@ def normalise(
     s = x if stats_from is None else np.asarray(stats_from, dtype=float)
     lo, hi = out_range
     present = ~np.isnan(s)
-    empty = ~present.any(axis=-2)
+    empty = np.asarray(~present.any(axis=-2))
     if empty.any():
-        raise InputError(f"normalise: indicator(s) {_names(names, empty)} have no values",
-                         hint="drop them or lower the coverage threshold")
+        raise InputError(
+            f"normalise: indicator(s) {_names(names, empty)} have no values",
+            hint="drop them or lower the coverage threshold",
+        )
 
     def span(a: Array, b: Array) -> Array:
         gap = b - a
@@ -81,7 +83,8 @@ def normalise(
         if bad.any():
             raise InputError(
                 f"normalise ({method}): indicator(s) {_names(names, bad)} are constant across units",
-                hint="a constant indicator cannot rank units; drop it from the framework")
+                hint="a constant indicator cannot rank units; drop it from the framework",
+            )
         return gap
 
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -94,7 +97,7 @@ def normalise(
             mu = np.nanmean(s, axis=-2, keepdims=True)
             sd = np.nanstd(s, axis=-2, ddof=1, keepdims=True)
             z = d * (x - mu) / span(np.zeros_like(sd), sd)
-            return centre + spread * z  # type: ignore[no-any-return]
+            return centre + spread * z
         elif method in ("rank", "percentile", "borda"):
             from scipy.stats import rankdata
 
@@ -108,8 +111,10 @@ def normalise(
                 y = r / n if method == "percentile" else (r - 1.0) / np.maximum(n - 1.0, 1.0)
         elif method == "dist_target":
             if target is None or np.isnan(np.asarray(target, dtype=float)).any():
-                raise InputError("normalise (dist_target): every indicator needs a target",
-                                 hint="add `target:` to each indicator in the framework")
+                raise InputError(
+                    "normalise (dist_target): every indicator needs a target",
+                    hint="add `target:` to each indicator in the framework",
+                )
             t = np.asarray(target, dtype=float)
             mn = np.nanmin(s, axis=-2, keepdims=True)
             mx = np.nanmax(s, axis=-2, keepdims=True)
@@ -120,40 +125,49 @@ def normalise(
                 raise InputError(
                     f"normalise (dist_target): target not beyond the worst value for "
                     f"{_names(names, np.broadcast_to(bad, mn.shape))}",
-                    hint="set the target above the minimum (below the maximum for direction -1)")
+                    hint="set the target above the minimum (below the maximum for direction -1)",
+                )
             y = np.minimum(np.where(d > 0, up, down), 1.0)
         elif method == "dist_frontier":
             if (s < 0).any():
-                raise InputError(f"normalise (dist_frontier): negative values in "
-                                 f"{_names(names, s < 0)}",
-                                 hint="share-of-leader needs non-negative data; use minmax")
+                raise InputError(
+                    f"normalise (dist_frontier): negative values in {_names(names, s < 0)}",
+                    hint="share-of-leader needs non-negative data; use minmax",
+                )
             mx = np.nanmax(s, axis=-2, keepdims=True)
             mn = np.nanmin(s, axis=-2, keepdims=True)
             if (d < 0).any() and (np.broadcast_to(mn, mx.shape)[..., d < 0] <= 0).any():
-                raise InputError("normalise (dist_frontier): direction -1 needs positive values",
-                                 hint="use minmax for this indicator set")
+                raise InputError(
+                    "normalise (dist_frontier): direction -1 needs positive values",
+                    hint="use minmax for this indicator set",
+                )
             y = np.where(d > 0, x / span(np.zeros_like(mx), mx), mn / x)
         elif method == "goalposts":
             if goalposts is None or np.isnan(np.asarray(goalposts, dtype=float)).any():
-                raise InputError("normalise (goalposts): every indicator needs goalposts",
-                                 hint="add `goalposts: [low, high]` to each indicator")
+                raise InputError(
+                    "normalise (goalposts): every indicator needs goalposts",
+                    hint="add `goalposts: [low, high]` to each indicator",
+                )
             g = np.asarray(goalposts, dtype=float)
             low, high = g[:, 0], g[:, 1]
             y = np.clip((x - low) / (high - low), 0.0, 1.0)
             y = np.where(d > 0, y, 1.0 - y)
         elif method == "ratio_ref":
             if ref_index is None:
-                raise InputError("normalise (ratio_ref): no reference unit",
-                                 hint="set `reference_unit:` to a unit in the data")
+                raise InputError(
+                    "normalise (ratio_ref): no reference unit", hint="set `reference_unit:` to a unit in the data"
+                )
             ref = x[..., ref_index : ref_index + 1, :]
             if not (ref > 0).all():
-                raise InputError("normalise (ratio_ref): the reference unit has a missing or "
-                                 f"non-positive value in {_names(names, ~(ref > 0))}",
-                                 hint="choose another reference unit or impute its values")
+                raise InputError(
+                    "normalise (ratio_ref): the reference unit has a missing or "
+                    f"non-positive value in {_names(names, ~(ref > 0))}",
+                    hint="choose another reference unit or impute its values",
+                )
             y = np.where(d > 0, x / ref, ref / x)
         else:
             from computestrata.errors import unknown
             from computestrata.measure.index.config import NORMALISE_METHODS
 
             raise unknown("normalisation method", method, NORMALISE_METHODS)
-    return lo + (hi - lo) * y  # type: ignore[no-any-return]
+    return lo + (hi - lo) * y

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
 
-    Array = NDArray[np.float64]
+    Array = NDArray[Any]
 
 
 def skew_kurt(col: Array) -> tuple[float, float]:
@@ -123,18 +122,24 @@ def treat(
                 out[:, cols[c]] = new[:, c]
             active &= ~fixed
             cur = s1
-    for j in cols:
-        j = int(j)
+    for j in (int(c) for c in cols):
         if method == "log" or (action[j] == "failed" and fallback == "log"):
             out[:, j] = np.log1p(x[:, j] - np.nanmin(x[:, j]))
             action[j], points[j] = "log", 0
         elif action[j] == "failed":
             action[j] = "untreated"
     s1, k1 = skew_kurt_cols(out)
-    for j in cols:
-        j = int(j)
+    for j in (int(c) for c in cols):
         name = names[j] if names is not None else f"#{j}"
-        log.append({"indicator": name, "action": action[j], "points": points[j],
-                    "skew_before": float(s0[j]), "kurtosis_before": float(k0[j]),
-                    "skew_after": float(s1[j]), "kurtosis_after": float(k1[j])})
+        log.append(
+            {
+                "indicator": name,
+                "action": action[j],
+                "points": points[j],
+                "skew_before": float(s0[j]),
+                "kurtosis_before": float(k0[j]),
+                "skew_after": float(s1[j]),
+                "kurtosis_after": float(k1[j]),
+            }
+        )
     return out, log

@@ -8,15 +8,14 @@ unnormalised together with the BoD score, because the LP's optimum *is* the scor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
 
-    Array = NDArray[np.float64]
+    Array = NDArray[Any]
 
 
 def equal(k: int) -> Array:
@@ -31,9 +30,11 @@ def manual(w: Sequence[float]) -> Array:
 
     a = np.asarray(w, dtype=float)
     if (a < 0).any() or not a.sum() > 0:
-        raise InputError(f"manual weights {a.tolist()} must be >= 0 and not all zero",
-                         hint="fix the `weight:` values in the framework")
-    return a / a.sum()  # type: ignore[no-any-return]
+        raise InputError(
+            f"manual weights {a.tolist()} must be >= 0 and not all zero",
+            hint="fix the `weight:` values in the framework",
+        )
+    return a / a.sum()
 
 
 def _complete(x: Array, what: str) -> Array:
@@ -41,9 +42,10 @@ def _complete(x: Array, what: str) -> Array:
 
     rows = ~np.isnan(x).any(axis=1)
     if rows.sum() < 3 or x.shape[1] < 2:
-        raise InputError(f"{what} weights need >= 3 complete units and >= 2 children "
-                         f"(have {int(rows.sum())} and {x.shape[1]})",
-                         hint="impute missing values first, or use equal/manual weights")
+        raise InputError(
+            f"{what} weights need >= 3 complete units and >= 2 children (have {int(rows.sum())} and {x.shape[1]})",
+            hint="impute missing values first, or use equal/manual weights",
+        )
     return x[rows]
 
 
@@ -65,8 +67,11 @@ def pca(x: Array) -> tuple[Array, dict[str, object]]:
     order = np.argsort(vals)[::-1]
     vals, vecs = vals[order], vecs[:, order]
     w = vecs[:, 0] ** 2
-    return w / w.sum(), {"eigenvalues": vals.tolist(), "pc1_share": float(vals[0] / vals.sum()),
-                         "pc1_loadings": (vecs[:, 0] * np.sqrt(vals[0])).tolist()}
+    return w / w.sum(), {
+        "eigenvalues": vals.tolist(),
+        "pc1_share": float(vals[0] / vals.sum()),
+        "pc1_loadings": (vecs[:, 0] * np.sqrt(vals[0])).tolist(),
+    }
 
 
 def entropy(x: Array) -> Array:
@@ -78,8 +83,7 @@ def entropy(x: Array) -> Array:
 
     c = _complete(x, "entropy")
     if (c < 0).any():
-        raise InputError("entropy weights need non-negative values",
-                         hint="normalise with minmax/percentile first")
+        raise InputError("entropy weights need non-negative values", hint="normalise with minmax/percentile first")
     n = c.shape[0]
     tot = c.sum(axis=0)
     if (tot == 0).any():
@@ -91,7 +95,7 @@ def entropy(x: Array) -> Array:
     d = 1.0 - e
     if not d.sum() > 0:
         return equal(c.shape[1])
-    return d / d.sum()  # type: ignore[no-any-return]
+    return d / d.sum()
 
 
 def bod(x: Array) -> tuple[Array, Array]:
@@ -105,19 +109,23 @@ def bod(x: Array) -> tuple[Array, Array]:
 
     a = np.asarray(x, dtype=float)
     if np.isnan(a).any():
-        raise InputError("benefit-of-the-doubt weights need complete data",
-                         hint="impute missing values first (steps.impute.method)")
+        raise InputError(
+            "benefit-of-the-doubt weights need complete data", hint="impute missing values first (steps.impute.method)"
+        )
     if (a < 0).any():
-        raise InputError("benefit-of-the-doubt weights need non-negative values",
-                         hint="use a normaliser with a non-negative range")
+        raise InputError(
+            "benefit-of-the-doubt weights need non-negative values", hint="use a normaliser with a non-negative range"
+        )
     n, k = a.shape
     w = np.zeros((n, k))
     score = np.zeros(n)
     for c in range(n):
         res = linprog(-a[c], A_ub=a, b_ub=np.ones(n), bounds=[(0, None)] * k, method="highs")
         if res.status != 0:
-            raise InputError(f"benefit-of-the-doubt LP failed for unit #{c}: {res.message}",
-                             hint="check that every unit has a positive value somewhere")
+            raise InputError(
+                f"benefit-of-the-doubt LP failed for unit #{c}: {res.message}",
+                hint="check that every unit has a positive value somewhere",
+            )
         w[c] = res.x
         score[c] = -res.fun
     return w, score
@@ -130,4 +138,4 @@ def noisy(w: Array, noise: float, sets: int, seed: int) -> Array:
     rng = np.random.default_rng(seed)
     out = w[None, :] * (1.0 + noise * rng.uniform(-1.0, 1.0, size=(sets, w.size)))
     out = np.maximum(out, 0.0)
-    return out / out.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+    return out / out.sum(axis=1, keepdims=True)
