@@ -273,3 +273,39 @@ def analyse_cmd(
         atlas=at,
         lang=lang,
     )
+
+
+@app.command("compare")
+def compare_cmd(
+    framework: FrameworkOpt,
+    year: YearOpt,
+    other: Annotated[str, typer.Option("--other", help="The second version: framework name or YAML.")],
+    other_year: Annotated[int | None, typer.Option("--other-year", help="Year of the second version.")] = None,
+    atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Compare two index versions (configs or years): rank change of every common unit."""
+    from computestrata.cli_common import Output, emit
+    from computestrata.i18n import t
+    from computestrata.measure.index import analysis, engine
+
+    at, fw_a, panel_a, notes_a = _load(framework, atlas, exclude_license, lang)
+    _, fw_b, panel_b, notes_b = _load(other, atlas, exclude_license, lang)
+    a = engine.build(fw_a, panel_a, year)
+    b = engine.build(fw_b, panel_b, other_year or year)
+    cmp = analysis.compare(a, b)
+    data = {k: v for k, v in cmp.items() if k != "rows"}
+    emit(
+        Output(
+            title=t("index.title.compare", a=fw_a.id, b=fw_b.id, year=year),
+            rows=cmp["rows"],
+            data=data,
+            source_ids=sorted(set(a.source_ids) | set(b.source_ids)),
+            notes=notes_a + notes_b,
+        ),
+        as_json,
+        atlas=at,
+        lang=lang,
+    )
