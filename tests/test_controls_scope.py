@@ -23,7 +23,7 @@ def spec(name: str):  # type: ignore[no-untyped-def]
 def test_controlled_eccns_real_regime() -> None:
     rows = {r["eccn"]: r for r in scope.controlled_eccns(REG, ON)}
     assert set(rows) == {"3A090", "3A090.c", "4A090", "4D090"}
-    assert rows["3A090"]["segment"] == "logic_ai_chips" and not rows["3A090"]["hypothetical"]
+    assert rows["3A090"]["segment"] == "ai_accelerators" and not rows["3A090"]["hypothetical"]
     assert "88 FR 73458" in rows["3A090"]["citations"]
     assert rows["3A090.c"]["segment"] == "hbm"
     # 4E091 only under the AI Diffusion rule (effective basis, before rescission)
@@ -57,6 +57,7 @@ def test_big_yard_halves_thresholds_and_adds_segments() -> None:
     eccns = {r["eccn"]: r for r in scope.controlled_eccns(big, ON)}
     assert {"3A090.d*", "3B090*", "4A090.z*"} <= set(eccns)
     assert eccns["3A090.d*"]["hypothetical"] and eccns["3A090.d*"]["segment"] == "dram"
+    assert eccns["3B090*"]["segment"] == "fab_equipment_other" and eccns["4A090.z*"]["segment"] == "servers"
     assert big.parameters["big_yard_high_fence.scale"]["on"] == ON.isoformat()
     assert big.parameters["posture"]["threshold_factor"] == 0.5
 
@@ -118,3 +119,24 @@ def test_transformation_errors() -> None:
     twice = scope.scale_thresholds(REG, 0.5, ON)
     with pytest.raises(InputError):
         scope.scale_thresholds(twice, 0.5, ON)
+
+
+def test_segment_labels_are_stack_segment_ids() -> None:
+    """One vocabulary: every label the rules and the postures use is a stack segment id."""
+    from computestrata.stack.segments import segment_ids
+
+    ids = set(segment_ids())
+    assert set(scope.check_segments()) <= ids
+    rule_labels = {c.segment for i in REG.instruments for c in i.components if c.segment}
+    assert rule_labels == {"ai_accelerators", "hbm", "ai_servers", "ai_system_software", "foundation_models"}
+    assert rule_labels <= ids
+    for p in scope.POSTURES.values():
+        assert set(p.add_segments) <= ids
+
+
+def test_unknown_segment_label_in_scope_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(scope.SEGMENTS, "servers_all", {"eccn": "4A090.z*", "hypothetical": True, "text": "x"})
+    with pytest.raises(InputError) as exc:
+        scope.check_segments.__wrapped__()
+    assert "servers_all" in exc.value.message and "controls.scope.SEGMENTS" in exc.value.message
+    assert exc.value.hint is not None and "servers" in exc.value.hint and "stack/segments.yaml" in exc.value.hint

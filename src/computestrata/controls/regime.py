@@ -5,8 +5,10 @@ with its citation, dates and *components*.  A component is one legal element the
 can apply: an ECCN ``paragraph`` (the parameter tests), a ``carve_out`` (Note 2), a
 ``license_scope`` (destinations needing a license), an ``hq_scope`` (headquarters rule), a
 ``review_policy``, a ``license_exception``, an ``eccn_control`` (ECCNs without item tests,
-e.g. 4A090, 4E091) or an informational ``provision``.  A later instrument's component with
-the same id replaces the earlier one; ``action: remove`` deletes it; ``rescinds`` switches a
+e.g. 4A090, 4E091) or an informational ``provision``.  A component's ``segment`` label is a
+stack segment id (``stack/segments.yaml``), checked on load, so the controls engine and the
+compute stack share one vocabulary.  A later instrument's component with the same id
+replaces the earlier one; ``action: remove`` deletes it; ``rescinds`` switches a
 whole earlier instrument off.  :meth:`Regime.at` folds everything in force on a date into a
 :class:`RegimeState` — the engine never hard-codes a threshold.
 
@@ -428,11 +430,39 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
     return tuple(out)
 
 
+def stack_segment_ids() -> list[str]:
+    """The compute stack's segment ids: the only labels a component's ``segment`` may carry."""
+    from computestrata.stack.segments import segment_ids
+
+    return segment_ids()
+
+
+def check_segment(label: str, where: str, known: Iterable[str] | None = None) -> str:
+    """``label`` if it is a stack segment id, else an error naming ``where`` and the closest ids."""
+    ids = list(known) if known is not None else stack_segment_ids()
+    if label not in ids:
+        err = unknown(f"segment label in {where}", label, ids)
+        raise InputError(
+            err.message,
+            hint=f"{err.hint}; segment labels are stack segment ids (stack/segments.yaml), "
+            "add the segment there first if it is new",
+        )
+    return label
+
+
 def parse_instrument(
-    raw: Mapping[str, Any], where: str, countries: Mapping[str, str], groups: Iterable[str]
+    raw: Mapping[str, Any],
+    where: str,
+    countries: Mapping[str, str],
+    groups: Iterable[str],
+    segments: Iterable[str] | None = None,
 ) -> Instrument:
-    """Validate one instrument mapping (as read from YAML) into an :class:`Instrument`."""
+    """Validate one instrument mapping (as read from YAML) into an :class:`Instrument`.
+
+    ``segments``: the valid segment labels (default: the stack's segment ids).
+    """
     gids = list(groups)
+    seg_ids: list[str] | None = list(segments) if segments is not None else None
     for key in ("id", "kind", "title", "citation", "effective", "confidence"):
         if key not in raw:
             raise InputError(f"{where}: missing field {key!r}", hint="see the other files in controls/rules/")
@@ -459,6 +489,10 @@ def parse_instrument(
             raise InputError(f"{w}: a paragraph needs eccn and item (chip or hbm)", hint="item: chip")
         if kind == "license_exception" and action == "add" and not c.get("code"):
             raise InputError(f"{w}: a license exception needs a code", hint="code: NAC")
+        if c.get("segment") is not None:
+            if seg_ids is None:
+                seg_ids = stack_segment_ids()
+            check_segment(str(c["segment"]), w, seg_ids)
         own = _date(c["compliance"], f"{w}: compliance") if c.get("compliance") else None
         binds = own or compliance or effective
         comps.append(

@@ -14,10 +14,10 @@ posture                    scale  Note 2      license     segments added        
                                   carve-out   exceptions
 =========================  =====  ==========  ==========  ==============================  ====================
 ``small_yard_high_fence``  1.0    kept        kept        none                            D:5 + Macau
-``big_yard_high_fence``    0.5    kept        kept        dram, mature_node_sme,          D:1 + D:4 + D:5 +
-                                                          servers_all                     Macau (not A:5/A:6)
-``no_yard``                0.0    dropped     dropped     dram, mature_node_sme,          D:1 + D:4 + D:5 +
-                                                          servers_all                     Macau (not A:5/A:6)
+``big_yard_high_fence``    0.5    kept        kept        dram, fab_equipment_other,      D:1 + D:4 + D:5 +
+                                                          servers                         Macau (not A:5/A:6)
+``no_yard``                0.0    dropped     dropped     dram, fab_equipment_other,      D:1 + D:4 + D:5 +
+                                                          servers                         Macau (not A:5/A:6)
 =========================  =====  ==========  ==========  ==============================  ====================
 
 - *scale* multiplies every threshold of the item tests (paragraphs, carve-outs and
@@ -29,6 +29,19 @@ posture                    scale  Note 2      license     segments added        
   case-by-case relaxation; the destinations are also added to the license scope.
 - *segments* add hypothetical ECCN entries (reported by :func:`controlled_eccns`, which the
   stack module joins to its segments); they do not change how chips/HBM classify.
+
+Segment labels are the compute stack's segment ids (``stack/segments.yaml``), one vocabulary
+for both modules, checked when used (:func:`check_segments`) and when the rules load:
+
+- ``ai_accelerators`` (3A090.a/.b ICs), ``hbm`` (3A090.c), ``ai_servers`` (4A090),
+  ``ai_system_software`` (4D090: software for the development or production of 4A090 items;
+  a stack segment added for it, layer L1 like EDA, since no existing segment describes it),
+  ``foundation_models`` (4E091 model weights);
+- hypothetical: ``dram`` (commodity DRAM beyond HBM), ``fab_equipment_other`` (mature-node
+  manufacturing equipment: the stack segment of deposition, etch, process-control … tools,
+  which is what "SME" denotes; ``mature_logic_fab`` is fabrication *capacity*, not equipment;
+  mature-node lithography sits in ``duv_lithography`` and is not reached), ``servers``
+  (general-purpose servers, i.e. every server regardless of the ICs inside).
 """
 
 from __future__ import annotations
@@ -37,6 +50,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from computestrata.controls.regime import (
@@ -49,17 +63,18 @@ from computestrata.controls.regime import (
 )
 from computestrata.errors import InputError, unknown
 
-#: Segments and the ECCN each maps to.  ``hypothetical`` ones exist only in derived regimes.
+#: Segments (stack segment ids) and the ECCN each maps to.  ``hypothetical`` ones exist only
+#: in derived regimes; their ECCN ids end in ``*`` because no such ECCN exists.
 SEGMENTS: dict[str, dict[str, Any]] = {
-    "logic_ai_chips": {"eccn": "3A090", "hypothetical": False, "text": "Advanced-computing ICs (3A090.a/.b)"},
+    "ai_accelerators": {"eccn": "3A090", "hypothetical": False, "text": "Advanced-computing ICs (3A090.a/.b)"},
     "hbm": {"eccn": "3A090.c", "hypothetical": False, "text": "High bandwidth memory (3A090.c)"},
     "ai_servers": {
         "eccn": "4A090",
         "hypothetical": False,
         "text": "Computers and assemblies containing 3A090 ICs (4A090)",
     },
-    "ai_software": {"eccn": "4D090", "hypothetical": False, "text": "Software for 4A090 items (4D090)"},
-    "model_weights": {
+    "ai_system_software": {"eccn": "4D090", "hypothetical": False, "text": "Software for 4A090 items (4D090)"},
+    "foundation_models": {
         "eccn": "4E091",
         "hypothetical": False,
         "text": "AI model weights trained with >= 1e26 operations (4E091, AI Diffusion only)",
@@ -69,15 +84,16 @@ SEGMENTS: dict[str, dict[str, Any]] = {
         "hypothetical": True,
         "text": "Hypothetical: advanced DRAM beyond HBM (commodity DDR5/LPDDR5 dies)",
     },
-    "mature_node_sme": {
+    "fab_equipment_other": {
         "eccn": "3B090*",
         "hypothetical": True,
-        "text": "Hypothetical: semiconductor manufacturing equipment for mature nodes (28 nm and above)",
+        "text": "Hypothetical: semiconductor manufacturing equipment (deposition, etch, process control, "
+        "implant, CMP, resist processing, wafer handling) for mature nodes (28 nm and above)",
     },
-    "servers_all": {
+    "servers": {
         "eccn": "4A090.z*",
         "hypothetical": True,
-        "text": "Hypothetical: all AI servers and accelerator systems regardless of the ICs inside",
+        "text": "Hypothetical: all servers, general-purpose (CPU) servers included, regardless of the ICs inside",
     },
 }
 SCALABLE = ("tpp", "pd", "io_bandwidth_gbps", "hbm_density")
@@ -112,9 +128,9 @@ POSTURES: dict[str, Posture] = {
         threshold_factor=0.5,
         drop_carve_outs=False,
         drop_license_exceptions=False,
-        add_segments=("dram", "mature_node_sme", "servers_all"),
+        add_segments=("dram", "fab_equipment_other", "servers"),
         fence_groups=_FENCE,
-        description="Thresholds halved, DRAM / mature-node equipment / all AI servers added, "
+        description="Thresholds halved, DRAM / mature-node equipment / all servers added, "
         "denial for D:1, D:4, D:5 (not A:5/A:6) and Macau.",
     ),
     "no_yard": Posture(
@@ -122,12 +138,27 @@ POSTURES: dict[str, Posture] = {
         threshold_factor=0.0,
         drop_carve_outs=True,
         drop_license_exceptions=True,
-        add_segments=("dram", "mature_node_sme", "servers_all"),
+        add_segments=("dram", "fab_equipment_other", "servers"),
         fence_groups=_FENCE,
         description="Everything fenced: any positive performance is caught, no Note 2 carve-out, "
         "no license exceptions, all segments, denial for D:1, D:4, D:5 and Macau.",
     ),
 }
+
+
+@cache
+def check_segments() -> tuple[str, ...]:
+    """Every label in :data:`SEGMENTS` and the postures is a stack segment id (clear error otherwise)."""
+    from computestrata.controls.regime import check_segment, stack_segment_ids
+
+    ids = stack_segment_ids()
+    for seg in SEGMENTS:
+        check_segment(seg, "controls.scope.SEGMENTS", ids)
+    for p in POSTURES.values():
+        for seg in p.add_segments:
+            if seg not in SEGMENTS:
+                raise unknown(f"segment in posture {p.name!r}", seg, SEGMENTS)
+    return tuple(SEGMENTS)
 
 
 def _default_on(regime: Regime, on: date | None) -> date:
@@ -201,6 +232,7 @@ def _remove(state_comps: Iterable[Component], kind: str) -> list[Component]:
 
 def add_segments(regime: Regime, segments: Iterable[str], on: date | None = None, ident: str = "segments") -> Regime:
     """Add (hypothetical) controlled ECCN segments, licensed to the current 3A090 destinations."""
+    check_segments()
     day = _default_on(regime, on)
     comps = []
     for seg in segments:
@@ -232,6 +264,7 @@ def drop_segments(
     basis: Basis = "compliance",
 ) -> Regime:
     """Remove every paragraph / ECCN entry of these segments from ``on``."""
+    check_segments()
     day = _default_on(regime, on)
     segs = set(segments)
     for s in segs:

@@ -56,6 +56,7 @@ REQUIRED_IDS: tuple[str, ...] = (
     "fab_equipment_other",
     "packaging_advanced",
     "servers",
+    "ai_system_software",
     "ai_servers",
     "networking_interconnect",
     "data_centers",

@@ -37,6 +37,15 @@ def _load(
     return atlas, fw, panel, notes
 
 
+def _whole(value: Any) -> Any:
+    """Ranks as integers for display (missing stays None)."""
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
 def _lang() -> str:
     from computestrata.i18n import get_lang
 
@@ -98,7 +107,7 @@ def build_cmd(
     rows = []
     for unit in res.ranks.sort_values(root).index:
         row: dict[str, Any] = {
-            "index_rank": res.ranks.loc[unit, root],
+            "index_rank": _whole(res.ranks.loc[unit, root]),
             "unit": unit,
             "index_score": res.scores.loc[unit, root],
         }
@@ -154,6 +163,9 @@ def uncertainty_cmd(
     at, fw, panel, notes = _load(framework, atlas, exclude_license, lang)
     res = ua.run_ua(fw, panel, year, n=n)
     rows = res.rank_table()
+    for row in rows:
+        for k in ("rank", "rank_median", "rank_p5", "rank_p95"):
+            row[k] = _whole(row[k])
     data = {
         "framework": fw.id,
         "year": str(year),
@@ -300,7 +312,7 @@ def compare_cmd(
     emit(
         Output(
             title=t("index.title.compare", a=fw_a.id, b=fw_b.id, year=year),
-            rows=cmp["rows"],
+            rows=[{**r, **{k: _whole(r[k]) for k in ("rank_a", "rank_b", "change")}} for r in cmp["rows"]],
             data=data,
             source_ids=sorted(set(a.source_ids) | set(b.source_ids)),
             notes=notes_a + notes_b,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 from computestrata.measure.index.config import Framework
 
 if TYPE_CHECKING:
@@ -145,7 +146,12 @@ def _screen(
     for j in np.nonzero(~keep_i)[0]:
         log.append({"step": "screen", "indicator": inds[j], "coverage": float(cov_i[j]), "action": "dropped"})
         notes.append(
-            f"indicator {inds[j]} dropped: data for {cov_i[j]:.0%} of units (< {s.min_indicator_coverage:.0%})"
+            t(
+                "index.note.indicator_dropped",
+                ind=inds[j],
+                share=f"{cov_i[j]:.0%}",
+                min=f"{s.min_indicator_coverage:.0%}",
+            )
         )
     have = have[:, keep_i]
     cov_u = have.mean(axis=1) if keep_i.any() else np.zeros(len(units))
@@ -153,9 +159,7 @@ def _screen(
     for u in np.nonzero(~keep_u)[0]:
         log.append({"step": "screen", "unit": units[u], "coverage": float(cov_u[u]), "action": "dropped"})
     if (~keep_u).any():
-        notes.append(
-            f"{int((~keep_u).sum())} unit(s) dropped: data for fewer than {s.min_unit_coverage:.0%} of indicators"
-        )
+        notes.append(t("index.note.units_dropped", n=int((~keep_u).sum()), min=f"{s.min_unit_coverage:.0%}"))
     return [u for u, k in zip(units, keep_u, strict=True) if k], [i for i, k in zip(inds, keep_i, strict=True) if k]
 
 
@@ -169,7 +173,7 @@ def _live_tree(fw: Framework, inds: list[str], notes: list[str]) -> dict[str, li
                 live[node] = kids
                 alive.add(node)
             else:
-                notes.append(f"{node} has no indicator with data: left out (thin pillar)")
+                notes.append(t("index.note.pillar_left_out", node=node))
     if fw.root.id not in live:
         raise InputError(
             f"index {fw.id}: no indicator has enough data", hint="lower steps.screen thresholds or add data"
@@ -235,10 +239,9 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
         cube, filled_mask = _fill(cube, years, fw.steps.impute_panel, fw.steps.panel_max_age)
         prefilled = filled_mask[yi]
         if prefilled.any():
-            age = f", at most {fw.steps.panel_max_age} years away" if fw.steps.panel_max_age is not None else ""
+            age = t("index.note.max_age", n=fw.steps.panel_max_age) if fw.steps.panel_max_age is not None else ""
             notes.append(
-                f"{int(prefilled.sum())} value(s) for {year} taken from other years "
-                f"({fw.steps.impute_panel}{age}) before screening"
+                t("index.note.panel_filled", n=int(prefilled.sum()), year=year, method=fw.steps.impute_panel, age=age)
             )
     units2, inds2 = _screen(fw, units, wanted, cube[yi], log, notes)
     if len(units2) < 3:
@@ -462,24 +465,28 @@ def build(fw: Framework, panel: Panel, year: int, prep: Prepared | None = None) 
     normed, info = transform(prep, x, s.impute, s.normalise)
     scores, weights, alog = aggregate_tree(prep, normed)
     log = list(prep.log)
-    for t in info["treatment"]:
-        log.append({"step": "outliers", **t})
+    for tr in info["treatment"]:
+        log.append({"step": "outliers", **tr})
     log += alog
     notes = list(prep.notes) + list(info["impute_notes"])
     imputed = info["imputed"]
     if imputed.any():
-        notes.append(f"{imputed.mean():.1%} of the data cells were imputed ({s.impute})")
-    for t in info["treatment"]:
+        notes.append(t("index.note.imputed", share=f"{imputed.mean():.1%}", method=s.impute))
+    for tr in info["treatment"]:
         notes.append(
-            f"{t['indicator']}: skew {t['skew_before']:.2f}, kurtosis "
-            f"{t['kurtosis_before']:.2f} → {t['action']}"
-            + (f" ({t['points']} point(s))" if t["action"] == "winsorised" else "")
+            t(
+                "index.note.treated",
+                ind=tr["indicator"],
+                skew=f"{tr['skew_before']:.2f}",
+                kurt=f"{tr['kurtosis_before']:.2f}",
+                action=t(f"index.action.{tr['action']}", points=tr["points"]),
+            )
         )
     for thin in fw.thin_pillars():
         if thin["node"] in prep.children:
             notes.append(
-                f"thin pillar {thin['node']}: {thin['available']} of {thin['declared']} "
-                f"indicators have open data" + (f" — {thin['note']}" if thin["note"] else "")
+                t("index.note.thin", node=thin["node"], have=thin["available"], declared=thin["declared"])
+                + (f" — {thin['note']}" if thin["note"] else "")
             )
     idx = pd.Index(prep.units, name="unit")
     order = prep.indicators + [n for lvl in sorted(prep.levels) for n in prep.levels[lvl]]
