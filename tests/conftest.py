@@ -54,3 +54,12 @@ def atlas(built_atlas: Path):  # type: ignore[no-untyped-def]
     a = store.open(built_atlas)
     yield a
     a.close()
+
+
+@pytest.fixture(autouse=True)
+def _reset_language() -> object:
+    """`--lang` sets the language for the whole process; reset it so tests don't leak it."""
+    yield
+    from computestrata.i18n import set_lang
+
+    set_lang(None)

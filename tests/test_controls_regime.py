@@ -88,7 +88,10 @@ def test_malformed_dates_rejected(bad: str) -> None:
     assert "YYYY-MM-DD" in (exc.value.hint or "")
 
 
-@pytest.mark.parametrize(("name", "needle"), [("bad_operator.yaml", "operator"), ("bad_group.yaml", "D:9")])
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [("bad_operator.yaml", "operator"), ("bad_group.yaml", "D:9"), ("bad_segment.yaml", "logic_ai_chips")],
+)
 def test_bad_rule_files_fail_clearly(reg: rg.Regime, name: str, needle: str) -> None:
     raw = yaml.safe_load((FIX / name).read_text(encoding="utf-8"))
     with pytest.raises(InputError) as exc:
@@ -100,3 +103,22 @@ def test_change_dates_cover_rules_and_letters(reg: rg.Regime) -> None:
     days = set(reg.change_dates())
     for d in ("2022-10-07", "2023-11-17", "2024-12-31", "2025-04-09", "2026-01-15"):
         assert date.fromisoformat(d) in days
+
+
+def test_segment_label_must_be_a_stack_segment_id(reg: rg.Regime) -> None:
+    """The rules speak the stack's vocabulary: an unknown label names the component and the fix."""
+    raw = yaml.safe_load((FIX / "bad_segment.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(InputError) as exc:
+        rg.parse_instrument(raw, "bad_segment.yaml", reg.countries, reg.groups)
+    assert "segment label" in exc.value.message and "3A090.x" in exc.value.message
+    assert exc.value.hint is not None and "segment: ai_accelerators" in exc.value.hint
+    raw["components"][0]["segment"] = "quantum_chips"
+    with pytest.raises(InputError) as exc:
+        rg.parse_instrument(raw, "bad_segment.yaml", reg.countries, reg.groups)
+    assert exc.value.hint is not None and "closest:" in exc.value.hint and "stack/segments.yaml" in exc.value.hint
+    raw["components"][0]["segment"] = "ai_accelerators"
+    inst = rg.parse_instrument(raw, "ok.yaml", reg.countries, reg.groups)
+    assert inst.components[0].segment == "ai_accelerators"
+    # an explicit vocabulary (e.g. a test double) is honoured instead of the stack's
+    with pytest.raises(InputError, match="segment label"):
+        rg.parse_instrument(raw, "ok.yaml", reg.countries, reg.groups, segments=["hbm"])

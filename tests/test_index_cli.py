@@ -184,3 +184,21 @@ def test_shipped_frameworks_on_the_built_atlas(built_atlas: Path, name: str) -> 
     assert res.source_ids and all(atlas.sources([s]) for s in res.source_ids)
     sa = ua.run_sa(fw, panel, 2023, n=64)
     assert len(sa.factor_table()) == sa.s1.size
+
+
+def test_analyse_compare_and_framework_detail(setup: tuple[Path, Path]) -> None:
+    atlas, fw = setup
+    base = ["-f", str(fw), "-y", "2022", "--atlas", str(atlas), "--json"]
+    out = runner.invoke(app, ["index", "analyse", *base, "--unit", "KOR", "--drop-one"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert {r["node"] for r in data["rows"]} == {"economy", "green", "mini"}
+    assert data["profile"]["unit"] == "KOR" and len(data["drop_one"]) == 4
+    out = runner.invoke(app, ["index", "compare", *base, "--other", str(fw), "--other-year", "2021"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["units"] == 6 and len(data["rows"]) == 6
+    out = runner.invoke(app, ["index", "frameworks", "-f", "gci", "--json"])
+    rows = json.loads(out.output)["rows"]
+    assert {r["indicator"] for r in rows if r["unavailable_reason"]} == {"server_shipments", "it_spending", "bandwidth"}
+    assert all(r["stands_for"] for r in rows if not r["unavailable_reason"])

@@ -437,14 +437,26 @@ def stack_segment_ids() -> list[str]:
     return segment_ids()
 
 
+#: Segment labels of the controls engine before it adopted the stack's ids (old → stack id).
+RENAMED_SEGMENTS: dict[str, str] = {
+    "logic_ai_chips": "ai_accelerators",
+    "model_weights": "foundation_models",
+    "ai_software": "ai_system_software",
+    "servers_all": "servers",
+    "mature_node_sme": "fab_equipment_other",
+}
+
+
 def check_segment(label: str, where: str, known: Iterable[str] | None = None) -> str:
     """``label`` if it is a stack segment id, else an error naming ``where`` and the closest ids."""
     ids = list(known) if known is not None else stack_segment_ids()
     if label not in ids:
         err = unknown(f"segment label in {where}", label, ids)
+        new = RENAMED_SEGMENTS.get(label)
+        hint = f"renamed: write segment: {new}" if new in ids else err.hint
         raise InputError(
             err.message,
-            hint=f"{err.hint}; segment labels are stack segment ids (stack/segments.yaml), "
+            hint=f"{hint}; segment labels are stack segment ids (stack/segments.yaml), "
             "add the segment there first if it is new",
         )
     return label

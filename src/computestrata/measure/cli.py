@@ -1,6 +1,8 @@
 """`strata measure` commands: national compute, Table 1, concentration, stratification, core–periphery.
 
-Heavy libraries are imported inside the commands so `strata --help` stays fast.
+Thin wrappers: parse options, call the measure API (the same functions the report and the
+dashboard call), emit.  Heavy libraries are imported inside the commands so `strata --help`
+stays fast.
 """
 
 from __future__ import annotations
@@ -17,10 +19,6 @@ DrawsOpt = Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (fixed default: reproducible).")]
 DEFAULT_DRAWS = 4000
 DEFAULT_SEED = 20260301
-
-
-def _round(row: dict[str, Any], digits: int = 4) -> dict[str, Any]:
-    return {k: round(v, digits) if isinstance(v, float) else v for k, v in row.items()}
 
 
 @app.command("compute")
@@ -40,26 +38,18 @@ def compute_cmd(
     lang: LangOpt = None,
 ) -> None:
     """National compute by country for one year as p5/median/p95, with method and sources."""
-    from computestrata.i18n import set_lang, t
-    from computestrata.measure import estimates as es
+    from computestrata.i18n import set_lang
+    from computestrata.measure.estimates import national_compute
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    est = es.from_atlas(a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters)
-    rows = [_round(r) for r in est.rows]
-    for r in rows:
-        for k in ("share_p5", "share_median", "share_p95"):
-            r[k.replace("share", "share_pct")] = None if r[k] is None else round(100 * r[k], 2)
-    cols = ["country", "value_p5", "value_median", "value_p95", "share_pct_p5", "share_pct_median", "share_pct_p95"] + (
-        ["systems"] if kind == "super" else ["clusters", "observed_h100e"] if kind == "intelligent" else []
-    )
-    title = t("measure.title.compute", kind=t(f"measure.kind.{kind}"), year=year) + f" [{est.unit}]"
-    data = {"kind": kind, "year": year, "unit": est.unit, "method": est.method, **est.data}
-    notes = [est.method, *est.notes]
+    res = national_compute(a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters)
+    out = Output(title=res.title, source_ids=res.source_ids, notes=res.notes)
     if as_json:
-        emit(Output(title=title, rows=rows, data=data, source_ids=est.source_ids, notes=notes), True, a)
+        out.rows, out.data = res.rows, res.data
     else:
-        emit(Output(title=title, rows=rows[:top], columns=cols, source_ids=est.source_ids, notes=notes), False, a)
+        out.rows, out.columns = res.rows[:top], res.columns
+    emit(out, as_json, a)
 
 
 @app.command("table1")
@@ -72,84 +62,31 @@ def table1_cmd(
     lang: LangOpt = None,
 ) -> None:
     """The paper's Table 1 (CAICT shares) beside our open estimates, US and China, 2020–2024."""
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import set_lang
     from computestrata.measure.table1 import COLUMNS, build_table1
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
     tab = build_table1(a, draws=draws, seed=seed)
-    notes = tab.notes + [f"{k}: {v}" for k, v in tab.methods.items() if k in ("super", "intelligent")]
     if as_json:
-        emit(
-            Output(
-                title=t("measure.title.table1"),
-                rows=[_round(r, 2) for r in tab.rows],
-                columns=list(COLUMNS),
-                data={"methods": tab.methods},
-                source_ids=tab.source_ids,
-                notes=notes,
-            ),
-            True,
-            a,
+        out = Output(
+            title=tab.title,
+            rows=tab.shown_rows(),
+            columns=list(COLUMNS),
+            data={"methods": tab.methods},
+            source_ids=tab.source_ids,
+            notes=tab.shown_notes(),
         )
-        return
-    wide, refs = table1_wide(tab.rows)
-    notes = [f"[{i}] {text}" for text, i in refs.items()] + notes
-    emit(
-        Output(
-            title=t("measure.title.table1"),
+    else:
+        wide, refs = tab.paper_layout()
+        out = Output(
+            title=tab.title,
             rows=wide,
             columns=list(wide[0]) if wide else None,
             source_ids=tab.source_ids,
-            notes=notes,
-        ),
-        False,
-        a,
-    )
-
-
-def table1_wide(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Paper layout for the terminal: one line per year and kind, China | USA, explanations as [n]."""
-
-    def band(r: dict[str, Any]) -> str:
-        if r["open_share_pct"] is None:
-            return "—"
-        med, lo, hi = r["open_share_pct"], r["open_p5_pct"], r["open_p95_pct"]
-        if lo is None or abs(hi - lo) < 0.05:
-            return f"{med:.1f}"
-        return f"{med:.1f} ({lo:.1f}–{hi:.1f})"
-
-    def gap(r: dict[str, Any]) -> str:
-        return "—" if r["gap_pp"] is None else f"{r['gap_pp']:+.1f}"
-
-    refs: dict[str, int] = {}
-    out = []
-    by_key: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
-    for r in rows:
-        by_key.setdefault((r["year"], r["kind"]), {})[r["country"]] = r
-    for (year, kind), pair in by_key.items():
-        line: dict[str, Any] = {"year": str(year), "kind": kind}
-        for c in ("CHN", "USA"):
-            cell = pair.get(c)
-            if cell is None:
-                continue
-            ca = cell["caict_share_pct"]
-            line[f"{c} CAICT %"] = "—" if ca is None else f"{ca:.0f}"
-            line[f"{c} open % (p5–p95)"] = band(cell)
-            line[f"{c} gap pp"] = gap(cell)
-        text = next(iter(pair.values()))["explanation"]
-        refs.setdefault(text, len(refs) + 1)
-        line["why"] = f"[{refs[text]}]"
-        out.append(line)
-    return out, refs
-
-
-def _periods(dataset: str, year: int | None, list_id: str | None) -> list[str] | None:
-    if list_id:
-        return [list_id]
-    if year is None:
-        return None
-    return [f"{year}-11"] if dataset == "top500" else [str(year)]
+            notes=refs + tab.shown_notes(),
+        )
+    emit(out, as_json, a)
 
 
 @app.command("concentration")
@@ -167,45 +104,13 @@ def concentration_cmd(
     lang: LangOpt = None,
 ) -> None:
     """HHI, CR-k, Gini, Theil (between/within countries) of one tier of one dataset and period."""
-    from computestrata.errors import InputError, unknown
-    from computestrata.i18n import set_lang, t
-    from computestrata.measure import stratification as st
+    from computestrata.i18n import set_lang
+    from computestrata.measure.stratification import concentration_for
 
     set_lang(lang)
-    if tier not in (*st.TIERS, "all"):
-        raise unknown("tier", tier, (*st.TIERS, "all"))
     a = open_atlas(atlas, exclude_license)
-    frames = st.frames_from_atlas(a, dataset, _periods(dataset, year, list_id), since=0, top=top)
-    if not frames:
-        raise InputError(f"no {dataset} data for that period", hint="drop --year/--list to use the latest")
-    frame = frames[-1]
-    if tier == "all":
-        items = frame.items
-        res: dict[str, Any] = {"period": frame.period, "tier": "all", **st.metrics(items["value"], items["unit"])}
-    else:
-        res = st.tier_concentration(frame, tier)
-    res = {"dataset": dataset, **_round(res)}
-    if as_json:  # Lorenz curve over the owning units of the tier
-        from computestrata.measure.concentration import lorenz
-
-        items = frame.items if tier == "all" else frame.items[frame.items["tier"] == tier]
-        pop, cum = lorenz(items.groupby("unit")["value"].sum().to_numpy())
-        res["lorenz"] = [[round(float(p), 4), round(float(c), 4)] for p, c in zip(pop, cum, strict=True)]
-    title = t(
-        "measure.title.concentration",
-        dataset=dataset,
-        tier=t(f"measure.tier.{tier}") if tier != "all" else "all",
-        period=frame.period,
-    )
-    notes = [
-        t(f"measure.tier.def.{dataset}", top=top, next=top + 1, frac=st.CHIP_FRONTIER_FRACTION),
-        t("measure.note.hhi_scale"),
-    ]
-    if tier == "frontier":
-        notes.append(t("measure.note.random_baseline"))
-    if dataset == "top500":
-        notes.append(t("measure.note.top500_china"))
-    emit(Output(title=title, data=res, source_ids=frame.source_ids, notes=notes), as_json, a)
+    res = concentration_for(a, dataset, tier, year=year, list_id=list_id, top=top, with_lorenz=as_json)
+    emit(Output(title=res.title, data=res.metrics, source_ids=res.source_ids, notes=res.notes), as_json, a)
 
 
 @app.command("stratification")
@@ -229,115 +134,22 @@ def stratification_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Frontier vs rest concentration over time, and whether 'frontier concentrates' holds in the data."""
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import set_lang
     from computestrata.measure import stratification as st
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    chosen = dataset or list(st.DATASETS)
-    all_rows: list[dict[str, Any]] = []
-    robustness: list[dict[str, Any]] = []
-    robust_notes: list[str] = []
-    verdicts = []
-    sources: set[str] = set()
-    notes: list[str] = []
-    for ds in chosen:
-        needs = {"top500": "top500_systems", "clusters": "gpu_clusters", "chips": "chip_stocks"}
-        if ds in needs and not a.has(needs[ds]):
-            v = st.Verdict(
-                ds,
-                "no_data",
-                t("measure.verdict.no_data", dataset=ds, why=t("measure.explain.missing_table", table=needs[ds])),
-            )
-            verdicts.append(v)
-            continue
-        frames = st.frames_from_atlas(a, ds, since=since, until=until, top=top, without=without or ())
-        rows = st.series(frames)
-        for f in frames:
-            sources.update(f.source_ids)
-        v = st.verdict(ds, rows)
-        verdicts.append(v)
-        notes.append(t(f"measure.tier.def.{ds}", top=top, next=top + 1, frac=st.CHIP_FRONTIER_FRACTION))
-        if robust:
-            variants = st.robustness(a, ds, since=since, until=until)
-            robustness.extend(variants)
-            same = sum(1 for x in variants if x["outcome"] == v.outcome)
-            other = "; ".join(f"{x['variant']}: {x['outcome']}" for x in variants if x["outcome"] != v.outcome)
-            robust_notes.append(
-                t("measure.note.robust", dataset=ds, outcome=v.outcome, same=same, n=len(variants), other=other or "—")
-            )
-        for r in rows:
-            lead = r["top_units"][0] if r["top_units"] else ["", float("nan")]
-            all_rows.append(
-                _round(
-                    {
-                        "dataset": ds,
-                        "period": r["period"],
-                        "tier": r["tier"],
-                        "hhi": r["hhi"],
-                        "cr1": r["cr1"],
-                        "cr3": r["cr3"],
-                        "gini": r["gini"],
-                        "theil": r["theil"],
-                        "theil_between": r["theil_between"],
-                        "theil_within": r["theil_within"],
-                        "n_units": r["n_units"],
-                        "n_items": r["n_items"],
-                        "hhi_excess": r.get("hhi_excess"),
-                        "lead_unit": lead[0],
-                        "lead_share": lead[1],
-                    }
-                )
-            )
-    notes = (
-        [v.text for v in verdicts]
-        + robust_notes
-        + notes
-        + [
-            t("measure.note.verdict_rule"),
-            t("measure.note.random_baseline"),
-            t("measure.note.hhi_scale"),
-            t("measure.note.top500_china"),
-            t("measure.note.china_anonymised"),
-        ]
+    res = st.analyse(a, dataset, since=since, until=until, top=top, without=without or (), robust=robust)
+    data = {"verdicts": [v.to_dict() for v in res.verdicts], "robustness": res.robustness}
+    out = Output(
+        title=res.title,
+        rows=res.rows,
+        columns=st.STRATIFICATION_COLUMNS,
+        data=data if as_json else None,
+        source_ids=sorted(res.source_ids),
+        notes=res.notes,
     )
-    if without:
-        notes.append(t("measure.note.without", units=", ".join(without)))
-    cols = [
-        "dataset",
-        "period",
-        "tier",
-        "hhi",
-        "cr1",
-        "cr3",
-        "gini",
-        "theil",
-        "theil_between",
-        "n_units",
-        "n_items",
-        "hhi_excess",
-        "lead_unit",
-        "lead_share",
-    ]
-    data = {
-        "verdicts": [
-            {"dataset": v.dataset, "outcome": v.outcome, "text": v.text, "numbers": v.numbers, "reasons": v.reasons}
-            for v in verdicts
-        ],
-        "robustness": robustness,
-    }
-    emit(
-        Output(
-            title=t("measure.title.stratification"),
-            rows=all_rows,
-            columns=cols,
-            data=data if as_json else None,
-            source_ids=sorted(sources),
-            notes=notes,
-        ),
-        as_json,
-        a,
-    )
+    emit(out, as_json, a)
 
 
 @app.command("coreperiphery")
@@ -350,35 +162,18 @@ def coreperiphery_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Borgatti–Everett core–periphery of the country × supply-chain-segment network (CSET)."""
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import set_lang
     from computestrata.measure import coreperiphery as cp
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    res, ids, _matrix = cp.from_atlas(a, by=by)
-    rows = [_round({**r, "role": t(f"measure.role.{r['role']}")}) for r in cp.ranked(res, top)]
-    data = {
-        "fit": res.fit,
-        "core_countries": res.core_rows,
-        "core_segments": res.core_cols,
-        "countries": len(res.rows),
-        "segments": len(res.cols),
-    }
-    notes = [
-        t("measure.note.cp_method"),
-        t("measure.note.cp_data"),
-        f"fit = {res.fit:.3f}; core = {', '.join(res.core_rows)}; "
-        f"{len(res.core_cols)}/{len(res.cols)} segments in the core block",
-    ]
-    emit(
-        Output(
-            title=t("measure.title.coreperiphery"),
-            rows=rows,
-            columns=["country", "role", "coreness"],
-            data=data if as_json else None,
-            source_ids=ids,
-            notes=notes,
-        ),
-        as_json,
-        a,
+    res = cp.analyse(a, by=by, top=top)
+    out = Output(
+        title=res.title,
+        rows=res.rows,
+        columns=cp.CP_COLUMNS,
+        data=res.data if as_json else None,
+        source_ids=res.source_ids,
+        notes=res.notes,
     )
+    emit(out, as_json, a)

@@ -246,3 +246,60 @@ def ranked(cp: CorePeriphery, top: int | None = None) -> list[dict[str, Any]]:
     ]
     rows.sort(key=lambda r: (r["role"] != "core", -float(r["coreness"])))
     return rows[:top] if top else rows
+
+
+@dataclass
+class CorePeripheryResult:
+    """The fitted core–periphery as shown: ranked country rows, summary data, notes, sources.
+
+    ``model`` and ``matrix`` keep the full fit and the country × segment matrix behind it.
+    """
+
+    model: CorePeriphery
+    matrix: pd.DataFrame
+    rows: list[dict[str, Any]]
+    data: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """Translated title (in the current language)."""
+        from computestrata.i18n import t
+
+        return t("measure.title.coreperiphery")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: fit summary, rows, notes and source ids (not the matrix)."""
+        return {**self.data, "rows": self.rows, "notes": self.notes, "source_ids": self.source_ids}
+
+
+#: columns of the ranked rows as shown
+CP_COLUMNS = ("country", "role", "coreness")
+
+
+def analyse(atlas: Atlas, by: str = "input", top: int | None = 20, starts: int = 8, seed: int = 0) -> CorePeripheryResult:
+    """Fit the CSET country × segment network and rank the ``top`` countries by coreness.
+
+    Rows carry the role translated for display and coreness rounded to 4 digits; the
+    notes give the method, the data caveat and the fit with its core.
+    """
+    from computestrata.i18n import t
+    from computestrata.measure.rounding import round_floats
+
+    res, ids, matrix = from_atlas(atlas, by=by, starts=starts, seed=seed)
+    rows = [round_floats({**r, "role": t(f"measure.role.{r['role']}")}) for r in ranked(res, top)]
+    data = {
+        "fit": res.fit,
+        "core_countries": res.core_rows,
+        "core_segments": res.core_cols,
+        "countries": len(res.rows),
+        "segments": len(res.cols),
+    }
+    notes = [
+        t("measure.note.cp_method"),
+        t("measure.note.cp_data"),
+        f"fit = {res.fit:.3f}; core = {', '.join(res.core_rows)}; "
+        f"{len(res.core_cols)}/{len(res.cols)} segments in the core block",
+    ]
+    return CorePeripheryResult(res, matrix, rows, data, notes, ids)

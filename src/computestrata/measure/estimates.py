@@ -437,6 +437,77 @@ def from_atlas(
     return basic_compute(year)
 
 
+@dataclass
+class NationalCompute:
+    """National compute for one kind and year as shown: rounded rows with shares in %, notes, sources.
+
+    ``estimate`` keeps the full-precision :class:`Estimate` for further computation.
+    """
+
+    estimate: Estimate
+    rows: list[dict[str, Any]]
+    columns: list[str]
+    data: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.estimate.kind
+
+    @property
+    def year(self) -> int:
+        return self.estimate.year
+
+    @property
+    def title(self) -> str:
+        """Translated title with the unit (in the current language)."""
+        from computestrata.i18n import t
+
+        base = t("measure.title.compute", kind=t(f"measure.kind.{self.kind}"), year=self.year)
+        return base + f" [{self.estimate.unit}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: kind, year, unit, method and the estimate's data, rows, notes, source ids."""
+        return {**self.data, "rows": self.rows, "notes": self.notes, "source_ids": self.source_ids}
+
+
+#: table columns shown for each kind beyond the shared value/share bands
+_KIND_COLUMNS = {"super": ["systems"], "intelligent": ["clusters", "observed_h100e"]}
+_BAND_COLUMNS = ["country", "value_p5", "value_median", "value_p95", "share_pct_p5", "share_pct_median", "share_pct_p95"]
+
+
+def national_compute(
+    atlas: Atlas,
+    kind: str,
+    year: int,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    standard_only: bool = True,
+) -> NationalCompute:
+    """National compute by country for one year (p5/median/p95), rounded as shown, with shares in %.
+
+    Rows keep the 0–1 shares and add ``share_pct_*`` (percent, 2 digits); the method text
+    leads the notes so no figure is shown without how it was made.
+    """
+    from computestrata.measure.rounding import round_floats
+
+    est = from_atlas(atlas, kind, year, draws=draws, seed=seed, standard_only=standard_only)
+    rows = [round_floats(r) for r in est.rows]
+    for r in rows:
+        for k in ("share_p5", "share_median", "share_p95"):
+            r[k.replace("share", "share_pct")] = None if r[k] is None else round(100 * r[k], 2)
+    data = {"kind": kind, "year": year, "unit": est.unit, "method": est.method, **est.data}
+    return NationalCompute(
+        estimate=est,
+        rows=rows,
+        columns=_BAND_COLUMNS + _KIND_COLUMNS.get(kind, []),
+        data=data,
+        notes=[est.method, *est.notes],
+        source_ids=est.source_ids,
+    )
+
+
 def load_top500(
     atlas: Atlas,
     columns: Sequence[str] = ("list_id", "rank", "name", "site", "country_iso3", "rmax_tflops", "source_id"),

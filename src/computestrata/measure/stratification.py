@@ -234,6 +234,16 @@ class Verdict:
     numbers: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (the CLI's ``verdicts`` entries)."""
+        return {
+            "dataset": self.dataset,
+            "outcome": self.outcome,
+            "text": self.text,
+            "numbers": self.numbers,
+            "reasons": self.reasons,
+        }
+
 
 def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     """Judge 'frontier concentrates, the rest diffuses' from a series of tier metrics.
@@ -423,3 +433,223 @@ def robustness(
             name = f"top {top}" + (" without CHN" if without else "")
             out.append({"dataset": dataset, "variant": name, "outcome": v.outcome})
     return out
+
+
+# ---------------------------------------------------------------- whole analyses (CLI, report, dashboard)
+
+#: columns of the stratification table as shown (``theil_within`` is in the rows, not the table)
+STRATIFICATION_COLUMNS = (
+    "dataset",
+    "period",
+    "tier",
+    "hhi",
+    "cr1",
+    "cr3",
+    "gini",
+    "theil",
+    "theil_between",
+    "n_units",
+    "n_items",
+    "hhi_excess",
+    "lead_unit",
+    "lead_share",
+)
+#: verdict outcomes :func:`analyse` can report
+OUTCOMES = ("holds", "partly", "fails", "no_data")
+
+
+@dataclass
+class StratificationResult:
+    """The stratification test on several datasets: shown rows, verdicts, robustness, notes, sources."""
+
+    rows: list[dict[str, Any]]
+    verdicts: list[Verdict]
+    robustness: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    source_ids: set[str] = field(default_factory=set)
+
+    @property
+    def title(self) -> str:
+        """Translated title (in the current language)."""
+        from computestrata.i18n import t
+
+        return t("measure.title.stratification")
+
+    def verdict_for(self, dataset: str) -> Verdict | None:
+        """The verdict of one dataset, or None when it was not tested."""
+        return next((v for v in self.verdicts if v.dataset == dataset), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: verdicts, robustness, rows, notes and sorted source ids."""
+        return {
+            "verdicts": [v.to_dict() for v in self.verdicts],
+            "robustness": self.robustness,
+            "rows": self.rows,
+            "notes": self.notes,
+            "source_ids": sorted(self.source_ids),
+        }
+
+
+def _shown_row(dataset: str, r: dict[str, Any]) -> dict[str, Any]:
+    """One series row as shown: metrics, the leading unit and its share, floats rounded."""
+    from computestrata.measure.rounding import round_floats
+
+    lead = r["top_units"][0] if r["top_units"] else ["", float("nan")]
+    return round_floats(
+        {
+            "dataset": dataset,
+            "period": r["period"],
+            "tier": r["tier"],
+            "hhi": r["hhi"],
+            "cr1": r["cr1"],
+            "cr3": r["cr3"],
+            "gini": r["gini"],
+            "theil": r["theil"],
+            "theil_between": r["theil_between"],
+            "theil_within": r["theil_within"],
+            "n_units": r["n_units"],
+            "n_items": r["n_items"],
+            "hhi_excess": r.get("hhi_excess"),
+            "lead_unit": lead[0],
+            "lead_share": lead[1],
+        }
+    )
+
+
+def analyse(
+    atlas: Atlas,
+    datasets: Sequence[str] | None = None,
+    since: int = DEFAULT_SINCE,
+    until: int | None = None,
+    top: int = DEFAULT_TOP,
+    without: Sequence[str] = (),
+    robust: bool = True,
+) -> StratificationResult:
+    """Test 'frontier concentrates, the rest diffuses' on each dataset (default: all three).
+
+    A dataset whose table is missing from the atlas gets a ``no_data`` verdict saying so
+    rather than an error, so one absent source does not hide the others.  ``robust`` also
+    reruns each verdict under other tier definitions (:func:`robustness`) and notes how many
+    agree; ``without`` drops units (e.g. ``CHN``) before tiering.
+    """
+    from computestrata.i18n import t
+
+    chosen = list(datasets) if datasets else list(DATASETS)
+    rows: list[dict[str, Any]] = []
+    robust_rows: list[dict[str, Any]] = []
+    robust_notes: list[str] = []
+    tier_notes: list[str] = []
+    verdicts: list[Verdict] = []
+    sources: set[str] = set()
+    for ds in chosen:
+        if ds in _TABLES and not atlas.has(_TABLES[ds]):
+            why = t("measure.explain.missing_table", table=_TABLES[ds])
+            verdicts.append(Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds, why=why)))
+            continue
+        frames = frames_from_atlas(atlas, ds, since=since, until=until, top=top, without=without)
+        series_rows = series(frames)
+        for f in frames:
+            sources.update(f.source_ids)
+        v = verdict(ds, series_rows)
+        verdicts.append(v)
+        tier_notes.append(t(f"measure.tier.def.{ds}", top=top, next=top + 1, frac=CHIP_FRONTIER_FRACTION))
+        if robust:
+            variants = robustness(atlas, ds, since=since, until=until)
+            robust_rows.extend(variants)
+            same = sum(1 for x in variants if x["outcome"] == v.outcome)
+            other = "; ".join(f"{x['variant']}: {x['outcome']}" for x in variants if x["outcome"] != v.outcome)
+            robust_notes.append(
+                t("measure.note.robust", dataset=ds, outcome=v.outcome, same=same, n=len(variants), other=other or "—")
+            )
+        rows.extend(_shown_row(ds, r) for r in series_rows)
+    notes = [
+        *(v.text for v in verdicts),
+        *robust_notes,
+        *tier_notes,
+        t("measure.note.verdict_rule"),
+        t("measure.note.random_baseline"),
+        t("measure.note.hhi_scale"),
+        t("measure.note.top500_china"),
+        t("measure.note.china_anonymised"),
+    ]
+    if without:
+        notes.append(t("measure.note.without", units=", ".join(without)))
+    return StratificationResult(rows, verdicts, robust_rows, notes, sources)
+
+
+@dataclass
+class ConcentrationResult:
+    """Concentration of one tier of one dataset in one period: metrics, notes, sources."""
+
+    dataset: str
+    tier: str
+    period: str
+    metrics: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """Translated title (in the current language)."""
+        from computestrata.i18n import t
+
+        tier = t(f"measure.tier.{self.tier}") if self.tier != "all" else "all"
+        return t("measure.title.concentration", dataset=self.dataset, tier=tier, period=self.period)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the metrics (as shown), notes and source ids."""
+        return {**self.metrics, "notes": self.notes, "source_ids": self.source_ids}
+
+
+def periods_for(dataset: str, year: int | None = None, list_id: str | None = None) -> list[str] | None:
+    """Periods to tier for a year or list id (None = every period; TOP500 years mean November)."""
+    if list_id:
+        return [list_id]
+    if year is None:
+        return None
+    return [f"{year}-11"] if dataset == "top500" else [str(year)]
+
+
+def concentration_for(
+    atlas: Atlas,
+    dataset: str = "top500",
+    tier: str = "frontier",
+    year: int | None = None,
+    list_id: str | None = None,
+    top: int = DEFAULT_TOP,
+    with_lorenz: bool = True,
+) -> ConcentrationResult:
+    """HHI, CR-k, Gini and Theil of one tier (``frontier``, ``rest`` or ``all``) of one period.
+
+    The period is ``list_id`` (TOP500 list or chip-stock quarter, ``YYYY-MM``), else ``year``,
+    else the latest in the data.  ``with_lorenz`` adds the Lorenz curve over the tier's units.
+    Metrics are rounded as shown (4 digits).
+    """
+    from computestrata.errors import unknown
+    from computestrata.i18n import t
+    from computestrata.measure.rounding import round_floats
+
+    if tier not in (*TIERS, "all"):
+        raise unknown("tier", tier, (*TIERS, "all"))
+    frames = frames_from_atlas(atlas, dataset, periods_for(dataset, year, list_id), since=0, top=top)
+    if not frames:
+        raise InputError(f"no {dataset} data for that period", hint="drop --year/--list to use the latest")
+    frame = frames[-1]
+    if tier == "all":
+        res: dict[str, Any] = {"period": frame.period, "tier": "all", **metrics(frame.items["value"], frame.items["unit"])}
+    else:
+        res = tier_concentration(frame, tier)
+    res = {"dataset": dataset, **round_floats(res)}
+    if with_lorenz:
+        items = frame.items if tier == "all" else frame.items[frame.items["tier"] == tier]
+        pop, cum = cm.lorenz(items.groupby("unit")["value"].sum().to_numpy())
+        res["lorenz"] = [[round(float(p), 4), round(float(c), 4)] for p, c in zip(pop, cum, strict=True)]
+    notes = [
+        t(f"measure.tier.def.{dataset}", top=top, next=top + 1, frac=CHIP_FRONTIER_FRACTION),
+        t("measure.note.hhi_scale"),
+    ]
+    if tier == "frontier":
+        notes.append(t("measure.note.random_baseline"))
+    if dataset == "top500":
+        notes.append(t("measure.note.top500_china"))
+    return ConcentrationResult(dataset, tier, frame.period, res, notes, list(frame.source_ids))

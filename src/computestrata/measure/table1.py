@@ -48,6 +48,37 @@ class Table1:
     notes: list[str] = field(default_factory=list)
     methods: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def title(self) -> str:
+        """Translated title (in the current language)."""
+        from computestrata.i18n import t
+
+        return t("measure.title.table1")
+
+    def shown_rows(self, digits: int = 2) -> list[dict[str, Any]]:
+        """The rows with floats rounded as shown (percentages to ``digits`` places)."""
+        from computestrata.measure.rounding import round_floats
+
+        return [round_floats(r, digits) for r in self.rows]
+
+    def shown_notes(self) -> list[str]:
+        """Notes plus the method of each estimated kind (super, intelligent), as shown with the table."""
+        return self.notes + [f"{k}: {v}" for k, v in self.methods.items() if k in ("super", "intelligent")]
+
+    def paper_layout(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """The paper's layout (:func:`paper_layout`) and its explanations as ``[n] text`` notes."""
+        wide, refs = paper_layout(self.rows)
+        return wide, [f"[{i}] {text}" for text, i in refs.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: methods, rows as shown, notes and source ids."""
+        return {
+            "methods": self.methods,
+            "rows": self.shown_rows(),
+            "notes": self.shown_notes(),
+            "source_ids": self.source_ids,
+        }
+
 
 def caict_shares(paper_figures: pd.DataFrame) -> dict[tuple[int, str, str], tuple[float, str | None]]:
     """(year, kind, country) → (CAICT share in %, source_id) from the paper's Table 1 rows."""
@@ -204,3 +235,44 @@ def build_table1(
             notes.append(t("measure.explain.missing_table", table="chip_stocks"))
     rows = compare(caict, ests, expl, years)
     return Table1(rows=rows, source_ids=sorted(sources), notes=notes, methods=methods)
+
+
+def paper_layout(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The paper's layout: one line per year and kind, China | USA, explanations as ``[n]``.
+
+    Cells are text (``median (p5–p95)``, gap with its sign); returns the lines and the
+    explanation → number map.  Works on full-precision rows so the one-decimal text is
+    rounded once.
+    """
+
+    def band(r: dict[str, Any]) -> str:
+        if r["open_share_pct"] is None:
+            return "—"
+        med, lo, hi = r["open_share_pct"], r["open_p5_pct"], r["open_p95_pct"]
+        if lo is None or abs(hi - lo) < 0.05:
+            return f"{med:.1f}"
+        return f"{med:.1f} ({lo:.1f}–{hi:.1f})"
+
+    def gap(r: dict[str, Any]) -> str:
+        return "—" if r["gap_pp"] is None else f"{r['gap_pp']:+.1f}"
+
+    refs: dict[str, int] = {}
+    out = []
+    by_key: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        by_key.setdefault((r["year"], r["kind"]), {})[r["country"]] = r
+    for (year, kind), pair in by_key.items():
+        line: dict[str, Any] = {"year": str(year), "kind": kind}
+        for c in ("CHN", "USA"):
+            cell = pair.get(c)
+            if cell is None:
+                continue
+            ca = cell["caict_share_pct"]
+            line[f"{c} CAICT %"] = "—" if ca is None else f"{ca:.0f}"
+            line[f"{c} open % (p5–p95)"] = band(cell)
+            line[f"{c} gap pp"] = gap(cell)
+        text = next(iter(pair.values()))["explanation"]
+        refs.setdefault(text, len(refs) + 1)
+        line["why"] = f"[{refs[text]}]"
+        out.append(line)
+    return out, refs

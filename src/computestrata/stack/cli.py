@@ -17,6 +17,14 @@ app = typer.Typer(no_args_is_help=True)
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="Data as of this year (default: latest).")]
 LayerOpt = Annotated[str | None, typer.Option("--layer", help="Only this layer: L1…L5 or its name.")]
+PostureOpt = Annotated[
+    str | None,
+    typer.Option("--posture", help="Hypothetical posture: small_yard_high_fence, big_yard_high_fence, no_yard."),
+]
+BasisOpt = Annotated[
+    str,
+    typer.Option("--basis", help="'compliance' (when obligations bind; default) or 'effective' (FR effective dates)."),
+]
 
 
 def _split(text: str | None) -> list[str]:
@@ -80,20 +88,104 @@ def _fmt(v: Any) -> Any:
     return v
 
 
+def _controls_notes(day: str, posture: str | None) -> list[str]:
+    from computestrata.i18n import t
+
+    notes = [t("stack.note.controls_join", date=day)]
+    if posture:
+        notes.append(t("stack.note.posture", posture=t(f"controls.posture.{posture}"), date=day))
+    return [*notes, t("common.not_legal_advice")]
+
+
 @app.command("show")
-def show_cmd(layer: LayerOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
+def show_cmd(
+    layer: LayerOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Add the ECCNs in force on this date (YYYY-MM-DD) as a column.")
+    ] = None,
+    posture: PostureOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
     """The segments of the compute stack: layer, names, sensitivity, export controls, CSET inputs."""
+    from computestrata.errors import InputError
     from computestrata.i18n import get_lang, set_lang, t
     from computestrata.stack import api
 
     if lang:
         set_lang(lang)
+    if posture and not date:
+        raise InputError(t("stack.note.posture_needs_date"), hint="e.g. --date 2025-06-01 --posture no_yard")
     recs = api.segment_records(layer)
     code = get_lang()
     for r in recs:
         r["name"] = r[f"name_{code}"]
-    cols = ("id", "layer", "name", "sensitivity", "eccn", "cset_inputs", "share_basis")
-    _table(t("stack.title.show"), recs, cols, as_json, None, lang, notes=[t("stack.note.sensitivity")])
+    cols: tuple[str, ...] = ("id", "layer", "name", "sensitivity", "eccn", "cset_inputs", "share_basis")
+    notes = [t("stack.note.sensitivity")]
+    data: dict[str, Any] = {}
+    if date:
+        from computestrata.stack.controls import controlled_segments
+
+        join = {j["segment"]: j for j in controlled_segments(date, posture)}
+        for r in recs:
+            j = join[r["id"]]
+            r["controlled"] = j["controlled"]
+            r["control_status"] = j["status"]
+        cols = (*cols[:5], "controlled", *cols[5:])
+        day = next(iter(join.values()))["date"]
+        notes += _controls_notes(day, posture)
+        data = {"date": day, "posture": posture}
+    _table(t("stack.title.show"), recs, cols, as_json, None, lang, notes=notes, data=data)
+
+
+@app.command("controls")
+def controls_cmd(
+    date: Annotated[str, typer.Option("--date", help="Date YYYY-MM-DD (2022-01-01 or later).")],
+    posture: PostureOpt = None,
+    basis: BasisOpt = "compliance",
+    layer: LayerOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Which segments the export-control rules reach on a date (or under a posture), with citations."""
+    from computestrata.i18n import set_lang, t
+    from computestrata.stack.controls import controlled_segments
+    from computestrata.stack.segments import by_layer
+
+    if lang:
+        set_lang(lang)
+    rows = controlled_segments(date, posture, basis)
+    if layer is not None:
+        keep = {s.id for s in by_layer(layer)}
+        rows = [r for r in rows if r["segment"] in keep]
+    day = rows[0]["date"] if rows else date
+    regime = t("stack.regime.posture", posture=posture) if posture else t("stack.regime.real")
+    title = t("stack.title.controls", date=day, regime=regime)
+    notes = _controls_notes(day, posture)
+    cites = sorted({c for r in rows for c in r["citations"]})
+    if as_json:
+        data = {
+            "date": day,
+            "posture": posture,
+            "basis": basis,
+            "reached": [r["segment"] for r in rows if r["controlled"]],
+            "hypothetical": [r["segment"] for r in rows if r["hypothetical"]],
+            "uncontrolled": [r["segment"] for r in rows if not r["controlled"]],
+            "citations": cites,
+        }
+        _table(title, rows, (), True, None, lang, notes=notes, data=data)
+        return
+    modified = t("stack.word.modified")
+    shown = [
+        {
+            **r,
+            "status": t(f"stack.status.{r['status']}"),
+            "controlled": [e["eccn"] + (f" ({modified})" if e["modified"] else "") for e in r["entries"]],
+        }
+        for r in rows
+    ]
+    cols = ("segment", "layer", "status", "controlled", "paragraphs", "confidence", "link_confidence")
+    _table(title, shown, cols, False, None, lang, notes=[*notes, *cites])
 
 
 @app.command("graph")

@@ -53,15 +53,40 @@ def _lang() -> str:
 
 
 @app.command("frameworks")
-def frameworks_cmd(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
-    """List the shipped frameworks, their pillars and which pillars are thin."""
+def frameworks_cmd(
+    framework: Annotated[
+        str | None, typer.Option("--framework", "-f", help="Show one framework's indicators in detail.")
+    ] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """List the shipped frameworks and their pillars, or one framework's indicators."""
     from computestrata.cli_common import Output, emit
     from computestrata.i18n import set_lang, t
     from computestrata.measure.index import config
 
     if lang:
         set_lang(lang)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    if framework:
+        fw = config.load(framework)
+        for ind in fw.indicators:
+            rows.append(
+                {
+                    "indicator": ind.id,
+                    "name": ind.name.get(_lang()) or ind.name["en"],
+                    "pillar": ind.parent,
+                    "source": ind.source,
+                    "direction": ind.direction,
+                    "stands_for": ind.stands_for if ind.available else "",
+                    "unavailable_reason": "" if ind.available else ind.unavailable_reason,
+                }
+            )
+        notes = [f"{x['node']}: {x['note']}" for x in fw.thin_pillars() if x["note"]]
+        emit(
+            Output(title=fw.name_of(fw.root.id, _lang()), rows=rows, notes=[fw.description, *notes]), as_json, lang=lang
+        )
+        return
     for name in config.shipped():
         fw = config.load(name)
         thin = {x["node"] for x in fw.thin_pillars()}
