@@ -7,7 +7,7 @@ stays fast.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 

@@ -278,7 +278,9 @@ class CorePeripheryResult:
 CP_COLUMNS = ("country", "role", "coreness")
 
 
-def analyse(atlas: Atlas, by: str = "input", top: int | None = 20, starts: int = 8, seed: int = 0) -> CorePeripheryResult:
+def analyse(
+    atlas: Atlas, by: str = "input", top: int | None = 20, starts: int = 8, seed: int = 0
+) -> CorePeripheryResult:
     """Fit the CSET country × segment network and rank the ``top`` countries by coreness.
 
     Rows carry the role translated for display and coreness rounded to 4 digits; the

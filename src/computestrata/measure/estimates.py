@@ -474,7 +474,15 @@ class NationalCompute:
 
 #: table columns shown for each kind beyond the shared value/share bands
 _KIND_COLUMNS = {"super": ["systems"], "intelligent": ["clusters", "observed_h100e"]}
-_BAND_COLUMNS = ["country", "value_p5", "value_median", "value_p95", "share_pct_p5", "share_pct_median", "share_pct_p95"]
+_BAND_COLUMNS = [
+    "country",
+    "value_p5",
+    "value_median",
+    "value_p95",
+    "share_pct_p5",
+    "share_pct_median",
+    "share_pct_p95",
+]
 
 
 def national_compute(

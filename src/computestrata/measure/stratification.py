@@ -636,7 +636,11 @@ def concentration_for(
         raise InputError(f"no {dataset} data for that period", hint="drop --year/--list to use the latest")
     frame = frames[-1]
     if tier == "all":
-        res: dict[str, Any] = {"period": frame.period, "tier": "all", **metrics(frame.items["value"], frame.items["unit"])}
+        res: dict[str, Any] = {
+            "period": frame.period,
+            "tier": "all",
+            **metrics(frame.items["value"], frame.items["unit"]),
+        }
     else:
         res = tier_concentration(frame, tier)
     res = {"dataset": dataset, **round_floats(res)}

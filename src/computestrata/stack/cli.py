@@ -159,7 +159,7 @@ def controls_cmd(
         keep = {s.id for s in by_layer(layer)}
         rows = [r for r in rows if r["segment"] in keep]
     day = rows[0]["date"] if rows else date
-    regime = t("stack.regime.posture", posture=posture) if posture else t("stack.regime.real")
+    regime = t("stack.regime.posture", posture=t(f"controls.posture.{posture}")) if posture else t("stack.regime.real")
     title = t("stack.title.controls", date=day, regime=regime)
     notes = _controls_notes(day, posture)
     cites = sorted({c for r in rows for c in r["citations"]})
