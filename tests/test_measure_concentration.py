@@ -71,7 +71,8 @@ def test_theil_between_plus_within_is_total(values: list[float], n_groups: int) 
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(0.0, 1e6), min_size=1, max_size=40).filter(lambda v: sum(v) > 0), st.floats(0.001, 1000))
+# totals well above the subnormal range: scaling [5e-324] by 0.5 underflows to an all-zero input
+@given(st.lists(st.floats(0.0, 1e6), min_size=1, max_size=40).filter(lambda v: sum(v) > 1e-3), st.floats(0.001, 1000))
 def test_metrics_are_scale_invariant_and_bounded(values: list[float], scale: float) -> None:
     scaled = [v * scale for v in values]
     n = len(values)

@@ -138,7 +138,7 @@ def test_unlabelled_eccn_is_an_error_not_a_silent_drop(monkeypatch: pytest.Monke
 def _json(args: list[str]) -> dict[str, Any]:
     res = runner.invoke(app, [*args, "--json"])
     assert res.exit_code == 0, res.output
-    return json.loads(res.output)  # type: ignore[no-any-return]
+    return json.loads(res.output)
 
 
 def test_cli_controls_json_and_table() -> None:
@@ -172,7 +172,9 @@ def test_new_text_is_translated() -> None:
     from computestrata.i18n import catalog
 
     cat = catalog()
-    keys = [k for k in cat if k.startswith(("stack.status.", "stack.regime.", "stack.note.controls", "stack.note.posture"))]
+    keys = [
+        k for k in cat if k.startswith(("stack.status.", "stack.regime.", "stack.note.controls", "stack.note.posture"))
+    ]
     keys += ["stack.title.controls", "stack.col.controlled", "stack.word.modified"]
     assert len(keys) >= 8
     for k in keys:
