@@ -12,13 +12,12 @@ from typing import Annotated
 import typer
 
 from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt, Output, emit, open_atlas
+from computestrata.measure.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
 
 app = typer.Typer(no_args_is_help=True)
 
 DrawsOpt = Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (fixed default: reproducible).")]
-DEFAULT_DRAWS = 4000
-DEFAULT_SEED = 20260301
 
 
 @app.command("compute")
