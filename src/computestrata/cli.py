@@ -8,6 +8,7 @@ import sys
 import typer
 
 from computestrata.atlas.cli import app as atlas_app
+from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
 from computestrata.controls.cli import app as controls_app
 from computestrata.measure.cli import app as measure_app
 from computestrata.measure.index.cli import app as index_app
@@ -27,6 +28,35 @@ app.add_typer(stack_app, name="stack", help="The layered compute stack: segments
 app.add_typer(controls_app, name="controls", help="US export controls on advanced computing items.")
 app.add_typer(measure_app, name="measure", help="National compute estimates, concentration, stratification.")
 app.add_typer(index_app, name="index", help="Composite indices (OECD/JRC): build, uncertainty, sensitivity.")
+
+
+@app.command("overview")
+def overview_cmd(
+    atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """The main job: TOP500 by country, stack chokepoints, export controls over time, Table 1
+    beside open estimates, and the stratification test, each with its sources."""
+    from computestrata.cli_common import Output, emit, open_atlas, to_json
+    from computestrata.i18n import set_lang, t
+    from computestrata.overview import overview
+
+    set_lang(lang)
+    a = open_atlas(atlas, exclude_license)
+    sections = overview(a)
+    if as_json:
+        ids = set().union(*(s.source_ids for s in sections))
+        typer.echo(to_json({"title": t("overview.title"), "sections": [s.to_dict() for s in sections],
+                            "sources": a.sources(ids)}))
+        return
+    from rich.console import Console
+
+    Console().rule(f"[bold]{t('overview.title')}")
+    for s in sections:
+        emit(Output(title=s.title, rows=s.rows, columns=s.columns, source_ids=s.source_ids, notes=s.notes),
+             False, atlas=a)
 
 
 def main() -> None:

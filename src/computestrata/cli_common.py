@@ -77,9 +77,11 @@ def to_json(obj: Any) -> str:
     return json.dumps(_jsonable(obj), ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, column: str = "") -> str:
     from computestrata.i18n import fmt_number
 
+    if isinstance(value, int) and not isinstance(value, bool) and (column == "year" or column.endswith("_year")):
+        return str(value)  # a year is a label, not a quantity: no thousands separator
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, bool):
@@ -122,7 +124,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
         for c in cols:
             table.add_column(escape(t(f"col.{c}") if f"col.{c}" in _catalog() else c))
         for row in out.rows:
-            table.add_row(*(escape(_cell(row.get(c))) for c in cols))
+            table.add_row(*(escape(_cell(row.get(c), c)) for c in cols))
         console.print(table)
     if out.data is not None:
         console.print(f"[bold]{escape(out.title)}[/bold]")

@@ -1,0 +1,120 @@
+"""The main job: one pass over the paper's argument on the atlas at hand.
+
+Each section calls the same function its own command calls (``strata top500 countries``,
+``strata stack chokepoints``, ``strata controls matrix``, ``strata measure table1``,
+``strata measure stratification``); the overview only selects and arranges.  Nothing is
+computed here that a dedicated command would compute differently.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from computestrata.atlas.store import Atlas
+
+#: Dates at which the export-control section reads the rules for China: before the first
+#: rule, after each of the 2022, 2023, 2024 (HBM) rules, and under the 2026 overlay.
+CONTROL_DATES = ("2022-06-01", "2022-12-01", "2023-12-01", "2025-01-15", "2026-03-01")
+CONTROL_DEST = "CHN"
+
+
+@dataclass
+class Section:
+    """One part of the overview: a title, rows to show, notes and the sources behind them."""
+
+    key: str
+    title: str
+    rows: list[dict[str, Any]]
+    columns: list[str]
+    notes: list[str] = field(default_factory=list)
+    source_ids: set[str] = field(default_factory=set)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "rows": self.rows, "notes": self.notes,
+                "source_ids": sorted(self.source_ids)}
+
+
+def top500_section(atlas: Atlas, list_id: str | None = None, n: int = 8) -> Section:
+    """The TOP500 list by country (paper: Nov 2024, US 173 systems, China 63)."""
+    from computestrata import top500
+    from computestrata.i18n import t
+
+    res = top500.countries(list_id, atlas=atlas)
+    rows = [{k: r[k] for k in ("country_iso3", "systems", "systems_share_pct", "rmax_share_pct", "best_rank")}
+            for r in res[:n]]
+    lid = res[0]["list_id"] if res and "list_id" in res[0] else (list_id or top500.list_ids(atlas=atlas)[-1])
+    return Section("top500", t("overview.top500", list_id=lid), rows,
+                   ["country_iso3", "systems", "systems_share_pct", "rmax_share_pct", "best_rank"],
+                   list(res.notes), set(res.source_ids))
+
+
+def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
+    """Stack segments where three or fewer countries hold 90 % (CSET supply-chain shares)."""
+    from computestrata.i18n import t
+    from computestrata.stack import api as stack
+
+    found = stack.chokepoints(atlas, year)
+    rows = [{"segment": c.segment_id, "year": c.year, "n90": c.n90, "hhi": c.hhi,
+             "top": ", ".join(f"{e} {v:.0%}" for e, v in c.top)} for c in found]
+    ids: set[str] = set()
+    notes: list[str] = []
+    for c in found:
+        ids.update(c.source_ids)
+        notes.extend(x for x in c.citations if x not in notes)
+    return Section("chokepoints", t("overview.chokepoints"), rows, ["segment", "year", "n90", "hhi", "top"],
+                   notes, ids)
+
+
+def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:
+    """How many catalogue chips need what to reach ``dest`` at each date (``strata controls matrix``)."""
+    from computestrata.controls import batch, catalogue
+    from computestrata.controls.classify import STATUSES
+    from computestrata.i18n import t
+
+    cat = catalogue.from_atlas(atlas)
+    rows_in = batch.matrix(cat.entries, dest, list(dates))
+    by_date: dict[str, Counter[str]] = {d: Counter() for d in dates}
+    for r in rows_in:
+        by_date[r["date"]][r["status"]] += 1
+    shown = [s for s in (*STATUSES, "indeterminate") if any(c[s] for c in by_date.values())]
+    rows = [{"date": d, **{s: by_date[d][s] for s in shown}} for d in dates]
+    ids = {e.source_id for e in cat.entries if getattr(e, "source_id", None)}
+    notes = [t("overview.controls_note", n=len(cat.entries), dest=dest), t("common.not_legal_advice")]
+    return Section("controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes,
+                   {i for i in ids if i})
+
+
+def table1_section(atlas: Atlas, year: int = 2024, draws: int = 2000) -> Section:
+    """The paper's Table 1 (CAICT) beside open estimates, for one year."""
+    from computestrata.i18n import t
+    from computestrata.measure import build_table1
+
+    tab = build_table1(atlas, draws=draws)
+    rows = [{k: r.get(k) for k in ("kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct",
+                                   "open_p95_pct", "gap_pp")}
+            for r in tab.shown_rows(1) if r["year"] == year]
+    return Section("table1", t("overview.table1", year=year), rows,
+                   ["kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct", "open_p95_pct",
+                    "gap_pp"], [t("overview.table1_note")], set(tab.source_ids))
+
+
+def stratification_section(atlas: Atlas) -> Section:
+    """Whether 'frontier concentrates, the rest diffuses' holds in each dataset."""
+    from computestrata.i18n import t
+    from computestrata.measure import analyse_stratification
+
+    res = analyse_stratification(atlas, robust=False)
+    rows = [{"dataset": v.dataset, "outcome": v.outcome, "verdict": v.text} for v in res.verdicts]
+    return Section("stratification", t("overview.stratification"), rows, ["dataset", "outcome", "verdict"],
+                   [t("overview.stratification_note")], set(res.source_ids))
+
+
+SECTIONS = (top500_section, chokepoints_section, controls_section, table1_section, stratification_section)
+
+
+def overview(atlas: Atlas) -> list[Section]:
+    """Every overview section, in the order of the paper's argument."""
+    return [make(atlas) for make in SECTIONS]

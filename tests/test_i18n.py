@@ -1,0 +1,49 @@
+"""The translation layer: every catalogue key has en/ko/zh with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from computestrata.cli_common import _cell
+from computestrata.errors import InputError
+from computestrata.i18n import LANGS, catalog, fmt_number, set_lang, t
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_every_key_has_all_languages_and_same_placeholders() -> None:
+    bad = []
+    for key, texts in catalog().items():
+        missing = [lang for lang in LANGS if not texts.get(lang)]
+        if missing:
+            bad.append(f"{key}: missing {missing}")
+            continue
+        if len({frozenset(_fields(texts[lang])) for lang in LANGS}) != 1:
+            bad.append(f"{key}: placeholders differ")
+    assert not bad, "\n".join(bad[:20])
+
+
+def test_translation_follows_language_choice() -> None:
+    assert t("common.sources", "ko") == "출처"
+    set_lang("zh")
+    assert t("common.sources") == "来源"
+    set_lang(None)
+    assert t("common.sources") == "Sources"
+    assert t("no.such.key") == "no.such.key"  # nothing hidden
+
+
+def test_unknown_language_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="language"):
+        set_lang("fr")
+
+
+def test_numbers_and_years_format_per_locale() -> None:
+    assert fmt_number(1234567.891, 1, "en") == "1,234,567.9"
+    assert fmt_number(None) == "—"
+    assert _cell(2024, "year") == "2024"
+    assert _cell(2024, "systems") == "2,024"
+    assert _cell(float("nan")) == "—"
