@@ -81,8 +81,14 @@ def test_query_is_read_only(raw: Path, tmp_path: Path) -> None:
     build(raw, tmp_path / "atlas", only=["countries"])
     a = store.open(tmp_path / "atlas")
     assert a.query("SELECT count(*) AS n FROM countries") == [{"n": 6}]
-    for bad in ("DROP VIEW countries", "COPY countries TO 'x.csv'", "SELECT 1; SELECT 2",
-                "SELECT * FROM read_csv_auto('/etc/passwd')", "ATTACH 'x.db'", ""):
+    for bad in (
+        "DROP VIEW countries",
+        "COPY countries TO 'x.csv'",
+        "SELECT 1; SELECT 2",
+        "SELECT * FROM read_csv_auto('/etc/passwd')",
+        "ATTACH 'x.db'",
+        "",
+    ):
         with pytest.raises(InputError):
             a.query(bad)
 
@@ -116,8 +122,23 @@ def test_diff_reports_rows_and_values(raw: Path, tmp_path: Path) -> None:
 def test_cli_error_exit_code_and_message(raw: Path, tmp_path: Path) -> None:
     f = raw / "country_codes" / "country-codes.csv"
     f.write_text(f.read_text(encoding="utf-8").replace(",KOR,", ",K0R,", 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "computestrata.cli", "atlas", "build", "--raw", str(raw),
-                           "--out", str(tmp_path / "a"), "--only", "countries"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "computestrata.cli",
+            "atlas",
+            "build",
+            "--raw",
+            str(raw),
+            "--out",
+            str(tmp_path / "a"),
+            "--only",
+            "countries",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "country-codes.csv" in proc.stderr and "Traceback" not in proc.stderr

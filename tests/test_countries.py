@@ -9,8 +9,16 @@ from computestrata.atlas.countries import CountryResolver, normalise_name, shipp
 
 @pytest.fixture(scope="module")
 def resolver() -> CountryResolver:
-    pairs = [*shipped_aliases(), ("Republic of Korea", "KOR"), ("Democratic People's Republic of Korea", "PRK"),
-             ("China", "CHN"), ("Saudi Arabia", "SAU"), ("Czechia", "CZE"), ("Namibia", "NAM"), ("NA", "NAM")]
+    pairs = [
+        *shipped_aliases(),
+        ("Republic of Korea", "KOR"),
+        ("Democratic People's Republic of Korea", "PRK"),
+        ("China", "CHN"),
+        ("Saudi Arabia", "SAU"),
+        ("Czechia", "CZE"),
+        ("Namibia", "NAM"),
+        ("NA", "NAM"),
+    ]
     return CountryResolver.from_pairs(pairs, ["KOR", "PRK", "CHN", "TWN", "HKG", "MAC", "SAU", "CZE", "NAM", "USA"])
 
 

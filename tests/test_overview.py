@@ -43,11 +43,14 @@ def test_controls_section_counts_every_chip_each_date(atlas) -> None:  # type: i
 
 @pytest.mark.integration
 def test_overview_json_cites_every_source(built_atlas: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "computestrata.cli", "overview", "--atlas", str(built_atlas),
-                           "--json"], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "computestrata.cli", "overview", "--atlas", str(built_atlas), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(proc.stdout)
-    assert [s["key"] for s in data["sections"]] == ["top500", "chokepoints", "controls", "table1",
-                                                    "stratification"]
+    assert [s["key"] for s in data["sections"]] == ["top500", "chokepoints", "controls", "table1", "stratification"]
     cited = {s for sec in data["sections"] for s in sec["source_ids"]}
     listed = {s["source_id"] for s in data["sources"]}
     assert cited == listed

@@ -48,15 +48,21 @@ def overview_cmd(
     sections = overview(a)
     if as_json:
         ids = set().union(*(s.source_ids for s in sections))
-        typer.echo(to_json({"title": t("overview.title"), "sections": [s.to_dict() for s in sections],
-                            "sources": a.sources(ids)}))
+        typer.echo(
+            to_json(
+                {"title": t("overview.title"), "sections": [s.to_dict() for s in sections], "sources": a.sources(ids)}
+            )
+        )
         return
     from rich.console import Console
 
     Console().rule(f"[bold]{t('overview.title')}")
     for s in sections:
-        emit(Output(title=s.title, rows=s.rows, columns=s.columns, source_ids=s.source_ids, notes=s.notes),
-             False, atlas=a)
+        emit(
+            Output(title=s.title, rows=s.rows, columns=s.columns, source_ids=s.source_ids, notes=s.notes),
+            False,
+            atlas=a,
+        )
 
 
 def main() -> None:

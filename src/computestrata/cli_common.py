@@ -25,9 +25,7 @@ AtlasOpt = Annotated[
     typer.Option("--atlas", envvar="STRATA_ATLAS", help="Atlas directory (default: the shipped atlas)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-LangOpt = Annotated[
-    str | None, typer.Option("--lang", envvar="STRATA_LANG", help="Language of text: en, ko or zh.")
-]
+LangOpt = Annotated[str | None, typer.Option("--lang", envvar="STRATA_LANG", help="Language of text: en, ko or zh.")]
 ExcludeLicenseOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -33,8 +33,13 @@ class Section:
     source_ids: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "rows": self.rows, "notes": self.notes,
-                "source_ids": sorted(self.source_ids)}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "rows": self.rows,
+            "notes": self.notes,
+            "source_ids": sorted(self.source_ids),
+        }
 
 
 def top500_section(atlas: Atlas, list_id: str | None = None, n: int = 8) -> Section:
@@ -43,12 +48,19 @@ def top500_section(atlas: Atlas, list_id: str | None = None, n: int = 8) -> Sect
     from computestrata.i18n import t
 
     res = top500.countries(list_id, atlas=atlas)
-    rows = [{k: r[k] for k in ("country_iso3", "systems", "systems_share_pct", "rmax_share_pct", "best_rank")}
-            for r in res[:n]]
+    rows = [
+        {k: r[k] for k in ("country_iso3", "systems", "systems_share_pct", "rmax_share_pct", "best_rank")}
+        for r in res[:n]
+    ]
     lid = res[0]["list_id"] if res and "list_id" in res[0] else (list_id or top500.list_ids(atlas=atlas)[-1])
-    return Section("top500", t("overview.top500", list_id=lid), rows,
-                   ["country_iso3", "systems", "systems_share_pct", "rmax_share_pct", "best_rank"],
-                   list(res.notes), set(res.source_ids))
+    return Section(
+        "top500",
+        t("overview.top500", list_id=lid),
+        rows,
+        ["country_iso3", "systems", "systems_share_pct", "rmax_share_pct", "best_rank"],
+        list(res.notes),
+        set(res.source_ids),
+    )
 
 
 def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
@@ -57,15 +69,22 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     from computestrata.stack import api as stack
 
     found = stack.chokepoints(atlas, year)
-    rows = [{"segment": c.segment_id, "year": c.year, "n90": c.n90, "hhi": c.hhi,
-             "top": ", ".join(f"{e} {v:.0%}" for e, v in c.top)} for c in found]
+    rows = [
+        {
+            "segment": c.segment_id,
+            "year": c.year,
+            "n90": c.n90,
+            "hhi": c.hhi,
+            "top": ", ".join(f"{e} {v:.0%}" for e, v in c.top),
+        }
+        for c in found
+    ]
     ids: set[str] = set()
     notes: list[str] = []
     for c in found:
         ids.update(c.source_ids)
         notes.extend(x for x in c.citations if x not in notes)
-    return Section("chokepoints", t("overview.chokepoints"), rows, ["segment", "year", "n90", "hhi", "top"],
-                   notes, ids)
+    return Section("chokepoints", t("overview.chokepoints"), rows, ["segment", "year", "n90", "hhi", "top"], notes, ids)
 
 
 def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:
@@ -83,8 +102,7 @@ def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, .
     rows = [{"date": d, **{s: by_date[d][s] for s in shown}} for d in dates]
     ids = {e.source_id for e in cat.entries if getattr(e, "source_id", None)}
     notes = [t("overview.controls_note", n=len(cat.entries), dest=dest), t("common.not_legal_advice")]
-    return Section("controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes,
-                   {i for i in ids if i})
+    return Section("controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes, {i for i in ids if i})
 
 
 def table1_section(atlas: Atlas, year: int = 2024, draws: int = 2000) -> Section:
@@ -93,12 +111,22 @@ def table1_section(atlas: Atlas, year: int = 2024, draws: int = 2000) -> Section
     from computestrata.measure import build_table1
 
     tab = build_table1(atlas, draws=draws)
-    rows = [{k: r.get(k) for k in ("kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct",
-                                   "open_p95_pct", "gap_pp")}
-            for r in tab.shown_rows(1) if r["year"] == year]
-    return Section("table1", t("overview.table1", year=year), rows,
-                   ["kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct", "open_p95_pct",
-                    "gap_pp"], [t("overview.table1_note")], set(tab.source_ids))
+    rows = [
+        {
+            k: r.get(k)
+            for k in ("kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct", "open_p95_pct", "gap_pp")
+        }
+        for r in tab.shown_rows(1)
+        if r["year"] == year
+    ]
+    return Section(
+        "table1",
+        t("overview.table1", year=year),
+        rows,
+        ["kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct", "open_p95_pct", "gap_pp"],
+        [t("overview.table1_note")],
+        set(tab.source_ids),
+    )
 
 
 def stratification_section(atlas: Atlas) -> Section:
@@ -108,8 +136,14 @@ def stratification_section(atlas: Atlas) -> Section:
 
     res = analyse_stratification(atlas, robust=False)
     rows = [{"dataset": v.dataset, "outcome": v.outcome, "verdict": v.text} for v in res.verdicts]
-    return Section("stratification", t("overview.stratification"), rows, ["dataset", "outcome", "verdict"],
-                   [t("overview.stratification_note")], set(res.source_ids))
+    return Section(
+        "stratification",
+        t("overview.stratification"),
+        rows,
+        ["dataset", "outcome", "verdict"],
+        [t("overview.stratification_note")],
+        set(res.source_ids),
+    )
 
 
 SECTIONS = (top500_section, chokepoints_section, controls_section, table1_section, stratification_section)

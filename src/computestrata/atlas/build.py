@@ -41,8 +41,9 @@ class BuildReport:
     skipped: list[RowError] = field(default_factory=list)
 
 
-def run_loaders(ctx: BuildContext, names: Sequence[str],
-                progress: Callable[[str], None] | None = None) -> tuple[list[LoadResult], dict[str, float]]:
+def run_loaders(
+    ctx: BuildContext, names: Sequence[str], progress: Callable[[str], None] | None = None
+) -> tuple[list[LoadResult], dict[str, float]]:
     """Run loaders in order; the countries loader always runs first (others need it)."""
     order = ["countries", *[n for n in names if n != "countries"]]
     results, seconds = [], {}
@@ -87,8 +88,10 @@ def assemble(results: Sequence[LoadResult]) -> dict[str, pd.DataFrame]:
         for col in [c for c in df.columns if c == "source_id" or c.endswith("_source_id")]:
             cited = set(df[col].dropna().astype(str)) - known
             if cited:
-                raise AtlasError(f"table {name!r} column {col!r} cites unknown sources {sorted(cited)[:5]}",
-                                 hint="the loader must return a Source for every source_id it uses")
+                raise AtlasError(
+                    f"table {name!r} column {col!r} cites unknown sources {sorted(cited)[:5]}",
+                    hint="the loader must return a Source for every source_id it uses",
+                )
     return tables
 
 
@@ -105,8 +108,11 @@ def write_atlas(tables: dict[str, pd.DataFrame], out: Path, meta: dict[str, Any]
         for name, df in sorted(tables.items()):
             table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-            manifest["tables"][name] = {"file": f"{name}.parquet", "rows": len(df),
-                                        "columns": list(map(str, df.columns))}
+            manifest["tables"][name] = {
+                "file": f"{name}.parquet",
+                "rows": len(df),
+                "columns": list(map(str, df.columns)),
+            }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         swap_into_place(tmp, out)
     except BaseException:
@@ -130,13 +136,20 @@ def swap_into_place(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(raw: Path, out: Path, lenient: bool = False, only: Sequence[str] | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    raw: Path,
+    out: Path,
+    lenient: bool = False,
+    only: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the atlas at ``out`` from the raw folder ``raw`` (see ``data/README.md``)."""
     raw = Path(raw)
     if not raw.is_dir():
-        raise AtlasError(f"raw data folder {raw} does not exist",
-                         hint="pass --raw pointing at the shared data folder, e.g. ../shared/data")
+        raise AtlasError(
+            f"raw data folder {raw} does not exist",
+            hint="pass --raw pointing at the shared data folder, e.g. ../shared/data",
+        )
     names = list(only) if only else list(LOADERS)
     ctx = BuildContext(raw=raw.resolve(), lenient=lenient)
     try:
@@ -145,11 +158,16 @@ def build(raw: Path, out: Path, lenient: bool = False, only: Sequence[str] | Non
         raise
     tables = assemble(results)
     t0 = time.perf_counter()
-    write_atlas(tables, Path(out), {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "loaders": ["countries", *[n for n in names if n != "countries"]],
-        "skipped_rows": [e.describe() for e in ctx.skipped],
-    })
+    write_atlas(
+        tables,
+        Path(out),
+        {
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "loaders": ["countries", *[n for n in names if n != "countries"]],
+            "skipped_rows": [e.describe() for e in ctx.skipped],
+        },
+    )
     seconds["write"] = time.perf_counter() - t0
-    return BuildReport(out=Path(out), tables={k: len(v) for k, v in tables.items()},
-                       seconds=seconds, skipped=ctx.skipped)
+    return BuildReport(
+        out=Path(out), tables={k: len(v) for k, v in tables.items()}, seconds=seconds, skipped=ctx.skipped
+    )

@@ -37,15 +37,23 @@ def build_cmd(
     target = out or shipped_atlas_dir()
     names = [n.strip() for n in only.split(",")] if only else None
     with console.status(t("atlas.building")) as status:
-        report = build(raw, target, lenient=lenient, only=names,
-                       progress=lambda n: status.update(t("atlas.loading", name=n)))
+        report = build(
+            raw, target, lenient=lenient, only=names, progress=lambda n: status.update(t("atlas.loading", name=n))
+        )
     rows = [{"table": k, "rows": v} for k, v in sorted(report.tables.items())]
     timing = {k: round(v, 3) for k, v in report.seconds.items()}
     notes = [t("atlas.built", path=str(report.out), seconds=f"{sum(report.seconds.values()):.1f}")]
     notes += [t("atlas.skipped_row", where=e.describe()) for e in report.skipped]
-    emit(Output(title=t("atlas.build_title"), rows=rows, columns=["table", "rows"],
-                data={"atlas": str(report.out), "seconds": timing, "skipped": len(report.skipped)},
-                notes=notes), as_json)
+    emit(
+        Output(
+            title=t("atlas.build_title"),
+            rows=rows,
+            columns=["table", "rows"],
+            data={"atlas": str(report.out), "seconds": timing, "skipped": len(report.skipped)},
+            notes=notes,
+        ),
+        as_json,
+    )
 
 
 @add_app.command("top500")
@@ -80,8 +88,13 @@ def sources_cmd(
 
     a = open_atlas(atlas, exclude_license)
     rows = a.sources()
-    emit(Output(title=t("atlas.sources_title"), rows=rows,
-                columns=["source_id", "publisher", "license", "title", "sha256"]), as_json, lang=lang)
+    emit(
+        Output(
+            title=t("atlas.sources_title"), rows=rows, columns=["source_id", "publisher", "license", "title", "sha256"]
+        ),
+        as_json,
+        lang=lang,
+    )
 
 
 @app.command("tables")
@@ -110,8 +123,12 @@ def query_cmd(
     rows = a.query(sql)
     ids: set[str] = {str(r["source_id"]) for r in rows if r.get("source_id")}
     notes = [] if as_json or len(rows) <= limit else [t("atlas.rows_cut", shown=limit, total=len(rows))]
-    emit(Output(title=t("atlas.query_title"), rows=rows if as_json else rows[:limit],
-                source_ids=ids, notes=notes), as_json, atlas=a, lang=lang)
+    emit(
+        Output(title=t("atlas.query_title"), rows=rows if as_json else rows[:limit], source_ids=ids, notes=notes),
+        as_json,
+        atlas=a,
+        lang=lang,
+    )
 
 
 @app.command("diff")
@@ -129,6 +146,22 @@ def diff_cmd(
 
     diffs = diff_atlases(store.open(old), store.open(new))
     rows = [d.record() for d in diffs if all_tables or d.status != "same"]
-    emit(Output(title=t("atlas.diff_title"), rows=rows,
-                columns=["table", "status", "rows_old", "rows_new", "rows_added", "rows_removed",
-                         "columns_added", "columns_removed", "values_changed"]), as_json, lang=lang)
+    emit(
+        Output(
+            title=t("atlas.diff_title"),
+            rows=rows,
+            columns=[
+                "table",
+                "status",
+                "rows_old",
+                "rows_new",
+                "rows_added",
+                "rows_removed",
+                "columns_added",
+                "columns_removed",
+                "values_changed",
+            ],
+        ),
+        as_json,
+        lang=lang,
+    )

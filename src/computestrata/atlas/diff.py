@@ -60,26 +60,28 @@ def diff_atlases(old: Atlas, new: Atlas) -> list[TableDiff]:
             continue
         ocols = old.manifest["tables"][name]["columns"]
         ncols = new.manifest["tables"][name]["columns"]
-        d = TableDiff(name, "same", rows_old=old.manifest["tables"][name]["rows"],
-                      rows_new=new.manifest["tables"][name]["rows"],
-                      columns_added=[c for c in ncols if c not in ocols],
-                      columns_removed=[c for c in ocols if c not in ncols])
+        d = TableDiff(
+            name,
+            "same",
+            rows_old=old.manifest["tables"][name]["rows"],
+            rows_new=new.manifest["tables"][name]["rows"],
+            columns_added=[c for c in ncols if c not in ocols],
+            columns_removed=[c for c in ocols if c not in ncols],
+        )
         shared = [c for c in ncols if c in ocols]
         ofile = (old.path / old.manifest["tables"][name]["file"]).as_posix().replace("'", "''")
         con.execute(f"CREATE OR REPLACE TEMP VIEW __old AS SELECT * FROM read_parquet('{ofile}')")
         key = [k for k in KEYS.get(name, ()) if k in shared]
         if key:
             on = " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in key)
-            d.rows_added = con.execute(
-                f"SELECT count(*) FROM {_q(name)} n ANTI JOIN __old o ON {on}").fetchone()[0]  # type: ignore[index]
-            d.rows_removed = con.execute(
-                f"SELECT count(*) FROM __old o ANTI JOIN {_q(name)} n ON {on}").fetchone()[0]  # type: ignore[index]
+            d.rows_added = con.execute(f"SELECT count(*) FROM {_q(name)} n ANTI JOIN __old o ON {on}").fetchone()[0]  # type: ignore[index]
+            d.rows_removed = con.execute(f"SELECT count(*) FROM __old o ANTI JOIN {_q(name)} n ON {on}").fetchone()[0]  # type: ignore[index]
             for c in shared:
                 if c in key:
                     continue
                 n = con.execute(
-                    f"SELECT count(*) FROM __old o JOIN {_q(name)} n ON {on} "
-                    f"WHERE o.{_q(c)} IS DISTINCT FROM n.{_q(c)}").fetchone()[0]  # type: ignore[index]
+                    f"SELECT count(*) FROM __old o JOIN {_q(name)} n ON {on} WHERE o.{_q(c)} IS DISTINCT FROM n.{_q(c)}"
+                ).fetchone()[0]  # type: ignore[index]
                 if n:
                     d.values_changed[c] = int(n)
         else:

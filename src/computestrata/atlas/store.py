@@ -79,8 +79,9 @@ class Atlas:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         import duckdb
 
-        con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                                 "autoload_known_extensions": False})
+        con = duckdb.connect(
+            ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
         excl = ", ".join("'" + lic.replace("'", "''") + "'" for lic in self.exclude_licenses)
         for name, meta in self.manifest.get("tables", {}).items():
             file = (self.path / meta["file"]).as_posix().replace("'", "''")
@@ -156,8 +157,23 @@ def check_read_only(sql: str) -> None:
             hint="use SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE)",
         )
     tokens = set(re.findall(r"[a-z_]+", re.sub(r"'[^']*'", "", body.lower())))
-    bad = sorted(tokens & {"copy", "attach", "install", "load", "pragma", "export", "read_text",
-                           "read_blob", "read_csv", "read_csv_auto", "read_json", "write_csv"})
+    bad = sorted(
+        tokens
+        & {
+            "copy",
+            "attach",
+            "install",
+            "load",
+            "pragma",
+            "export",
+            "read_text",
+            "read_blob",
+            "read_csv",
+            "read_csv_auto",
+            "read_json",
+            "write_csv",
+        }
+    )
     if bad:
         raise InputError(
             f"the atlas is read-only: {', '.join(bad)} is not allowed in a query",

@@ -39,8 +39,18 @@ class BuildContext:
         """A raw file that must exist; a missing one is a clear error, not a KeyError later."""
         p = self.raw.joinpath(*parts)
         if not p.exists():
-            raise RawDataError([RowError(str(p), None, None, None, "file is missing",
-                                         f"put the published file at {p} (see data/README.md)")])
+            raise RawDataError(
+                [
+                    RowError(
+                        str(p),
+                        None,
+                        None,
+                        None,
+                        "file is missing",
+                        f"put the published file at {p} (see data/README.md)",
+                    )
+                ]
+            )
         return p
 
     def bad(self, err: RowError) -> None:
@@ -56,9 +66,16 @@ class BuildContext:
             return None
         code = self.countries.resolve(str(name))
         if code is None:
-            self.bad(RowError(file, row, column, name, "unknown country name",
-                              "use an ISO3 code or a UN/ISO name, or add an alias in "
-                              "atlas/country_aliases.csv"))
+            self.bad(
+                RowError(
+                    file,
+                    row,
+                    column,
+                    name,
+                    "unknown country name",
+                    "use an ISO3 code or a UN/ISO name, or add an alias in atlas/country_aliases.csv",
+                )
+            )
         return code
 
 
