@@ -142,3 +142,12 @@ def test_cli_error_exit_code_and_message(raw: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "country-codes.csv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.integration
+def test_shipped_atlas_is_current(built_atlas: Path) -> None:
+    """The atlas inside the package equals a fresh build from the raw files."""
+    shipped = store.open(store.shipped_atlas_dir())
+    diffs = diff_atlases(shipped, store.open(built_atlas), ignore_columns=("date_accessed",))
+    changed = [d.record() for d in diffs if d.status != "same"]
+    assert not changed, f"rebuild the shipped atlas (strata atlas build --raw ../shared/data): {changed[:3]}"

@@ -115,7 +115,10 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    import sys
+
+    # A pipe or file gets a wide layout; a terminal gets its own width.
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     if out.rows is not None:
         cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
         table = Table(title=out.title)

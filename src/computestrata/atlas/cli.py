@@ -136,6 +136,9 @@ def diff_cmd(
     old: Annotated[Path, typer.Argument(help="The older atlas folder.")],
     new: Annotated[Path, typer.Argument(help="The newer atlas folder.")],
     all_tables: Annotated[bool, typer.Option("--all", help="Also list unchanged tables.")] = False,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Column to leave out of the comparison (repeatable).")
+    ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -144,7 +147,7 @@ def diff_cmd(
     from computestrata.atlas.diff import diff_atlases
     from computestrata.i18n import t
 
-    diffs = diff_atlases(store.open(old), store.open(new))
+    diffs = diff_atlases(store.open(old), store.open(new), tuple(ignore or ()))
     rows = [d.record() for d in diffs if all_tables or d.status != "same"]
     emit(
         Output(

@@ -46,8 +46,12 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def diff_atlases(old: Atlas, new: Atlas) -> list[TableDiff]:
-    """Compare every table of ``old`` and ``new`` (DuckDB does the row work)."""
+def diff_atlases(old: Atlas, new: Atlas, ignore_columns: tuple[str, ...] = ()) -> list[TableDiff]:
+    """Compare every table of ``old`` and ``new`` (DuckDB does the row work).
+
+    ``ignore_columns`` are left out of the comparison (e.g. ``date_accessed``, which
+    follows the raw files' modification dates and so differs between copies).
+    """
     out: list[TableDiff] = []
     con = new.con
     old_tables, new_tables = set(old.tables), set(new.tables)
@@ -68,7 +72,7 @@ def diff_atlases(old: Atlas, new: Atlas) -> list[TableDiff]:
             columns_added=[c for c in ncols if c not in ocols],
             columns_removed=[c for c in ocols if c not in ncols],
         )
-        shared = [c for c in ncols if c in ocols]
+        shared = [c for c in ncols if c in ocols and c not in ignore_columns]
         ofile = (old.path / old.manifest["tables"][name]["file"]).as_posix().replace("'", "''")
         con.execute(f"CREATE OR REPLACE TEMP VIEW __old AS SELECT * FROM read_parquet('{ofile}')")
         key = [k for k in KEYS.get(name, ()) if k in shared]
