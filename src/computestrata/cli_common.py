@@ -111,11 +111,11 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
         payload["notes"] = out.notes
         typer.echo(to_json(payload))
         return
+    import sys
+
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
-
-    import sys
 
     # A pipe or file gets a wide layout; a terminal gets its own width.
     console = Console() if sys.stdout.isatty() else Console(width=160)

@@ -292,45 +292,27 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and math.isnan(v))
 
 
-def read_xls(path: Path, file: str) -> RawList:
-    import xlrd
+def read_excel(path: Path, file: str) -> RawList:
+    """Read a ``.xls`` or ``.xlsx`` export with calamine (Rust): ~10x faster than xlrd/openpyxl.
 
-    book = xlrd.open_workbook(str(path), logfile=io.StringIO(), on_demand=True)
-    try:
-        for si in range(book.nsheets):
-            sheet = book.sheet_by_index(si)
-            head = [sheet.row_values(i) for i in range(min(15, sheet.nrows))]
-            h = _find_header(head)
-            if h is None:
-                continue
+    Rows keep their spreadsheet positions (``skip_empty_area=False``) so that row numbers in
+    errors are the ones a spreadsheet shows.
+    """
+    from python_calamine import CalamineWorkbook
 
-            def column(ci: int, sheet: Any = sheet, h: int = h) -> list[Any]:
-                return sheet.col_values(ci, start_rowx=h + 1) if ci < sheet.ncols else []
+    fmt = path.suffix.lower().lstrip(".")
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        h = _find_header(rows[:15])
+        if h is None:
+            continue
+        body = rows[h + 1 :]
 
-            return _build_raw(file, "xls", head[h], h, column, sheet.name)
-    finally:
-        book.release_resources()
-    raise _fail(file, "no sheet has a header row with Rank and Rmax in its first 15 rows")
+        def column(ci: int, body: list[list[Any]] = body) -> list[Any]:
+            return [r[ci] if ci < len(r) else None for r in body]
 
-
-def read_xlsx(path: Path, file: str) -> RawList:
-    import openpyxl
-
-    book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    try:
-        for ws in book.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            h = _find_header(rows[:15])
-            if h is None:
-                continue
-            body = rows[h + 1 :]
-
-            def column(ci: int, body: list[list[Any]] = body) -> list[Any]:
-                return [r[ci] if ci < len(r) else None for r in body]
-
-            return _build_raw(file, "xlsx", rows[h], h, column, ws.title)
-    finally:
-        book.close()
+        return _build_raw(file, fmt, rows[h], h, column, name)
     raise _fail(file, "no sheet has a header row with Rank and Rmax in its first 15 rows")
 
 
@@ -358,7 +340,7 @@ def read_csv(path: Path, file: str) -> RawList:
     return _build_raw(file, "csv", rows[h], h, column, None)
 
 
-READERS = {".xls": read_xls, ".xlsx": read_xlsx, ".csv": read_csv}
+READERS = {".xls": read_excel, ".xlsx": read_excel, ".csv": read_csv}
 
 
 def read_raw(path: Path, file: str | None = None) -> RawList:
@@ -460,7 +442,7 @@ def numbers(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     out = np.empty(len(values), dtype="float64")
     bad = np.zeros(len(values), dtype=bool)
     for i, v in enumerate(values):
-        if type(v) is float:  # the common case (xlrd, openpyxl): no conversion
+        if type(v) is float:  # the common case (spreadsheet numbers): no conversion
             out[i] = v
             continue
         f = _to_float(v)
