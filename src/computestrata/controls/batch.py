@@ -10,11 +10,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from computestrata.controls import display
 from computestrata.controls.catalogue import CatalogueEntry
 from computestrata.controls.classify import Verdict, classify
 from computestrata.controls.items import Item
 from computestrata.controls.measures import names_item
 from computestrata.controls.regime import Basis, Regime, load, parse_date
+from computestrata.i18n import t
+
+#: First day of the rule data (the timeline's first event when nothing else caused it).
+START = "2022-01-01"
 
 
 def _key(v: Verdict) -> tuple[Any, ...]:
@@ -27,6 +32,18 @@ def _key(v: Verdict) -> tuple[Any, ...]:
         tuple(v.license_exceptions),
         tuple(m["id"] for m in v.measures),
     )
+
+
+def _decision(v: Verdict) -> dict[str, Any]:
+    """The fields of a verdict that both the matrix and the timeline report, in JSON order."""
+    return {
+        "eccn": v.eccn,
+        "paragraph": v.paragraph,
+        "license_required": v.license_required,
+        "review_policy": v.review_policy,
+        "license_exceptions": v.license_exceptions,
+        "measures": [m["id"] for m in v.measures],
+    }
 
 
 def summary(v: Verdict) -> str:
@@ -66,12 +83,7 @@ def matrix(
                     "destination": v.destination,
                     "tpp": None if v.tpp is None else round(v.tpp),
                     "performance_density": None if v.performance_density is None else round(v.performance_density, 2),
-                    "eccn": v.eccn,
-                    "paragraph": v.paragraph,
-                    "license_required": v.license_required,
-                    "review_policy": v.review_policy,
-                    "license_exceptions": v.license_exceptions,
-                    "measures": [m["id"] for m in v.measures],
+                    **_decision(v),
                     "status": v.status,
                     "missing_inputs": v.missing_inputs,
                     "low_confidence": bool(v.low_confidence),
@@ -97,30 +109,33 @@ def timeline(
         v = classify(item, dest, day, hq=hq, regime=regime, basis=basis)
         if prev is not None and _key(v) == _key(prev):
             continue
-        causes = [
+        found = [
             f"{i.citation} ({i.id})"
             for i in regime.instruments
             if i.binds(basis) == day
             or (i.rescinds and i.effective == day)
             or any(c.binds == day for c in i.components if basis == "compliance")
         ]
+        labels = dict.fromkeys(found)  # an instrument cause reads the same in every language
         named = [m for m in regime.measures if names_item(m, item.name)]
-        causes += [f"{m.citation} ({m.id}, letter starts)" for m in named if m.effective == day]
-        causes += [f"{m.citation} ({m.id}, letter ends)" for m in named if m.until == day]
-        if prev is None:
-            causes = causes or ["start of the rule data (2022-01-01)"]
+        for m in named:
+            for event, when in (("starts", m.effective), ("ends", m.until)):
+                if when == day:
+                    fmt = {"citation": m.citation, "id": m.id}
+                    en = t(f"controls.cause.letter_{event}", lang="en", **fmt)
+                    labels[en] = t(f"controls.cause.letter_{event}", **fmt)
+        if prev is None and not labels:
+            labels[t("controls.cause.start", lang="en", date=START)] = t("controls.cause.start", date=START)
+        causes = [(c, labels[c] or c) for c in sorted(labels)]
         events.append(
             {
                 "date": day.isoformat(),
                 "status": v.status,
                 "summary": summary(v),
-                "eccn": v.eccn,
-                "paragraph": v.paragraph,
-                "license_required": v.license_required,
-                "review_policy": v.review_policy,
-                "license_exceptions": v.license_exceptions,
-                "measures": [m["id"] for m in v.measures],
-                "caused_by": sorted(set(causes)),
+                "summary_label": display.summary(v),
+                **_decision(v),
+                "caused_by": [c for c, _ in causes],
+                "caused_by_label": [lab for _, lab in causes],
                 "citations": sorted({r.citation for r in v.reasons if r.passed}),
             }
         )

@@ -307,7 +307,9 @@ def from_atlas(atlas: Atlas | None) -> Catalogue:
     """The catalogue for an opened atlas; reference chips only when it has no ``chips`` table."""
     if atlas is None or not atlas.has("chips"):
         cat = from_frame(None)
-        cat.notes.append("atlas has no 'chips' table: only the shipped reference chips are available")
+        from computestrata.i18n import t
+
+        cat.notes.append(t("controls.note.no_chips_table"))
         return cat
     return from_frame(atlas.table("chips"))
 

@@ -30,6 +30,7 @@ from computestrata.controls.regime import (
     parse_date,
 )
 from computestrata.errors import unknown
+from computestrata.i18n import t
 
 #: ``status`` values from least to most restrictive (used by :func:`severity`).
 STATUSES = (
@@ -217,10 +218,16 @@ def _place(
             confidence=comp.confidence,
             note=None
             if code == regime.effective_country(code, on)
-            else f"{code} treated as {regime.effective_country(code, on)}",
+            else t("controls.word.treated_as", code=code, as_code=regime.effective_country(code, on)),
         )
     )
     return ok
+
+
+def _applies_to(regime: Regime, comp: Component, dest: str, hq: str | None, on: date) -> bool:
+    """Does ``comp`` name this destination, or (when given) this headquarters country?"""
+    by_dest = comp.destinations is not None and regime.selects(comp.destinations, dest, on)
+    return by_dest or (comp.hq is not None and hq is not None and regime.selects(comp.hq, hq, on))
 
 
 @dataclass
@@ -249,32 +256,20 @@ def _outcome(
     pid = para.id
     contributing: list[Component] = [para]
     required = False
-    for scope in state.of_kind("license_scope"):
-        if (
-            scope.covers(pid)
-            and scope.destinations is not None
-            and _place(regime, scope, scope.destinations, dest, on, "destination", reasons, pid)
-        ):
-            required = True
-            contributing.append(scope)
-    for scope in state.of_kind("hq_scope"):
-        if (
-            scope.covers(pid)
-            and scope.hq is not None
-            and _place(regime, scope, scope.hq, hq, on, "headquarters", reasons, pid)
-        ):
-            required = True
-            contributing.append(scope)
+    # license scope by destination, then by the consignee's headquarters (reasons keep this order)
+    for kind, what, code in (("license_scope", "destination", dest), ("hq_scope", "headquarters", hq)):
+        for scope in state.of_kind(kind):
+            sel = scope.destinations if kind == "license_scope" else scope.hq
+            if scope.covers(pid) and sel is not None and _place(regime, scope, sel, code, on, what, reasons, pid):
+                required = True
+                contributing.append(scope)
     if not required:
         return _Outcome(para, False, None, True, [], contributing)
     # review policy: highest priority that matches; an unknown higher one makes it unknown
     policy: str | None = None
     known = True
     for pol in sorted((p for p in state.of_kind("review_policy") if p.covers(pid)), key=lambda p: -p.priority):
-        place = (pol.destinations is not None and regime.selects(pol.destinations, dest, on)) or (
-            pol.hq is not None and hq is not None and regime.selects(pol.hq, hq, on)
-        )
-        if not place:
+        if not _applies_to(regime, pol, dest, hq, on):
             continue
         sub: list[Reason] = []
         ok = _test(pol, q, sub, missing, pid) if pol.conditions else True
@@ -305,12 +300,8 @@ def _outcome(
     for le in state.of_kind("license_exception"):
         if not le.covers(pid):
             continue
-        if le.destinations is not None or le.hq is not None:
-            place = (le.destinations is not None and regime.selects(le.destinations, dest, on)) or (
-                le.hq is not None and hq is not None and regime.selects(le.hq, hq, on)
-            )
-            if not place:
-                continue
+        if (le.destinations is not None or le.hq is not None) and not _applies_to(regime, le, dest, hq, on):
+            continue
         ok = _test(le, q, reasons, missing, f"LE {le.code}") if le.conditions else True
         if ok and le.code and le.code not in exceptions:
             exceptions.append(le.code)
@@ -346,8 +337,6 @@ def classify(
 ) -> Verdict:
     """The verdict for ``item`` exported to ``dest`` (ISO3) on ``on``, optionally to an entity
     headquartered in ``hq`` (ISO3).  ``regime`` defaults to the shipped US rules."""
-    from computestrata.i18n import t
-
     regime = regime or load()
     if basis not in ("compliance", "effective"):
         raise unknown("date basis", str(basis), ("compliance", "effective"))
@@ -408,10 +397,8 @@ def classify(
     low += [f"{m['id']} ({m['citation']})" for m in found if m["confidence"] == "[L]"]
     notes = _notes(regime, state, item, day, hq_code, status, outcomes)
     if not same_st:
-        notes.append(
-            "indeterminate: possible outcomes are "
-            + ", ".join(sorted({(o.paragraph.id if o.paragraph else "not controlled") for o in outcomes}))
-        )
+        found_ids = sorted({(o.paragraph.id if o.paragraph else t("controls.word.not_controlled")) for o in outcomes})
+        notes.append(t("controls.note.indeterminate", outcomes=", ".join(found_ids)))
     return Verdict(
         item=item.name,
         item_kind=item.kind,
@@ -446,30 +433,32 @@ def _notes(
 
     notes = list(item.notes)
     if item.source:
-        notes.append(f"item data: {item.source}")
+        notes.append(t("controls.note.item_data", source=item.source))
     if day > DATA_AS_OF:
-        notes.append(f"rule data checked up to {DATA_AS_OF.isoformat()}; later changes are not known")
+        notes.append(t("controls.note.data_as_of", date=DATA_AS_OF.isoformat()))
     if hq is None and state.of_kind("hq_scope"):
-        notes.append("no --hq given: the headquarters rule (D:5/Macau-headquartered entities) was not applied")
+        notes.append(t("controls.note.no_hq"))
     if state.rescinded:
-        notes.append("rescinded and not applied: " + ", ".join(state.rescinded))
+        notes.append(t("controls.note.rescinded", ids=", ".join(state.rescinded)))
     for inst in regime.instruments:
         if inst.compliance and inst.effective <= day < inst.compliance and state.basis == "compliance":
             notes.append(
-                f"{inst.citation} is effective from {inst.effective} but binds from its "
-                f"compliance date {inst.compliance} (use basis 'effective' to apply it now)"
+                t(
+                    "controls.note.compliance_later",
+                    citation=inst.citation,
+                    effective=inst.effective,
+                    compliance=inst.compliance,
+                )
             )
     if any(o.license_required for o in outcomes):
-        notes.append("also check end-use/end-user controls (§744.23), the Entity List and GP10; not assessed here")
+        notes.append(t("controls.note.end_use"))
     if any(o.license_required and o.policy is None and o.policy_known for o in outcomes):
-        notes.append("no review policy stated in the rule data for this case")
+        notes.append(t("controls.note.no_policy"))
     for o in outcomes:
         for c in o.contributing:
             if c.kind == "license_exception" and c.limits:
-                notes.append(f"{c.code} limits: " + ", ".join(f"{k}={v:,}" for k, v in c.limits.items()))
+                limits = ", ".join(f"{k}={v:,}" for k, v in c.limits.items())
+                notes.append(t("controls.note.le_limits", code=c.code, limits=limits))
     if status == "case_by_case" and any(c.id == "policy.cn.cbc2026" for o in outcomes for c in o.contributing):
-        notes.append(
-            "91 FR 1684 conditions: US commercial availability, supply certification, "
-            "recipient security, independent US third-party testing; exports from the US only"
-        )
+        notes.append(t("controls.note.cbc2026"))
     return notes

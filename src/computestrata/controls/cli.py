@@ -81,7 +81,9 @@ def _catalogue(atlas_path: Path | None) -> tuple[Catalogue, Atlas | None]:
         atlas = open_atlas(atlas_path)
     except AtlasError:
         cat = catalogue.from_frame(None)
-        cat.notes.append("no atlas found: only the shipped reference chips are available")
+        from computestrata.i18n import t
+
+        cat.notes.append(t("controls.note.no_atlas"))
         return cat, None
     return catalogue.from_atlas(atlas), atlas
 
@@ -106,10 +108,76 @@ def _item(
 
 
 def _finish_notes(notes: list[str]) -> list[str]:
+    from computestrata.controls import display
     from computestrata.i18n import t
 
     notice = t("common.not_legal_advice")
+    notes = [display.note(n) for n in notes]
     return [*notes, notice] if notice not in notes else notes
+
+
+def _start(lang: str | None) -> None:
+    """Every command starts here: the language must be set before any text is made."""
+    from computestrata.i18n import set_lang
+
+    if lang:
+        set_lang(lang)
+
+
+def _header(name: str) -> str:
+    """A column/field label: the shared ``col.*`` key, else ours (``controls.col.*``), else the name."""
+    from computestrata.i18n import catalog, t
+
+    for key in (f"col.{name}", f"controls.col.{name}"):
+        if key in catalog():
+            return t(key)
+    return name
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's codes as labels for a table (JSON keeps the codes)."""
+    from computestrata.controls import display
+
+    out = dict(row)
+    for key, fn in (("status", display.status), ("review_policy", display.policy)):
+        if key in out:
+            out[key] = fn(out[key])
+    for key in ("license_required", "in_force", "hypothetical"):
+        if key in out:
+            out[key] = display.yes_no(out[key])
+    if "kind" in out:
+        out["kind"] = display.kind(out["kind"])
+    if out.get("segment"):  # eccns: the stack segment by its name in the reader's language
+        from computestrata.i18n import get_lang
+        from computestrata.stack.segments import segment
+
+        out["segment"] = segment(out["segment"]).label(get_lang())
+    if isinstance(out.get("citations"), str):  # eccns: "; "-joined
+        out["citations"] = "; ".join(display.citation(c) for c in out["citations"].split("; "))
+    return out
+
+
+def _show(
+    title: str,
+    rows: list[dict[str, Any]],
+    cols: tuple[str, ...] | None,
+    as_json: bool,
+    notes: list[str],
+    atlas: Atlas | None = None,
+    source_ids: list[str] | None = None,
+) -> None:
+    """JSON with the stable codes and every field, or a table of ``cols`` with translated labels."""
+    from computestrata.cli_common import Output, emit
+
+    if as_json:
+        out = Output(title=title, rows=rows, source_ids=source_ids or [], notes=_finish_notes(notes))
+        emit(out, True, atlas)
+        return
+    names = cols or tuple(rows[0]) if rows else ()
+    labels = [_header(c) for c in names]
+    shown = [{lab: r.get(c) for lab, c in zip(labels, names, strict=True)} for r in map(_shown, rows)]
+    out = Output(title=title, rows=shown, columns=labels, source_ids=source_ids or [], notes=_finish_notes(notes))
+    emit(out, False, atlas)
 
 
 @app.command()
@@ -129,10 +197,9 @@ def classify(
     """Is this chip or HBM stack controlled for this destination on this date, and why?"""
     from computestrata.cli_common import Output, emit
     from computestrata.controls.classify import classify as run
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import t
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     it, entry, at, cat_notes = _item(chip, spec, item, atlas)
     regime = _regime(posture, basis, date)
     v = run(it, dest, date, hq=hq, regime=regime, basis=basis)  # type: ignore[arg-type]
@@ -149,7 +216,19 @@ def classify(
     if as_json:
         emit(Output(title=title, data=d, source_ids=src, notes=notes), True, at)
         return
-    summary_keys = (
+    # The verdict first, then its reasons as a narrow table (readable at 80 columns).
+    emit(Output(title=title, data=_verdict_fields(d, v.status, posture)), False)
+    rows = [_reason_row(r.to_dict()) for r in v.reasons]
+    cols = tuple(_header(c) for c in ("rule_citation", "test", "result", "confidence"))
+    emit(Output(title=t("controls.reasons"), rows=rows, columns=cols, source_ids=src, notes=notes), False, at)
+
+
+def _verdict_fields(d: dict[str, Any], status: str, posture: str | None) -> dict[str, Any]:
+    """The verdict's summary fields for people: translated labels and values."""
+    from computestrata.controls import display
+    from computestrata.i18n import t
+
+    keys = (
         "item",
         "destination",
         "hq",
@@ -167,12 +246,31 @@ def classify(
         "missing_inputs",
         "low_confidence",
     )
-    data: dict[str, Any] = {k: d[k] for k in summary_keys}
-    data["status"] = t(f"controls.status.{v.status}")
-    data["measures"] = [f"{m['id']}: {m['title']} ({m['citation']})" for m in v.measures]
-    rows = [r.to_dict() for r in v.reasons]
-    cols = ("rule", "citation", "quantity", "value", "comparator", "threshold", "passed", "confidence")
-    emit(Output(title=title, rows=rows, columns=cols, data=data, source_ids=src, notes=notes), False, at)
+    data = {k: d[k] for k in keys}
+    data["item"] = data["item"] or t("controls.word.spec")
+    data["status"] = t(f"controls.status.{status}")
+    data["review_policy"] = display.policy(d["review_policy"])
+    data["license_required"] = display.yes_no(d["license_required"])
+    data["measures"] = [f"{m['id']}: {m['title']} ({m['citation']})" for m in d["measures"]]
+    if posture:
+        data["regime"] = t("stack.regime.posture", posture=t(f"controls.posture.{posture}"))
+    return {_header(k): v for k, v in data.items()}
+
+
+def _reason_row(r: dict[str, Any]) -> dict[str, Any]:
+    """One reason in four narrow cells: rule and citation, the test, its result, the confidence tag."""
+    from computestrata.cli_common import _cell
+    from computestrata.controls import display
+
+    q = r["quantity"]
+    shown = (_cell(display.value(q, x)) for x in (r["value"], r["threshold"]))
+    value, threshold = shown
+    return {
+        _header("rule_citation"): f"{r['rule']}\n{display.citation(r['citation'])}",
+        _header("test"): f"{display.quantity(q)}: {value}\n{display.comparator(r['comparator'])} {threshold}",
+        _header("result"): display.passed(r["passed"]),
+        _header("confidence"): r["confidence"],
+    }
 
 
 @app.command()
@@ -188,13 +286,11 @@ def matrix(
     lang: LangOpt = None,
 ) -> None:
     """Classify the whole chip catalogue for one destination at several dates."""
-    from computestrata.cli_common import Output, emit
     from computestrata.controls.batch import matrix as run
     from computestrata.errors import InputError, unknown
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import t
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     if origin not in ("all", "reference", "epoch"):
         raise unknown("--origin", origin, ("all", "reference", "epoch"))
     days = [d.strip() for d in dates.split(",") if d.strip()]
@@ -220,17 +316,7 @@ def matrix(
         "measures",
         "status",
     )
-    emit(
-        Output(
-            title=t("controls.title.matrix", dest=dest.upper()),
-            rows=rows,
-            columns=None if as_json else cols,
-            source_ids=src,
-            notes=_finish_notes(cat.notes),
-        ),
-        as_json,
-        at,
-    )
+    _show(t("controls.title.matrix", dest=dest.upper()), rows, cols, as_json, cat.notes, at, src)
 
 
 @app.command()
@@ -246,27 +332,17 @@ def timeline(
     lang: LangOpt = None,
 ) -> None:
     """Every change of status for one chip and destination, with the instrument that caused it."""
-    from computestrata.cli_common import Output, emit
     from computestrata.controls.batch import timeline as run
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import t
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     it, entry, at, cat_notes = _item(chip, spec, item, atlas)
     events = run(it, dest, hq=hq, regime=_regime(None, basis), basis=basis)  # type: ignore[arg-type]
     src = [entry.source_id] if entry is not None and entry.source_id else []
-    cols = ("date", "status", "summary", "caused_by")
-    emit(
-        Output(
-            title=t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest.upper()),
-            rows=events,
-            columns=None if as_json else cols,
-            source_ids=src,
-            notes=_finish_notes([*cat_notes, *it.notes]),
-        ),
-        as_json,
-        at,
-    )
+    title = t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest.upper())
+    if not as_json:  # the labelled phrases, under the same headers
+        events = [{**e, "summary": e["summary_label"], "caused_by": e["caused_by_label"]} for e in events]
+    _show(title, events, ("date", "status", "summary", "caused_by"), as_json, [*cat_notes, *it.notes], at, src)
 
 
 @app.command()
@@ -277,49 +353,34 @@ def rules(
     lang: LangOpt = None,
 ) -> None:
     """The dated instruments (and is-informed letters) in the rule data, with citations."""
-    from computestrata.cli_common import Output, emit
     from computestrata.controls import regime as rg
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import t
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     reg = _regime(None, basis)
     day = rg.parse_date(date) if date else None
     live = {i.id for i in reg.at(day, basis).instruments} if day else None  # type: ignore[arg-type]
-    rows: list[dict[str, Any]] = []
-    for i in reg.instruments:
-        rows.append(
-            {
-                "id": i.id,
-                "kind": i.kind,
-                "citation": i.citation,
-                "fr_doc": i.fr_doc,
-                "effective": i.effective,
-                "compliance": i.compliance,
-                "confidence": f"[{i.confidence}]",
-                "in_force": None if live is None else i.id in live,
-                "summary": i.summary,
-            }
-        )
-    for m in reg.measures:
-        rows.append(
-            {
-                "id": m.id,
-                "kind": m.kind,
-                "citation": m.citation,
-                "fr_doc": None,
-                "effective": m.effective,
-                "compliance": None,
-                "confidence": f"[{m.confidence}]",
-                "in_force": None if day is None else m.in_force(day),
-                "summary": m.title,
-            }
-        )
+    rows: list[dict[str, Any]] = [
+        _rule_row(i, i.fr_doc, i.compliance, None if live is None else i.id in live, i.summary) for i in reg.instruments
+    ]
+    rows += [_rule_row(m, None, None, None if day is None else m.in_force(day), m.title) for m in reg.measures]
     cols = ("id", "kind", "citation", "effective", "compliance", "confidence", "in_force")
-    emit(
-        Output(title=t("controls.title.rules"), rows=rows, columns=None if as_json else cols, notes=_finish_notes([])),
-        as_json,
-    )
+    _show(t("controls.title.rules"), rows, cols, as_json, [])
+
+
+def _rule_row(x: Any, fr_doc: Any, compliance: Any, in_force: bool | None, summary: str) -> dict[str, Any]:
+    """One instrument or is-informed letter as a row of `strata controls rules`."""
+    return {
+        "id": x.id,
+        "kind": x.kind,
+        "citation": x.citation,
+        "fr_doc": fr_doc,
+        "effective": x.effective,
+        "compliance": compliance,
+        "confidence": f"[{x.confidence}]",
+        "in_force": in_force,
+        "summary": summary,
+    }
 
 
 @app.command()
@@ -331,17 +392,15 @@ def eccns(
     lang: LangOpt = None,
 ) -> None:
     """ECCNs a (real or hypothetical) regime controls, with segments and citations."""
-    from computestrata.cli_common import Output, emit
     from computestrata.controls import regime as rg
     from computestrata.controls.scope import controlled_eccns
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import t
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     reg = _regime(posture, basis, date)
     day = rg.parse_date(date) if date else None
     rows = controlled_eccns(reg, day, basis)  # type: ignore[arg-type]
     for r in rows:
         r["paragraphs"] = ", ".join(r["paragraphs"])
         r["citations"] = "; ".join(r["citations"])
-    emit(Output(title=t("controls.title.eccns"), rows=rows, notes=_finish_notes([])), as_json)
+    _show(t("controls.title.eccns"), rows, None, as_json, [])

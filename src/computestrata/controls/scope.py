@@ -113,37 +113,38 @@ class Posture:
     description: str
 
 
-POSTURES: dict[str, Posture] = {
-    "small_yard_high_fence": Posture(
-        name="small_yard_high_fence",
-        threshold_factor=1.0,
-        drop_carve_outs=False,
-        drop_license_exceptions=False,
-        add_segments=(),
-        fence_groups=("D:5",),
-        description="Narrow scope (the enacted item tests), strict fence: denial for D:5 and Macau.",
+_WIDE = ("dram", "fab_equipment_other", "servers")
+
+#: The module table as data: name → (scale, drop carve-outs, drop exceptions, segments, fence, description).
+_POSTURE_TABLE: dict[str, tuple[float, bool, bool, tuple[str, ...], tuple[str, ...], str]] = {
+    "small_yard_high_fence": (
+        1.0,
+        False,
+        False,
+        (),
+        ("D:5",),
+        "Narrow scope (the enacted item tests), strict fence: denial for D:5 and Macau.",
     ),
-    "big_yard_high_fence": Posture(
-        name="big_yard_high_fence",
-        threshold_factor=0.5,
-        drop_carve_outs=False,
-        drop_license_exceptions=False,
-        add_segments=("dram", "fab_equipment_other", "servers"),
-        fence_groups=_FENCE,
-        description="Thresholds halved, DRAM / mature-node equipment / all servers added, "
+    "big_yard_high_fence": (
+        0.5,
+        False,
+        False,
+        _WIDE,
+        _FENCE,
+        "Thresholds halved, DRAM / mature-node equipment / all servers added, "
         "denial for D:1, D:4, D:5 (not A:5/A:6) and Macau.",
     ),
-    "no_yard": Posture(
-        name="no_yard",
-        threshold_factor=0.0,
-        drop_carve_outs=True,
-        drop_license_exceptions=True,
-        add_segments=("dram", "fab_equipment_other", "servers"),
-        fence_groups=_FENCE,
-        description="Everything fenced: any positive performance is caught, no Note 2 carve-out, "
+    "no_yard": (
+        0.0,
+        True,
+        True,
+        _WIDE,
+        _FENCE,
+        "Everything fenced: any positive performance is caught, no Note 2 carve-out, "
         "no license exceptions, all segments, denial for D:1, D:4, D:5 and Macau.",
     ),
 }
+POSTURES: dict[str, Posture] = {name: Posture(name, *row) for name, row in _POSTURE_TABLE.items()}
 
 
 @cache
@@ -296,26 +297,19 @@ def fence(
     cl = tuple(regime.check_country(c) for c in countries)
     dest = Selector(groups=gl, countries=(*cl, "MAC"), except_groups=("A:5", "A:6"))
     hq = Selector(groups=("D:5",), countries=("MAC",))
+    fenced = {"instrument": "", "citation": "", "binds": day, "confidence": "L", "paragraphs": ("3A090",)}
     comps = [
         Component(
             id="hyp.scope.fence",
             kind="license_scope",
-            instrument="",
-            citation="",
-            binds=day,
-            confidence="L",
-            paragraphs=("3A090",),
+            **fenced,  # type: ignore[arg-type]
             destinations=dest,
             text=f"license required to {dest.describe()}",
         ),
         Component(
             id="hyp.policy.fence",
             kind="review_policy",
-            instrument="",
-            citation="",
-            binds=day,
-            confidence="L",
-            paragraphs=("3A090",),
+            **fenced,  # type: ignore[arg-type]
             destinations=dest,
             hq=hq,
             policy="presumption_of_denial",

@@ -31,13 +31,19 @@ def _split(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split(",") if p.strip()]
 
 
-def _open(atlas: Any, exclude_license: list[str] | None, lang: str | None, required: bool = True) -> Atlas | None:
-    from computestrata.cli_common import open_atlas
-    from computestrata.errors import AtlasError
+def _start(lang: str | None) -> None:
+    """Every command starts here: the language must be set before any text is made."""
     from computestrata.i18n import set_lang
 
     if lang:
         set_lang(lang)
+
+
+def _open(atlas: Any, exclude_license: list[str] | None, lang: str | None, required: bool = True) -> Atlas | None:
+    from computestrata.cli_common import open_atlas
+    from computestrata.errors import AtlasError
+
+    _start(lang)
     try:
         return open_atlas(atlas, exclude_license)
     except AtlasError:
@@ -74,7 +80,7 @@ def _table(
     labels = [t(f"stack.col.{c}") for c in columns]
     shown = [
         {
-            lab: (str(r.get(c)) if c == "year" and r.get(c) is not None else _fmt(r.get(c)))
+            lab: (str(r.get(c)) if c == "year" and r.get(c) is not None else _fmt(c, r.get(c)))
             for lab, c in zip(labels, columns, strict=True)
         }
         for r in rows
@@ -82,7 +88,41 @@ def _table(
     emit(Output(title=title, rows=shown, columns=labels, source_ids=source_ids, notes=list(notes)), False, atlas, lang)
 
 
-def _fmt(v: Any) -> Any:
+def _label(prefix: str, code: Any) -> Any:
+    """``prefix.code`` translated when the catalogue has it, else the code itself."""
+    from computestrata.i18n import catalog, t
+
+    key = f"{prefix}.{code}"
+    return t(key) if key in catalog() else code
+
+
+def _segment_name(sid: Any) -> Any:
+    """A segment id as its name in the reader's language (ids not in the stack stay as they are)."""
+    from computestrata.i18n import get_lang
+    from computestrata.stack.segments import segment_ids, segments
+
+    if sid not in segment_ids():
+        return sid
+    return next(s for s in segments() if s.id == sid).label(get_lang())
+
+
+#: How a table shows the stable codes of each column (JSON keeps the codes).
+_SHOWN: dict[str, Any] = {
+    "layer": lambda v: f"{v} {_label('stack.layer', v)}" if v else v,
+    "sensitivity": lambda v: _label("stack.tier", v),
+    "share_basis": lambda v: _label("stack.basis", v),
+    "basis": lambda v: _label("stack.basis", v),
+    "link_confidence": lambda v: _label("stack.tier", v),
+    "segment": _segment_name,
+    "weakest": _segment_name,
+    "cut": lambda v: _label("stack.bool", str(v).lower()) if isinstance(v, bool) else v,
+    "path": lambda v: " → ".join(str(_segment_name(p)) for p in v.split(" → ")) if isinstance(v, str) else v,
+}
+
+
+def _fmt(column: str, v: Any) -> Any:
+    if column in _SHOWN and v is not None:
+        return _SHOWN[column](v)
     if isinstance(v, float) and not math.isnan(v) and 0.0 <= v <= 1.0:
         return f"{v:.0%}" if v not in (0.0, 1.0) else ("0%" if v == 0 else "100%")
     return v
@@ -109,11 +149,10 @@ def show_cmd(
 ) -> None:
     """The segments of the compute stack: layer, names, sensitivity, export controls, CSET inputs."""
     from computestrata.errors import InputError
-    from computestrata.i18n import get_lang, set_lang, t
+    from computestrata.i18n import get_lang, t
     from computestrata.stack import api
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     if posture and not date:
         raise InputError(t("stack.note.posture_needs_date"), hint="e.g. --date 2025-06-01 --posture no_yard")
     recs = api.segment_records(layer)
@@ -148,12 +187,11 @@ def controls_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Which segments the export-control rules reach on a date (or under a posture), with citations."""
-    from computestrata.i18n import set_lang, t
+    from computestrata.i18n import t
     from computestrata.stack.controls import controlled_segments
     from computestrata.stack.segments import by_layer
 
-    if lang:
-        set_lang(lang)
+    _start(lang)
     rows = controlled_segments(date, posture, basis)
     if layer is not None:
         keep = {s.id for s in by_layer(layer)}
@@ -264,75 +302,75 @@ def _later_notes(atlas: Atlas | None, year: int | None) -> list[str]:
     return [t("stack.note.later_only", year=year, segments=items)]
 
 
-def _concentration_rows(items: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+def _concentration_table(
+    kind: str,
+    year: int | None,
+    atlas: Any,
+    as_json: bool,
+    lang: str | None,
+    exclude_license: list[str] | None,
+) -> None:
+    """`concentration` and `chokepoints` share everything but their rows, columns and rule note."""
+    from computestrata.i18n import t
+    from computestrata.stack import api
+
+    a = _open(atlas, exclude_license, lang)
+    items = api.concentration(a, year) if kind == "concentration" else api.chokepoints(a, year)
     rows, sids, cites = [], set(), set()
     for c in items:
         rec = c.record()
         sids.update(rec.pop("source_ids"))
         cites.update(rec.pop("citations"))
         rows.append(rec)
-    return rows, sorted(sids), sorted(cites)
+    data: dict[str, Any]
+    if kind == "concentration":
+        missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
+        head = [t("stack.note.concentration_rules"), t("stack.note.no_data", segment=", ".join(missing))]
+        columns: tuple[str, ...] = ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage")
+        data = {"year": year, "missing": missing, "citations": sorted(cites)}
+    else:
+        head = [t("stack.note.chokepoint_rule"), t("stack.note.as_of")]
+        columns = ("segment", "year", "n90", "top", "hhi", "cr1")
+        data = {"year": year, "rule": "n90 <= 3", "citations": sorted(cites)}
+    notes = [*head, *_later_notes(a, year), *sorted(cites)]
+    title = t(f"stack.title.{kind}", year=year or t("stack.latest"))
+    _table(title, rows, columns, as_json, a, lang, sorted(sids), notes, data)
 
 
-@app.command("concentration")
-def concentration_cmd(
-    year: YearOpt = None,
-    atlas: AtlasOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = None,
-    exclude_license: ExcludeLicenseOpt = None,
-) -> None:
-    """HHI, CR1, CR3 and the number of countries holding 90 % for every segment with data."""
-    from computestrata.i18n import t
-    from computestrata.stack import api
+def _concentration_command(kind: str, doc: str) -> Any:
+    """One command body for `concentration` and `chokepoints` (same options, different rows)."""
 
-    a = _open(atlas, exclude_license, lang)
-    rows, sids, cites = _concentration_rows(api.concentration(a, year))
-    missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
-    notes = [
-        t("stack.note.concentration_rules"),
-        t("stack.note.no_data", segment=", ".join(missing)),
-        *_later_notes(a, year),
-        *cites,
-    ]
-    _table(
-        t("stack.title.concentration", year=year or t("stack.latest")),
-        rows,
-        ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage"),
-        as_json,
-        a,
-        lang,
-        sids,
-        notes,
-        {"year": year, "missing": missing, "citations": cites},
+    def command(
+        year: YearOpt = None,
+        atlas: AtlasOpt = None,
+        as_json: JsonOpt = False,
+        lang: LangOpt = None,
+        exclude_license: ExcludeLicenseOpt = None,
+    ) -> None:
+        _concentration_table(kind, year, atlas, as_json, lang, exclude_license)
+
+    command.__doc__ = doc
+    return command
+
+
+concentration_cmd = app.command("concentration")(
+    _concentration_command(
+        "concentration", "HHI, CR1, CR3 and the number of countries holding 90 % for every segment with data."
     )
+)
+chokepoints_cmd = app.command("chokepoints")(
+    _concentration_command("chokepoints", "Segments where at most three countries hold at least 90 % of the world.")
+)
 
 
-@app.command("chokepoints")
-def chokepoints_cmd(
-    year: YearOpt = None,
-    atlas: AtlasOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = None,
-    exclude_license: ExcludeLicenseOpt = None,
-) -> None:
-    """Segments where at most three countries hold at least 90 % of the world."""
+def _exposure_title(res: Any, name: Any) -> str:
     from computestrata.i18n import t
-    from computestrata.stack import api
 
-    a = _open(atlas, exclude_license, lang)
-    rows, sids, cites = _concentration_rows(api.chokepoints(a, year))
-    notes = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), *_later_notes(a, year), *cites]
-    _table(
-        t("stack.title.chokepoints", year=year or t("stack.latest")),
-        rows,
-        ("segment", "year", "n90", "top", "hhi", "cr1"),
-        as_json,
-        a,
-        lang,
-        sids,
-        notes,
-        {"year": year, "rule": "n90 <= 3", "citations": cites},
+    return t(
+        "stack.title.exposure",
+        country=res.country,
+        cut=", ".join(str(name(c)) for c in res.cut),
+        suppliers=", ".join(res.suppliers) if res.suppliers else t("stack.all_foreign"),
     )
 
 
@@ -370,7 +408,6 @@ def exposure_cmd(
     exclude_license: ExcludeLicenseOpt = None,
 ) -> None:
     """What COUNTRY keeps of every segment above the cut ones (weakest link, with the constraining path)."""
-    from computestrata.cli_common import Output, emit
     from computestrata.errors import InputError
     from computestrata.i18n import t
     from computestrata.stack import api
@@ -393,20 +430,11 @@ def exposure_cmd(
         "supply": {s.segment_id: s.supply for s in res.segments if s.supply},
         "citations": res.citations,
     }
-    title = t(
-        "stack.title.exposure",
-        country=res.country,
-        cut=", ".join(res.cut),
-        suppliers=", ".join(res.suppliers) if res.suppliers else t("stack.all_foreign"),
-    )
+    title = _exposure_title(res, str)
     if as_json:
-        emit(
-            Output(title=title, rows=rows, data={"title": title, **data}, source_ids=res.source_ids, notes=notes),
-            True,
-            a,
-            lang,
-        )
+        _table(title, rows, (), True, a, lang, res.source_ids, notes, data)
         return
+    title = _exposure_title(res, _segment_name)  # for people: segment names instead of ids
     layer_rows = [
         {"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]} for r in res.layers
     ]

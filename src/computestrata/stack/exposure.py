@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -212,21 +213,21 @@ def exposure(
         if assume and sid in assume:
             supply[sid] = float(assume[sid])
             details[sid] = {"assumed": supply[sid]}
-            notes.append(f"{sid}: supply left assumed {supply[sid]:.0%} (--assume)")
+            notes.append(t("stack.note.assumed", segment=sid, share=f"{supply[sid]:.0%}"))
             continue
         sh = book.for_segment(sid, year)
         value, det = supply_left(sh, country, suppliers)
         supply[sid] = value
         details[sid] = det
         if sh is None:
-            notes.append(f"{sid}: no share data, so the supply left is unknown; give --assume {sid}=FRACTION")
+            notes.append(t("stack.note.supply_unknown", segment=sid))
         else:
             sources.update(sh.source_ids)
             citations.update(sh.citations)
             if det["lower_bound"]:
-                notes.append(f"{sid}: shares cover only {sh.coverage:.0%} of the world; supply left is a lower bound")
+                notes.append(t("stack.note.low_coverage", segment=sid, coverage=f"{sh.coverage:.0%}"))
             if det["own"] is None:
-                notes.append(f"{sid}: {country}'s own share is not in the data; counted as 0")
+                notes.append(t("stack.note.own_share_missing", segment=sid, country=country))
     for sid in assume or {}:
         if sid not in cut:
             raise InputError(

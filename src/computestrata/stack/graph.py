@@ -223,6 +223,7 @@ def to_json(g: nx.DiGraph) -> dict[str, Any]:
 
 def to_dot(g: nx.DiGraph, lang: str = "en") -> str:
     """Graphviz DOT text: one rank per layer, edge width by dependence weight."""
+    from computestrata.i18n import t
     from computestrata.stack.segments import segment
 
     colours = {"frontier": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#2ca02c"}
@@ -233,7 +234,8 @@ def to_dot(g: nx.DiGraph, lang: str = "en") -> str:
     ]
     for layer in LAYERS:
         members = [n for n in topo_order(g) if g.nodes[n].get("layer") == layer]
-        lines.append(f'  subgraph "cluster_{layer}" {{ label="{layer}"; rank=same;')
+        title = f"{layer} {t(f'stack.layer.{layer}', lang=lang)}"
+        lines.append(f'  subgraph "cluster_{layer}" {{ label="{title}"; rank=same;')
         for n in members:
             label = segment(n).label(lang).replace('"', "'") if n in {s.id for s in segments()} else n
             lines.append(f'    "{n}" [label="{label}", color="{colours.get(g.nodes[n].get("tier"), "#888")}"];')

@@ -35,6 +35,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 from computestrata.stack.segments import Segment, segment, segments
 
 if TYPE_CHECKING:
@@ -291,12 +292,12 @@ class ShareBook:
             years = sorted({u["year"] for u in used if u["used"]})
             notes = []
             if len(years) > 1:
-                notes.append(f"{s.id}: CSET inputs from different years {years} combined")
+                notes.append(t("stack.note.mixed_years", segment=s.id, years=years))
             if any(u.get("method") == "firm_rollup" for u in used):
-                notes.append(f"{s.id}: firm shares rolled up to the firm's country")
+                notes.append(t("stack.note.firm_rollup", segment=s.id))
             skipped = [u["input_id"] for u in used if not u["used"]]
             if skipped:
-                notes.append(f"{s.id}: CSET gives no shares for {', '.join(skipped)}")
+                notes.append(t("stack.note.cset_skipped", segment=s.id, inputs=", ".join(skipped)))
             out.append((int(max(years)), shares, sids, [], notes, used))
         return out
 
@@ -495,12 +496,9 @@ class ShareBook:
                 continue
             values[hq] += float(cast(Any, r.value)) / 100.0
         year = int(str(d["year"].iloc[0])[:4])
-        notes = [
-            f"{s.id}: global cloud-infrastructure shares of the four largest providers "
-            f"({d['year'].iloc[0]!s}, paper) rolled up to headquarters; the rest is missing"
-        ]
+        notes = [t("stack.note.cloud_shares", segment=s.id, year=str(d["year"].iloc[0]))]
         if unmapped:
-            notes.append(f"{s.id}: providers without a headquarters mapping left out: {unmapped}")
+            notes.append(t("stack.note.unmapped", segment=s.id, providers=unmapped))
         return [(year, dict(values), sorted(set(d["source_id"])), [CLOUD_HQ_CITATION], notes, [])]
 
 

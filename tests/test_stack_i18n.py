@@ -1,0 +1,77 @@
+"""`strata stack` in Korean and Chinese: labels in tables, stable codes in JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from computestrata.atlas.build import assemble, write_atlas
+from computestrata.atlas.countries import CountryResolver
+from computestrata.atlas.loaders import cset
+from computestrata.atlas.loaders.base import BuildContext
+from computestrata.cli import app
+from computestrata.i18n import set_lang
+
+FIX = Path(__file__).parent / "fixtures" / "cset"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    yield
+    set_lang(None)
+
+
+@pytest.fixture(scope="module")
+def mock_atlas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("stack_i18n_mock")
+    folder = root / "raw" / cset.FOLDER
+    folder.mkdir(parents=True)
+    for f in FIX.glob("*.csv"):
+        shutil.copy(f, folder / f.name)
+    ctx = BuildContext(raw=root / "raw")
+    ctx.countries = CountryResolver.from_pairs([], ["USA", "CHN", "JPN", "NLD", "KOR", "TWN"])
+    write_atlas(assemble([cset.load(ctx)]), root / "atlas", {})
+    return root / "atlas"
+
+
+def _out(*args: str) -> str:
+    res = runner.invoke(app, ["stack", *args])
+    assert res.exit_code == 0, (res.output, res.exception)
+    return res.output
+
+
+def test_controls_table_translates_layer_status_and_confidence() -> None:
+    out = _out("controls", "--date", "2025-06-01", "--lang", "ko")
+    assert "L1 하드웨어" in out and "통제 밖" in out and "통제 대상" in out and "높음" in out
+    assert "uncontrolled" not in out and "ai_accelerators" not in out  # names, not ids
+    rows = json.loads(_out("controls", "--date", "2025-06-01", "--lang", "ko", "--json"))["rows"]
+    assert {r["status"] for r in rows} >= {"controlled", "uncontrolled"} and {r["layer"] for r in rows} >= {"L1"}
+
+
+def test_show_translates_tiers_and_share_basis() -> None:
+    out = _out("show", "--lang", "zh")
+    assert "前沿" in out and "L5 应用" in out and "CSET Chip Explorer" in out and "frontier " not in out
+    rows = json.loads(_out("show", "--lang", "zh", "--json"))["rows"]
+    assert "frontier" in {r["sensitivity"] for r in rows} and "cset" in {r["share_basis"] for r in rows}
+
+
+def test_graph_dot_layer_labels() -> None:
+    assert 'label="L1 하드웨어"' in _out("graph", "--lang", "ko")
+    assert 'label="L4 core capability"' in _out("graph", "--lang", "en")
+
+
+def test_concentration_and_exposure_on_mock(mock_atlas: Path) -> None:
+    atlas = ["--atlas", str(mock_atlas)]
+    out = _out("chokepoints", *atlas, "--lang", "ko")
+    assert "EUV 노광" in out and "│ euv_lithography" not in out
+    out = _out("exposure", "CHN", "--cut", "euv_lithography", "--from", "NLD", *atlas, "--lang", "ko")
+    assert "EUV 노광 → " in out and "│ 예 " in out.replace("  ", " ")
+    d = json.loads(_out("exposure", "CHN", "--cut", "euv_lithography", "--from", "NLD", *atlas, "--json"))
+    rows = {r["segment"]: r for r in d["rows"]}
+    assert rows["euv_lithography"]["cut"] is True and rows["frontier_training"]["path"].startswith("euv_lithography")
