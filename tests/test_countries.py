@@ -69,3 +69,34 @@ def test_countries_table_from_raw(atlas) -> None:  # type: ignore[no-untyped-def
     assert rows["PRK"]["name_en"] == "North Korea"
     assert rows["NAM"]["iso2"] == "NA"  # not read as a missing value
     assert rows["KOR"]["income_group"] == "High income"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("word", "iso3"),
+    [
+        ("中国", "CHN"),
+        ("한국", "KOR"),
+        ("대한민국", "KOR"),
+        ("韩国", "KOR"),
+        ("美国", "USA"),
+        ("台湾", "TWN"),
+        ("북한", "PRK"),
+        ("KOREA", "KOR"),
+        ("Korea, South", "KOR"),
+    ],
+)
+def test_country_arg_accepts_korean_and_chinese_names(atlas, word: str, iso3: str) -> None:  # type: ignore[no-untyped-def]
+    from computestrata.atlas.countries import country_arg
+
+    assert country_arg(atlas, word) == iso3
+
+
+@pytest.mark.integration
+def test_country_arg_unknown_lists_closest(atlas) -> None:  # type: ignore[no-untyped-def]
+    from computestrata.atlas.countries import country_arg
+    from computestrata.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        country_arg(atlas, "Chna")
+    assert exc.value.hint is not None and exc.value.hint.startswith("closest: CHN")

@@ -17,12 +17,16 @@ from importlib import resources
 
 
 def normalise_name(name: str) -> str:
-    """Lower-case ASCII key for a country name: accents, punctuation and 'the' removed."""
+    """Lookup key for a country name: for Latin script, lower-case ASCII with accents,
+    punctuation and 'the' removed; for other scripts (한국, 中国), the case-folded name
+    without spaces or punctuation."""
     s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     s = re.sub(r"\(the\)", " ", s)
     s = re.sub(r"[^a-z0-9]+", " ", s).strip()
     s = re.sub(r"^the ", "", s)
-    return s
+    if s:
+        return s
+    return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
 
 
 def shipped_aliases() -> list[tuple[str, str]]:
@@ -70,3 +74,23 @@ def resolver_from_atlas(atlas: object) -> CountryResolver:
     pairs = [(r["alias_key"], r["iso3"]) for r in atlas.rows("SELECT alias_key, iso3 FROM country_aliases")]
     codes = [r["iso3"] for r in atlas.rows("SELECT iso3 FROM countries")]
     return CountryResolver.from_pairs(pairs, codes)
+
+
+def country_arg(atlas: object, word: str, what: str = "country", extra_codes: Iterable[str] = ()) -> str:
+    """ISO3 for a country the user typed: a code, an English/UN/World Bank name or alias, or
+    a Korean or Chinese name (한국, 中国).  ``extra_codes`` are accepted as they are (e.g.
+    regional groups).  Unknown input is an :class:`InputError` listing the closest countries.
+    """
+    from computestrata.atlas.store import Atlas
+    from computestrata.errors import unknown
+
+    assert isinstance(atlas, Atlas)
+    text = word.strip()
+    extra = {c.upper() for c in extra_codes}
+    if text.upper() in extra:
+        return text.upper()
+    hit = resolver_from_atlas(atlas).resolve(text) if text else None
+    if hit:
+        return hit
+    names = atlas.rows("SELECT iso3, name_en FROM countries ORDER BY iso3")
+    raise unknown(what, word, [f"{r['iso3']} ({r['name_en']})" for r in names] + sorted(extra))

@@ -101,24 +101,18 @@ def later_only(atlas: Atlas | None, year: int | None) -> dict[str, int]:
 
 
 def check_country(atlas: Atlas | None, word: str, groups: bool = False) -> str:
-    """ISO3 code for a country name or code; unknown ones list the closest valid codes."""
+    """ISO3 code for a country name (any language the atlas knows) or code; unknown ones list
+    the closest valid codes.  With ``groups``, the regional groups of the share data pass too."""
+    from computestrata.atlas.countries import country_arg
     from computestrata.stack.shares import GROUPS
 
-    text = word.strip()
-    if groups and text.upper() in GROUPS:
-        return text.upper()
-    codes: list[str] = []
-    if atlas is not None and atlas.has("countries"):
-        from computestrata.atlas.countries import resolver_from_atlas
-
-        if atlas.has("country_aliases"):
-            hit = resolver_from_atlas(atlas).resolve(text)
-            if hit:
-                return hit
-        codes = [r["iso3"] for r in atlas.rows("SELECT iso3 FROM countries")]
-    if text.upper() in codes or (not codes and len(text) == 3 and text.isalpha()):
-        return text.upper()
-    raise unknown("country", word, [*codes, *(GROUPS if groups else ())])
+    extra = tuple(GROUPS) if groups else ()
+    if atlas is not None and atlas.has("countries") and atlas.has("country_aliases"):
+        return country_arg(atlas, word, extra_codes=extra)
+    text = word.strip().upper()
+    if text in extra or (len(text) == 3 and text.isalpha()):
+        return text
+    raise unknown("country", word, extra)
 
 
 def exposure(

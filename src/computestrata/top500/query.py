@@ -68,23 +68,10 @@ def resolve_list(atlas: Atlas, list_id: str | None) -> str:
 
 
 def resolve_country(atlas: Atlas, country: str) -> str:
-    """An ISO3 code or a country name (any alias the atlas knows) → ISO3."""
-    from computestrata.atlas.countries import normalise_name
+    """An ISO3 code or a country name in any language the atlas knows → ISO3."""
+    from computestrata.atlas.countries import country_arg
 
-    word = country.strip()
-    hit = atlas.rows("SELECT iso3 FROM countries WHERE iso3 = ? OR iso2 = ?", [word.upper(), word.upper()])
-    if not hit and atlas.has("country_aliases"):
-        hit = atlas.rows("SELECT iso3 FROM country_aliases WHERE alias_key = ?", [normalise_name(word)])
-    if hit:
-        return str(hit[0]["iso3"])
-    choices = [
-        f"{r['iso3']} ({r['name']})"
-        for r in atlas.rows(
-            "SELECT DISTINCT s.country_iso3 AS iso3, coalesce(c.name_en, s.country_iso3) AS name "
-            "FROM top500_systems s LEFT JOIN countries c ON c.iso3 = s.country_iso3"
-        )
-    ]
-    raise unknown("country", country, choices)
+    return country_arg(atlas, country)
 
 
 def _notes(rows: list[dict[str, Any]], series: bool, extra: list[str] | None = None) -> list[str]:

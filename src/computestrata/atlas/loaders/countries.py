@@ -105,17 +105,20 @@ def load(ctx: BuildContext) -> LoadResult:
     # Aliases come first so that a trap ("Korea") resolves as the alias table says.
     pairs: list[tuple[str, str]] = list(shipped_aliases())
     for rec in countries.to_dict("records"):
-        pairs += [(rec[col], rec["iso3"]) for col in ("name_en", "name_un", "wb_name") if isinstance(rec[col], str)]
+        cols = ("name_en", "name_un", "wb_name", "name_ko", "name_zh")
+        pairs += [(rec[col], rec["iso3"]) for col in cols if isinstance(rec[col], str)]
     for u in raw.to_dict("records"):
         code = u["ISO3166-1-Alpha-3"].strip()
-        cols = (
+        un_cols = (
             "UNTERM English Short",
             "UNTERM English Formal",
             "CLDR display name",
             "ISO3166-1-Alpha-2",
             "official_name_en",
+            "UNTERM Chinese Short",
+            "official_name_cn",
         )
-        pairs += [(u[col], code) for col in cols if code and u[col]]
+        pairs += [(u[col], code) for col in un_cols if code and u[col]]
     resolver = CountryResolver.from_pairs(pairs, countries["iso3"])
     ctx.countries = resolver
     aliases = pd.DataFrame(resolver.pairs(), columns=["alias_key", "iso3"])

@@ -11,5 +11,39 @@ Monte Carlo and Sobol sensitivity analyses as array operations over precomputed 
 Shipped frameworks (``frameworks/*.yaml``): ``gci``, ``caict5``, ``fiveforce`` — open-data
 analogues of published frameworks, each documenting what every indicator stands for and
 which pillars are thin.  Command line: ``strata index build|uncertainty|sensitivity|analyse|
-compare|frameworks``.
+compare|frameworks``, a thin layer over the typed functions of :mod:`.api` (``build_index``,
+``uncertainty_table``, ``sensitivity_table``, ``analyse_unit``, ``compare_versions``,
+``list_frameworks``), which reports and the dashboard call too.
 """
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from computestrata.measure.index.api import (
+        IndexTable,
+        analyse_unit,
+        build_index,
+        compare_versions,
+        list_frameworks,
+        sensitivity_table,
+        uncertainty_table,
+    )
+
+__all__ = [
+    "IndexTable",
+    "analyse_unit",
+    "build_index",
+    "compare_versions",
+    "list_frameworks",
+    "sensitivity_table",
+    "uncertainty_table",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load :mod:`.api` on first use, so `strata --help` does not parse the config module."""
+    if name in __all__:
+        from computestrata.measure.index import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

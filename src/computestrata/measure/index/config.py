@@ -57,6 +57,17 @@ def _names(raw: Any, path: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
+def _texts(raw: Any, path: str) -> dict[str, str]:
+    """A text shown to people: a plain (English) string or a ``{en:, ko:, zh:}`` map."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, str):
+        return {"en": raw}
+    if not isinstance(raw, Mapping) or "en" not in raw:
+        raise _fail(path, "must be a text or a map of languages", "write `text` or `{en: ..., ko: ..., zh: ...}`")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
 def _choice(value: Any, choices: Sequence[str], path: str) -> str:
     text = str(value)
     if text not in choices:
@@ -115,7 +126,11 @@ class Aggregate:
     weight: float = 1.0
     method: str | None = None  # overrides the level's method (mixed methods within a level)
     weights: str | None = None  # overrides the level's weighting method
-    thin: str = ""
+    thin: dict[str, str] = field(default_factory=dict)  # why the pillar is thin, per language
+
+    def thin_note(self, lang: str = "en") -> str:
+        """The thin-pillar note in ``lang`` (English if not translated, "" if none)."""
+        return self.thin.get(lang) or self.thin.get("en", "")
 
 
 @dataclass(frozen=True)
@@ -255,8 +270,9 @@ class Framework:
         agg = self.aggregate(node)
         return agg.method or self.steps.aggregate_at(self.level_of(node))
 
-    def thin_pillars(self) -> list[dict[str, Any]]:
-        """Aggregates with fewer than two available indicators below them, or declared thin."""
+    def thin_pillars(self, lang: str = "en") -> list[dict[str, Any]]:
+        """Aggregates with fewer than two available indicators below them, or declared thin
+        (``note`` in ``lang``)."""
         out = []
         for a in self.aggregates:
             if a.parent is None:
@@ -270,7 +286,7 @@ class Framework:
                         "available": len(have),
                         "declared": len(below),
                         "missing": [i.id for i in below if not i.available],
-                        "note": a.thin,
+                        "note": a.thin_note(lang),
                     }
                 )
         return out
@@ -360,7 +376,7 @@ def _parse_aggregate(raw: Any, k: int) -> Aggregate:
         weight=_number(raw.get("weight", 1.0), f"{path}.weight"),
         method=_choice(method, AGGREGATE_METHODS, f"{path}.method") if method else None,
         weights=_choice(wmethod, WEIGHT_METHODS, f"{path}.weights") if wmethod else None,
-        thin=str(raw.get("thin", "")),
+        thin=_texts(raw.get("thin"), f"{path}.thin"),
     )
 
 

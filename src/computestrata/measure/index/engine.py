@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
-from computestrata.i18n import t
+from computestrata.i18n import get_lang, t
 from computestrata.measure.index.config import Framework
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
     else:
         unknown_units, units = [], all_units
     log: list[dict[str, Any]] = []
-    notes: list[str] = [f"unit {u} has no data in any year" for u in unknown_units]
+    notes: list[str] = [t("index.note.unit_no_data", unit=u) for u in unknown_units]
     cube = panel.cube("value", units, wanted, years)
     yi = years.index(year)
     prefilled = None
@@ -482,7 +482,7 @@ def build(fw: Framework, panel: Panel, year: int, prep: Prepared | None = None) 
                 action=t(f"index.action.{tr['action']}", points=tr["points"]),
             )
         )
-    for thin in fw.thin_pillars():
+    for thin in fw.thin_pillars(get_lang()):
         if thin["node"] in prep.children:
             notes.append(
                 t("index.note.thin", node=thin["node"], have=thin["available"], declared=thin["declared"])

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,12 +66,12 @@ def impute_cross(
             for g in sorted(set(labels.tolist())):
                 rows = labels == g
                 if not g:
-                    notes.append(f"{int(rows.sum())} unit(s) have no group: overall {method[6:]} used")
+                    notes.append(t("index.note.no_group", n=int(rows.sum()), method=method[6:]))
                     continue
                 gs = stat(x[..., rows, :], axis=-2, keepdims=True)
                 empty = np.isnan(gs)
                 if empty.any():
-                    notes.append(f"group {g}: no value for {int(empty.sum())} indicator(s); overall {method[6:]} used")
+                    notes.append(t("index.note.empty_group", group=g, n=int(empty.sum()), method=method[6:]))
                 gs = np.where(empty, overall, gs)
                 fill[..., rows, :] = np.broadcast_to(gs, fill[..., rows, :].shape)
     return np.where(miss, fill, x), miss, notes

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -376,10 +377,7 @@ def load_panel(atlas: Atlas, fw: Framework) -> tuple[Panel, Framework, list[str]
             df = df[df["unit"].isin(units)]
         if df.empty:
             if atlas.exclude_licenses:
-                notes.append(
-                    f"indicator {ind.id} left out: no data once licences "
-                    f"{', '.join(atlas.exclude_licenses)} are excluded"
-                )
+                notes.append(t("index.note.licence_excluded", ind=ind.id, licences=", ".join(atlas.exclude_licenses)))
                 dropped.append(ind.id)
                 continue
             if variables is None:

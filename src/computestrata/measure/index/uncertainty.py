@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 from computestrata.measure.index.config import Framework
 from computestrata.measure.index.engine import (
     IndexResult,
@@ -532,8 +533,8 @@ def run_ua(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
     nominal_r, scores, ranks, shift = _finish(plan, codes)
     notes = list(plan.nominal.notes)
     if plan.d == 0:
-        notes.append("no uncertainty factor is configured: every replication is the nominal index")
-    notes.append("PCA/entropy weights, where used, are fixed at their nominal values")
+        notes.append(t("index.note.no_factor"))
+    notes.append(t("index.note.fixed_weights"))
     return UAResult(
         units=plan.prep.units,
         factors=plan.factors,
@@ -623,7 +624,7 @@ def run_sa(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
     notes = list(plan.nominal.notes)
     base = 1 << int(np.ceil(np.log2(max(n, 2))))
     if base != n:
-        notes.append(f"N rounded up to {base} (Sobol sequences need a power of two)")
+        notes.append(t("index.note.n_rounded", n=base))
     problem = {"num_vars": d, "names": [f.name for f in plan.factors], "bounds": [[0, 1]] * d}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -641,7 +642,7 @@ def run_sa(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
             problem, shift, calc_second_order=False, num_resamples=200, seed=fw.uncertainty.seed
         )
     us1, ust = sobol_indices(ranks.astype(float), d)
-    notes.append("per-unit indices are NaN where a unit's rank never changes")
+    notes.append(t("index.note.per_unit_nan"))
     return SAResult(
         units=plan.prep.units,
         factors=plan.factors,
