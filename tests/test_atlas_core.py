@@ -98,8 +98,9 @@ def test_exclude_license_hides_rows_and_sources(raw: Path, tmp_path: Path) -> No
     a = store.open(tmp_path / "atlas", exclude_licenses=["PDDL-1.0"])
     assert a.rows("SELECT count(*) AS n FROM countries") == [{"n": 0}]
     assert all(s["license"] != "PDDL-1.0" for s in a.sources())
-    b = store.open(tmp_path / "atlas", exclude_licenses=["CC-BY-NC-4.0"])
+    b = store.open(tmp_path / "atlas", exclude_licenses=["CC-BY-4.0"])  # income groups only
     assert b.rows("SELECT count(*) AS n FROM countries") == [{"n": 6}]
+    assert "wb_class_fy2025" not in {s["source_id"] for s in b.sources()}
 
 
 def test_open_missing_atlas_is_clear(tmp_path: Path) -> None:
@@ -151,3 +152,48 @@ def test_shipped_atlas_is_current(built_atlas: Path) -> None:
     diffs = diff_atlases(shipped, store.open(built_atlas), ignore_columns=("date_accessed",))
     changed = [d.record() for d in diffs if d.status != "same"]
     assert not changed, f"rebuild the shipped atlas (strata atlas build --raw ../shared/data): {changed[:3]}"
+
+
+def test_bad_sql_is_an_input_error(raw: Path, tmp_path: Path) -> None:
+    build(raw, tmp_path / "atlas", only=["countries"])
+    a = store.open(tmp_path / "atlas")
+    with pytest.raises(InputError, match="nosuch") as exc:
+        a.query("SELECT * FROM nosuch")
+    assert exc.value.hint and "atlas tables" in exc.value.hint
+    with pytest.raises(InputError):
+        a.query("SELECT no_such_column FROM countries")
+
+
+def test_unknown_excluded_licence_is_refused(raw: Path, tmp_path: Path) -> None:
+    build(raw, tmp_path / "atlas", only=["countries"])
+    with pytest.raises(InputError, match=r"NOPE-1\.0") as exc:
+        store.open(tmp_path / "atlas", exclude_licenses=["NOPE-1.0"])
+    assert exc.value.hint and "PDDL-1.0" in exc.value.hint
+
+
+def test_atlas_folder_is_readable_by_others(raw: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        build(raw, tmp_path / "atlas", only=["countries"])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "atlas").stat().st_mode) == 0o755
+
+
+def test_a_file_given_as_atlas_is_named(tmp_path: Path) -> None:
+    f = tmp_path / "afile"
+    f.write_text("x")
+    with pytest.raises(AtlasError, match="is a file"):
+        store.open(f)
+
+
+def test_add_refuses_the_shipped_atlas() -> None:
+    from computestrata.atlas.add import add_top500
+
+    fixture = Path(__file__).parent / "fixtures" / "top500"
+    some = next(p for p in fixture.iterdir() if p.suffix in (".xls", ".xlsx", ".csv"))
+    with pytest.raises(InputError, match="shipped"):
+        add_top500(some, store.shipped_atlas_dir())

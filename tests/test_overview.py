@@ -25,7 +25,7 @@ def test_top500_section_matches_the_list(atlas) -> None:  # type: ignore[no-unty
 @pytest.mark.integration
 def test_chokepoints_section_names_euv_and_advanced_fabs(atlas) -> None:  # type: ignore[no-untyped-def]
     sec = ov.chokepoints_section(atlas)
-    segs = {r["segment"] for r in sec.rows}
+    segs = {r["segment_id"] for r in sec.rows}
     assert {"euv_lithography", "advanced_logic_fab"} <= segs
     assert all(r["n90"] <= 3 for r in sec.rows)
     assert sec.source_ids and all(s.startswith("cset_") for s in sec.source_ids)

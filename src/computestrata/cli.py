@@ -22,6 +22,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from computestrata import __version__
+
+        typer.echo(f"computestrata {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """computestrata: measure and simulate the structural competition over computing power."""
+
+
 app.add_typer(atlas_app, name="atlas", help="Build, extend and inspect the atlas of sourced data.")
 app.add_typer(top500_app, name="top500", help="TOP500 supercomputer lists by country and system.")
 app.add_typer(stack_app, name="stack", help="The layered compute stack: segments, graph, chokepoints.")
@@ -37,8 +56,11 @@ def overview_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """The main job: TOP500 by country, stack chokepoints, export controls over time, Table 1
-    beside open estimates, and the stratification test, each with its sources."""
+    """The main job: the paper's argument in five sourced sections.
+
+    TOP500 by country, stack chokepoints, export controls over time, Table 1 beside open
+    estimates, and the stratification test.
+    """
     from computestrata.cli_common import Output, emit, open_atlas, to_json
     from computestrata.i18n import set_lang, t
     from computestrata.overview import overview

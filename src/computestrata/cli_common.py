@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 AtlasOpt = Annotated[
     Path | None,
-    typer.Option("--atlas", envvar="STRATA_ATLAS", help="Atlas directory (default: the shipped atlas)."),
+    typer.Option("--atlas", envvar="STRATA_ATLAS", metavar="DIR", help="Atlas directory (default: the shipped atlas)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", envvar="STRATA_LANG", help="Language of text: en, ko or zh.")]
@@ -30,6 +30,7 @@ ExcludeLicenseOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--exclude-license",
+        metavar="SPDX",
         help="Leave out data under this SPDX licence (repeatable), e.g. CC-BY-NC-4.0.",
     ),
 ]
@@ -45,6 +46,7 @@ class Output:
     data: Mapping[str, Any] | None = None
     source_ids: Iterable[str] = ()
     notes: list[str] = field(default_factory=list)
+    raw_headers: bool = False  # True: show column names as they are (e.g. the user's own SQL)
 
 
 def open_atlas(atlas: Path | None, exclude_license: list[str] | None = None) -> Atlas:
@@ -119,11 +121,12 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
 
     # A pipe or file gets a wide layout; a terminal gets its own width.
     console = Console() if sys.stdout.isatty() else Console(width=160)
-    if out.rows is not None:
+    if out.rows:  # an empty result prints no empty table; its notes say why
         cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
         table = Table(title=out.title)
         for c in cols:
-            table.add_column(escape(t(f"col.{c}") if f"col.{c}" in _catalog() else c))
+            label = c if out.raw_headers or f"col.{c}" not in _catalog() else t(f"col.{c}")
+            table.add_column(escape(label))
         for row in out.rows:
             table.add_row(*(escape(_cell(row.get(c), c)) for c in cols))
         console.print(table)

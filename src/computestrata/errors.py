@@ -49,7 +49,8 @@ class RowError:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column {self.column!r}"
-        return f"{where}: {self.problem} (value {self.value!r}); fix: {self.fix}"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: {self.problem}{value}; fix: {self.fix}"
 
 
 class RawDataError(StrataError):
@@ -59,9 +60,10 @@ class RawDataError(StrataError):
         self.errors = list(errors)
         first = self.errors[0].describe() if self.errors else "unknown error"
         more = f" (+{len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        row_level = any(e.row is not None for e in self.errors)
         super().__init__(
             f"bad raw data: {first}{more}",
-            hint="fix the file, or rebuild with --lenient to skip bad rows and report them",
+            hint="fix the file, or rebuild with --lenient to skip bad rows and report them" if row_level else None,
         )
 
 

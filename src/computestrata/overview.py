@@ -65,13 +65,15 @@ def top500_section(atlas: Atlas, list_id: str | None = None, n: int = 8) -> Sect
 
 def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     """Stack segments where three or fewer countries hold 90 % (CSET supply-chain shares)."""
-    from computestrata.i18n import t
+    from computestrata.i18n import get_lang, t
     from computestrata.stack import api as stack
+    from computestrata.stack.segments import segment
 
     found = stack.chokepoints(atlas, year)
     rows = [
         {
-            "segment": c.segment_id,
+            "segment_id": c.segment_id,
+            "segment": segment(c.segment_id).label(get_lang()),
             "year": c.year,
             "n90": c.n90,
             "hhi": c.hhi,
@@ -105,12 +107,13 @@ def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, .
     return Section("controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes, {i for i in ids if i})
 
 
-def table1_section(atlas: Atlas, year: int = 2024, draws: int = 2000) -> Section:
-    """The paper's Table 1 (CAICT) beside open estimates, for one year."""
+def table1_section(atlas: Atlas, year: int = 2024) -> Section:
+    """The paper's Table 1 (CAICT) beside open estimates, for one year — the same call, draws
+    and seed as ``strata measure table1``, so the numbers match it exactly."""
     from computestrata.i18n import t
     from computestrata.measure import build_table1
 
-    tab = build_table1(atlas, draws=draws)
+    tab = build_table1(atlas)
     rows = [
         {
             k: r.get(k)

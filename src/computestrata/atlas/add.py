@@ -81,7 +81,14 @@ def add_top500(
         )
     if list_id is not None and not list_id_ok(list_id):
         raise InputError(f"bad list id {list_id!r}", hint="use YYYY-MM with MM 06 or 11, e.g. 2024-11")
-    atlas = store.open(atlas_dir)
+    target = store.resolve_atlas_dir(atlas_dir)
+    if target.resolve() == store.shipped_atlas_dir().resolve():
+        raise InputError(
+            "refusing to change the atlas shipped inside the package",
+            hint="copy it or build one (`strata atlas build --raw DIR --out DIR`), then pass --atlas DIR "
+            "(or set STRATA_ATLAS)",
+        )
+    atlas = store.open(target, exclude_licenses=[])
     try:
         resolver = resolver_from_atlas(atlas)
         ctx = BuildContext(raw=file.parent.resolve(), lenient=lenient, countries=resolver)

@@ -114,6 +114,10 @@ def write_atlas(tables: dict[str, pd.DataFrame], out: Path, meta: dict[str, Any]
                 "columns": list(map(str, df.columns)),
             }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        # mkdtemp makes a private (0700) folder; an atlas is shared data, readable per the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
         swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -84,8 +84,9 @@ def sources_cmd(
     lang: LangOpt = None,
 ) -> None:
     """List every source in the atlas with its publisher, licence and file hash."""
-    from computestrata.i18n import t
+    from computestrata.i18n import set_lang, t
 
+    set_lang(lang)
     a = open_atlas(atlas, exclude_license)
     rows = a.sources()
     emit(
@@ -100,8 +101,9 @@ def sources_cmd(
 @app.command("tables")
 def tables_cmd(atlas: AtlasOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """List the atlas tables with their row counts and columns."""
-    from computestrata.i18n import t
+    from computestrata.i18n import set_lang, t
 
+    set_lang(lang)
     a = open_atlas(atlas)
     rows = [{"table": n, "rows": m["rows"], "columns": m["columns"]} for n, m in sorted(a.manifest["tables"].items())]
     emit(Output(title=t("atlas.tables_title"), rows=rows, columns=["table", "rows", "columns"]), as_json, lang=lang)
@@ -117,14 +119,25 @@ def query_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Run read-only SQL against the atlas (DuckDB dialect; one statement)."""
-    from computestrata.i18n import t
+    from computestrata.i18n import set_lang, t
 
+    set_lang(lang)
+    if limit < 1:
+        from computestrata.errors import InputError
+
+        raise InputError(f"--limit must be at least 1 (got {limit})", hint="e.g. --limit 50; --json prints all rows")
     a = open_atlas(atlas, exclude_license)
     rows = a.query(sql)
     ids: set[str] = {str(r["source_id"]) for r in rows if r.get("source_id")}
     notes = [] if as_json or len(rows) <= limit else [t("atlas.rows_cut", shown=limit, total=len(rows))]
     emit(
-        Output(title=t("atlas.query_title"), rows=rows if as_json else rows[:limit], source_ids=ids, notes=notes),
+        Output(
+            title=t("atlas.query_title"),
+            rows=rows if as_json else rows[:limit],
+            source_ids=ids,
+            notes=notes,
+            raw_headers=True,
+        ),
         as_json,
         atlas=a,
         lang=lang,
@@ -145,8 +158,9 @@ def diff_cmd(
     """Per-table, per-column changes between two atlases."""
     from computestrata.atlas import store
     from computestrata.atlas.diff import diff_atlases
-    from computestrata.i18n import t
+    from computestrata.i18n import set_lang, t
 
+    set_lang(lang)
     diffs = diff_atlases(store.open(old), store.open(new), tuple(ignore or ()))
     rows = [d.record() for d in diffs if all_tables or d.status != "same"]
     emit(
@@ -164,6 +178,7 @@ def diff_cmd(
                 "columns_removed",
                 "values_changed",
             ],
+            notes=[] if any(d.status != "same" for d in diffs) else [t("atlas.no_differences", n=len(diffs))],
         ),
         as_json,
         lang=lang,

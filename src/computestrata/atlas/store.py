@@ -133,9 +133,39 @@ class Atlas:
         return self.rows(f"SELECT * FROM sources WHERE source_id IN ({marks}) ORDER BY source_id", wanted)
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        """Read-only SQL for users: one statement that reads; writes are refused."""
+        """Read-only SQL for users: one statement that reads; writes are refused, and a
+        query DuckDB rejects (unknown table or column, bad syntax) is an :class:`InputError`."""
+        import duckdb
+
         check_read_only(sql)
-        return self.rows(sql)
+        try:
+            return self.rows(sql)
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise InputError(
+                f"the query failed: {first}", hint="`strata atlas tables` lists the tables and their columns"
+            ) from exc
+
+    def check_licenses(self) -> None:
+        """Fail when an excluded licence matches no source: a typo would otherwise exclude nothing."""
+        if not self.exclude_licenses:
+            return
+        import duckdb
+
+        file = (self.path / "sources.parquet").as_posix().replace("'", "''")
+        con = duckdb.connect(":memory:")
+        try:
+            known = sorted(r[0] for r in con.execute(f"SELECT DISTINCT license FROM read_parquet('{file}')").fetchall())
+        finally:
+            con.close()
+        bad = [lic for lic in self.exclude_licenses if lic not in known]
+        if bad:
+            from computestrata.errors import closest
+
+            raise InputError(
+                f"--exclude-license {', '.join(bad)} matches no source in the atlas",
+                hint=f"closest: {', '.join(closest(bad[0], known, 3))}; licences in the atlas: {', '.join(known)}",
+            )
 
     def close(self) -> None:
         if self._con is not None:
@@ -184,6 +214,8 @@ def check_read_only(sql: str) -> None:
 def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None = None) -> Atlas:
     """Open an atlas directory (default: ``$STRATA_ATLAS`` or the shipped atlas)."""
     folder = resolve_atlas_dir(path)
+    if folder.is_file():
+        raise AtlasError(f"{folder} is a file, not an atlas folder", hint="pass the folder that holds manifest.json")
     man = folder / MANIFEST
     if not man.is_file():
         raise AtlasError(
@@ -195,4 +227,6 @@ def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None 
         manifest = json.loads(man.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise AtlasError(f"corrupt atlas manifest {man}: {exc}", hint="rebuild the atlas") from exc
-    return Atlas(path=folder, manifest=manifest, exclude_licenses=excluded_licenses(exclude_licenses))
+    atlas = Atlas(path=folder, manifest=manifest, exclude_licenses=excluded_licenses(exclude_licenses))
+    atlas.check_licenses()
+    return atlas

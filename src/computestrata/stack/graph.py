@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
-from computestrata.stack.segments import LAYERS, Segment, segments
+from computestrata.stack.segments import LAYERS, QUOTE_FIX, Segment, segments, unbalanced
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -89,6 +89,9 @@ def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
                 f"segment data {where}: edge {e.label} has no source",
                 hint="cite the paper section, CSET or the rule behind the link",
             )
+        for fname, text in (("source", e.source), ("basis", e.basis)):
+            if unbalanced(text):
+                raise InputError(f"segment data {where}: edge {e.label} {fname} {text!r} has unbalanced brackets", hint=QUOTE_FIX)
         out.append(e)
     return tuple(out)
 

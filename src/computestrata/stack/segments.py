@@ -145,6 +145,34 @@ def _fail(where: str, problem: str, fix: str) -> InputError:
     return InputError(f"segment data {where}: {problem}", hint=fix)
 
 
+_OPEN_CLOSE = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】"}
+QUOTE_FIX = 'quote the text: an unquoted comma inside {...} ends a YAML flow value (write en: "A (B, C)")'
+
+
+def unbalanced(text: str) -> bool:
+    """True when ``text``'s brackets do not pair up — the mark of a value a YAML flow mapping cut
+    at an unquoted comma (``{en: A (B, C)}`` gives ``A (B``).
+
+    >>> unbalanced("AI accelerators (GPUs"), unbalanced("AI accelerators (GPUs, AI ASICs)")
+    (True, False)
+    """
+    closers = set(_OPEN_CLOSE.values())
+    stack: list[str] = []
+    for ch in text:
+        if ch in _OPEN_CLOSE:
+            stack.append(_OPEN_CLOSE[ch])
+        elif ch in closers and (not stack or stack.pop() != ch):
+            return True
+    return bool(stack)
+
+
+def _check_texts(at: str, fields: Mapping[str, Any]) -> None:
+    """Every text field must have balanced brackets (see :func:`unbalanced`)."""
+    for name, value in fields.items():
+        if isinstance(value, str) and unbalanced(value):
+            raise _fail(at, f"{name} {value!r} has unbalanced brackets", QUOTE_FIX)
+
+
 def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ...]:
     """Validate the loaded YAML and return typed segments; any problem names the entry."""
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
@@ -172,6 +200,10 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
         name = raw.get("name")
         if not isinstance(name, dict) or any(not name.get(lang) for lang in ("en", "ko", "zh")):
             raise _fail(at, "name needs en, ko and zh", "write name: {en: ..., ko: ..., zh: ...}")
+        extra_keys = sorted(str(k) for k in name if k not in ("en", "ko", "zh"))
+        if extra_keys:  # `{en: A (B, C)}` also leaves a stray key 'C)'
+            raise _fail(at, f"name has unexpected keys {extra_keys}", QUOTE_FIX)
+        _check_texts(at, {f"name.{k}": v for k, v in name.items()})
         sens = raw.get("sensitivity")
         if (
             not isinstance(sens, dict)
@@ -184,6 +216,15 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
                 "sensitivity needs tier, reason and source",
                 f"tier is one of {', '.join(TIERS)}; cite the paper section, CSET or the rule",
             )
+        _check_texts(
+            at,
+            {
+                "description": raw.get("description"),
+                "sensitivity.reason": sens["reason"],
+                "sensitivity.source": sens["source"],
+                **{f"control_refs[{j}]": c for j, c in enumerate(raw.get("control_refs") or [])},
+            },
+        )
         eccn = []
         for e in raw.get("eccn") or []:
             eid = str(e.get("id", "")) if isinstance(e, dict) else str(e)

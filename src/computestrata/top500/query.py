@@ -50,6 +50,17 @@ def list_ids(atlas: Atlas) -> list[str]:
     return [r["list_id"] for r in atlas.rows("SELECT list_id FROM top500_lists ORDER BY list_id")]
 
 
+def missing_lists(ids: list[str]) -> list[str]:
+    """Lists TOP500 published (every June and November) between the first and last in ``ids``
+    that the atlas does not hold — e.g. 2021-06, absent from the raw files."""
+    if not ids:
+        return []
+    first, last = int(ids[0][:4]), int(ids[-1][:4])
+    every = [f"{y}-{m}" for y in range(first, last + 1) for m in ("06", "11")]
+    have = set(ids)
+    return [i for i in every if ids[0] <= i <= ids[-1] and i not in have]
+
+
 def resolve_list(atlas: Atlas, list_id: str | None) -> str:
     """``list_id`` checked against the atlas ('2024-11', '2024/11' or '202411'); None = latest."""
     ids = list_ids(atlas)
@@ -63,6 +74,12 @@ def resolve_list(atlas: Atlas, list_id: str | None) -> str:
     m = re.fullmatch(r"\s*(\d{4})\D?(\d{1,2})\s*", str(list_id))
     norm = f"{m.group(1)}-{int(m.group(2)):02d}" if m else str(list_id)
     if norm not in ids:
+        if norm in missing_lists(ids):
+            raise InputError(
+                f"the TOP500 list {norm} is not in this atlas (its export is missing from the raw data)",
+                hint=f"add it with `strata atlas add top500 FILE --atlas DIR`; nearby lists: "
+                f"{', '.join(i for i in ids if i[:4] == norm[:4])}",
+            )
         raise unknown("TOP500 list", str(list_id), ids)
     return norm
 
@@ -193,6 +210,9 @@ def history(country: str, atlas: Atlas | str | Path | None = None, lang: str | N
         r["country_iso3"] = iso3
     name_rows = a.rows(f"SELECT coalesce({_name_col(lang)}, name_en) AS n FROM countries WHERE iso3 = ?", [iso3])
     sids = sorted({r["source_id"] for r in rows})
-    return Top500Result(
-        rows, sids, _notes(rows, series=True), country_iso3=iso3, country=name_rows[0]["n"] if name_rows else iso3
-    )
+    from computestrata.i18n import t
+
+    gaps = missing_lists(list_ids(a))
+    extra = [t("top500.note.missing_lists", lists=", ".join(gaps))] if gaps else []
+    name = name_rows[0]["n"] if name_rows else iso3
+    return Top500Result(rows, sids, _notes(rows, series=True, extra=extra), country_iso3=iso3, country=name)

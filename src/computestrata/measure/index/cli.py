@@ -23,7 +23,7 @@ NOpt = Annotated[int | None, typer.Option("--n", help="Replications (UA) or base
 
 
 def _show(
-    compute: Callable[..., IndexTable],
+    function: str,
     as_json: bool,
     lang: str | None,
     atlas: Path | None = None,
@@ -32,15 +32,17 @@ def _show(
     uses_atlas: bool = True,
     **kwargs: Any,
 ) -> None:
-    """The one path of every command: language → atlas → API function → table or JSON."""
+    """The one path of every command: language → atlas → ``api.<function>`` → table or JSON."""
     from computestrata.cli_common import Output, emit, open_atlas
     from computestrata.i18n import set_lang
+    from computestrata.measure.index import api
 
     if lang:
         set_lang(lang)
     at = open_atlas(atlas, exclude_license) if uses_atlas else None
     if at is not None:
         kwargs["atlas"] = at
+    compute: Callable[..., IndexTable] = getattr(api, function)
     out = compute(**kwargs)
     shown = Output(
         title=out.title,
@@ -62,9 +64,7 @@ def frameworks_cmd(
     lang: LangOpt = None,
 ) -> None:
     """List the shipped frameworks and their pillars, or one framework's indicators."""
-    from computestrata.measure.index import api
-
-    _show(api.list_frameworks, as_json, lang, uses_atlas=False, framework=framework)
+    _show("list_frameworks", as_json, lang, uses_atlas=False, framework=framework)
 
 
 @app.command("build")
@@ -78,10 +78,8 @@ def build_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Build an index for one year: scores and ranks at every level, with sources."""
-    from computestrata.measure.index import api
-
     _show(
-        api.build_index,
+        "build_index",
         as_json,
         lang,
         atlas,
@@ -104,9 +102,7 @@ def uncertainty_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Monte Carlo over the framework's uncertain choices: rank intervals per unit."""
-    from computestrata.measure.index import api
-
-    _show(api.uncertainty_table, as_json, lang, atlas, exclude_license, framework=framework, year=year, n=n)
+    _show("uncertainty_table", as_json, lang, atlas, exclude_license, framework=framework, year=year, n=n)
 
 
 @app.command("sensitivity")
@@ -120,10 +116,8 @@ def sensitivity_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Sobol first-order and total indices of the mean rank shift (and per unit in JSON)."""
-    from computestrata.measure.index import api
-
     _show(
-        api.sensitivity_table,
+        "sensitivity_table",
         as_json,
         lang,
         atlas,
@@ -147,10 +141,8 @@ def analyse_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Structure of the index: Cronbach's alpha, PCA, correlations; optional unit profile."""
-    from computestrata.measure.index import api
-
     _show(
-        api.analyse_unit,
+        "analyse_unit",
         as_json,
         lang,
         atlas,
@@ -175,10 +167,8 @@ def compare_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Compare two index versions (configs or years): rank change of every common unit."""
-    from computestrata.measure.index import api
-
     _show(
-        api.compare_versions,
+        "compare_versions",
         as_json,
         lang,
         atlas,
