@@ -96,7 +96,10 @@ def test_a800_h800_loophole_closes_in_2023(cat: catalogue.Catalogue) -> None:
 def test_h20_below_every_test_and_letter_is_separate(cat: catalogue.Catalogue) -> None:
     for day in ("2023-12-01", "2025-06-01", "2026-03-01"):
         v = classify(chip(cat, "H20"), "CHN", day)
-        assert v.eccn is None and v.license_required is False
+        # below every threshold test of the rules; a letter in force is a separate measure
+        assert v.eccn is None and v.paragraph is None and v.license_required_by_rules is False
+        letters = [f"is_informed_letter:{m['id']}" for m in v.measures]
+        assert v.license_basis == letters and v.license_required is bool(letters)
         para = [r for r in v.reasons if r.rule.startswith("3A090.")]
         assert {r.rule for r in para} == {"3A090.a.1", "3A090.a.2", "3A090.b.1", "3A090.b.2"}
         failed = {r.rule for r in para if r.passed is False}
@@ -107,6 +110,13 @@ def test_h20_below_every_test_and_letter_is_separate(cat: catalogue.Catalogue) -
     assert [m["id"] for m in after.measures] == ["nvidia_h20_2025"]
     assert after.status == "measure" and after.eccn is None
     assert after.measures[0]["kind"] == "is_informed_letter"
+    # the overall answer: the letter requires a licence although the published rules do not
+    assert before.license_required is False and before.license_basis == []
+    assert after.license_required is True and after.license_required_by_rules is False
+    assert after.license_basis == ["is_informed_letter:nvidia_h20_2025"]
+    d = after.to_dict()
+    assert (d["license_required"], d["license_required_by_rules"]) == (True, False)
+    assert d["license_basis"] == ["is_informed_letter:nvidia_h20_2025"] and d["measures"][0]["license_required"]
     # a spec with the same numbers but no name is not named by the letter
     anon = ChipSpec(figures={"int8_tops": 296}, die_area_mm2=814, datacenter=True)
     assert classify(anon, "CHN", "2025-06-01").measures == []
@@ -285,3 +295,34 @@ def test_rule_data_is_not_hard_coded() -> None:
     reg = rg.load().without("oct2023_acs")
     a800 = catalogue.from_frame(None).lookup("A800").spec
     assert classify(a800, "CHN", OCT23, regime=reg).license_required is False
+
+
+def test_license_basis_names_the_rule(cat: catalogue.Catalogue) -> None:
+    v = classify(chip(cat, "H100"), "CHN", OCT23)
+    assert v.license_required is v.license_required_by_rules is True and v.license_basis == ["3A090.a.1"]
+    # the datacenter flag unknown, yet TPP >= 4800: the paragraph is certain, so it is the basis
+    v = classify(ChipSpec(figures={"int8_tops": 700}, die_area_mm2=600), "CHN", OCT23)
+    assert v.status == "indeterminate" and v.license_required is True and v.license_basis == ["3A090.a.1"]
+    # indeterminate and no letter: the overall answer is indeterminate too
+    v = classify(ChipSpec(figures={"int8_tops": 393}, datacenter=True), "CHN", OCT23)
+    assert v.license_required is None and v.license_required_by_rules is None and v.license_basis == []
+    free = classify(chip(cat, "RTX 4080"), "CHN", OCT23)
+    assert free.license_required is free.license_required_by_rules is False and free.license_basis == []
+
+
+def test_rules_and_a_letter_both_named(cat: catalogue.Catalogue) -> None:
+    """A100 to China on 2023-10-30: the 2022 rule and the October 2023 notice both require a licence."""
+    v = classify(chip(cat, "A100"), "CHN", "2023-10-30")
+    assert v.license_required is v.license_required_by_rules is True and v.status == "denial"
+    assert v.license_basis == ["3A090.a", "is_informed_letter:nvidia_notice_2023_10"]
+
+
+def test_date_past_the_rule_data_says_so(cat: catalogue.Catalogue) -> None:
+    from computestrata.controls.classify import newest_rule_date
+
+    newest = newest_rule_date(rg.load()).isoformat()
+    assert newest == "2026-01-15"  # 91 FR 1684, the newest instrument
+    far = classify(chip(cat, "H20"), "CHN", "2099-01-01")
+    hits = [n for n in far.notes if "assumes no later change" in n]
+    assert len(hits) == 1 and newest in hits[0]
+    assert not any("assumes no later change" in n for n in classify(chip(cat, "H20"), "CHN", "2025-06-01").notes)

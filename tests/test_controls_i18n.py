@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,8 @@ from computestrata.controls import display
 from computestrata.i18n import set_lang
 
 runner = CliRunner()
-NO_ATLAS = ["--atlas", "/nonexistent/atlas"]  # reference chips only
+# reference chips only: an atlas with no chips (nor countries) table
+NO_ATLAS = ["--atlas", str(Path(__file__).parent / "fixtures" / "controls" / "atlas_reference_only")]
 H100_CHN = ["--chip", "H100", "--dest", "CHN", "--date", "2024-01-01", *NO_ATLAS]
 
 
@@ -100,3 +102,20 @@ def test_display_helpers_fall_back_to_the_code() -> None:
     assert display.status("no_such_status") == "no_such_status" and display.policy(None) is None
     assert display.selector("D:5, MAC (not A:5, A:6)") == "D:5, MAC (A:5, A:6 제외)"
     assert display.note("reference chip (high confidence): io = 900") == "기준 칩 (신뢰도 높음): io = 900"
+
+
+def test_english_catalogue_spells_licence_the_british_way() -> None:
+    """#21: one spelling in English text ("licence"); codes and JSON keys keep "license"."""
+    import yaml
+
+    from computestrata.i18n import catalog
+
+    raw = yaml.safe_load((Path(display.__file__).parents[1] / "i18n" / "catalog" / "controls.yaml").read_text("utf-8"))
+    english = {k: v["en"] for k, v in raw.items()}
+    assert not [k for k, v in english.items() if "license" in v.lower().replace("--exclude-license", "")]
+    assert catalog()["controls.status.measure"]["en"].startswith("licence required")
+
+
+def test_h20_overall_answer_in_korean() -> None:
+    out = _out("classify", "--chip", "H20", "--dest", "CHN", "--date", "2025-06-01", *NO_ATLAS, "--lang", "ko")
+    assert "허가 필요: 예" in out and "규정상 허가 필요: 아니요" in out and "개별 통지 nvidia_h20_2025" in out

@@ -105,7 +105,7 @@ def test_build_index_level_one_detail_and_bad_level() -> None:
     assert out.data["scores"]["A"]["tiny"] == pytest.approx(100.0)
     top = build_index(fw, 2023, level=3, panel=panel)
     assert set(top.rows[0]) == {"index_rank", "unit", "index_score"}
-    with pytest.raises(InputError, match="no level 7"):
+    with pytest.raises(InputError, match=r"--level must be between 1 and 3 \(got 7\)"):
         build_index(fw, 2023, level=7, panel=panel)
     d = out.to_dict()
     assert d["title"] == out.title and d["rows"] == out.rows and d["framework"] == "tiny"
@@ -234,7 +234,7 @@ def test_list_frameworks() -> None:
     set_lang("zh")
     one = list_frameworks("gci")
     assert one.title == "全球计算力指数（公开）"
-    assert "application: IDC行业IT支出数据为专有数据；仅保留AI模型指标" in one.notes
+    assert "应用水平: IDC行业IT支出数据为专有数据；仅保留AI模型指标" in one.notes  # pillar by name
     assert {r["indicator"] for r in one.rows} >= {"rmax", "it_spending"}
 
 

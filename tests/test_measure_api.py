@@ -244,9 +244,11 @@ def test_national_compute_super_and_basic(atlas: Any, built_atlas: Path) -> None
     assert sum(r["share_pct_median"] for r in res.rows) == pytest.approx(100, abs=0.1)
     assert all(r["share_pct_p5"] == r["share_pct_median"] == r["share_pct_p95"] for r in res.rows)
     assert plain(res.to_dict())["rows"] == cli_json(built_atlas, "compute", "--kind", "super", "--year", "2020")["rows"]
-    basic = es.national_compute(atlas, "basic", 2022)
+    with pytest.raises(InputError, match="cannot be estimated from open data"):
+        es.national_compute(atlas, "basic", 2022)  # an empty table would read as a result
+    basic = es.from_atlas(atlas, "basic", 2022)  # the estimate layer keeps it empty, saying why
     assert basic.rows == [] and basic.source_ids == []
-    assert any("Not estimated" in n for n in basic.notes)
+    assert any("Not estimated" in n for n in [basic.method, *basic.notes])
     with pytest.raises(InputError):
         es.national_compute(atlas, "supper", 2022)
 

@@ -262,8 +262,12 @@ def test_cli_compute_super_and_basic(tiny_atlas: Path) -> None:
     assert data["rows"][0]["country"] == "USA"
     assert data["rows"][0]["share_pct_median"] == pytest.approx(68.75)
     assert data["method"]
-    basic = json.loads(run("measure", "compute", "--kind", "basic", "--atlas", str(tiny_atlas), "--json"))
-    assert basic["rows"] == []
+    from computestrata.cli import app
+    from computestrata.errors import InputError
+
+    basic = CliRunner().invoke(app, ["measure", "compute", "--kind", "basic", "--atlas", str(tiny_atlas), "--json"])
+    assert isinstance(basic.exception, InputError)  # `strata` turns it into exit 2
+    assert "cannot be estimated from open data" in basic.exception.message and "IDC" in basic.exception.message
 
 
 def test_cli_compute_intelligent_has_band(tiny_atlas: Path) -> None:

@@ -94,6 +94,23 @@ def test_exposure_json_on_mock(mock_atlas: Path) -> None:
     assert "Substitution" in data["assumption"] and data["layers"]
 
 
+def test_exposure_takes_country_names_in_korean_and_chinese() -> None:
+    """Country arguments go through the atlas's names (CLDR ko/zh): 中国 = CHN, 한국 = KOR (shipped atlas)."""
+    res = runner.invoke(app, ["stack", "exposure", "中国", "--cut", "hbm", "--from", "한국", "--json"])
+    assert res.exit_code == 0, (res.output, res.exception)
+    d = json.loads(res.output)
+    assert d["country"] == "CHN" and d["from"] == ["KOR"]
+    assert d["supply"]["hbm"]["lost_from"] == {"KOR": pytest.approx(0.9)}  # only Korea is cut; USA's 10 % is kept
+    assert d["supply"]["hbm"]["kept_from"] == {"USA": pytest.approx(0.1)}
+
+
+def test_coverage_column_has_one_format() -> None:
+    """QA #21: coverage showed 100%, 99%, 1.02 and 1.00 in one column."""
+    from computestrata.stack.cli import _fmt
+
+    assert [_fmt("coverage", v) for v in (1.0, 0.99, 1.02, 0.68)] == ["100%", "99%", "102%", "68%"]
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -192,4 +209,27 @@ def test_real_shares_cite_sources(real_atlas: Path) -> None:
     euv = [r for r in data["rows"] if r["segment"] == "euv_lithography"]
     assert euv == []  # EUV data are 2025 only: as of 2022 the segment has no shares
     assert "euv_lithography" in data["missing"]
-    assert any("euv_lithography (2025)" in n for n in data["notes"])
+    assert any("EUV lithography (2025)" in n for n in data["notes"])  # names, not ids
+
+
+@pytest.mark.integration
+def test_real_shares_shown_agree_with_cr1_and_hhi(real_atlas: Path) -> None:
+    """QA #5: EDA showed 'USA 96%' beside CR1 94 %; Frontier training's CR3 counted the hidden UNK."""
+    data = _json(["stack", "concentration"], real_atlas)
+    rows = {r["segment"]: r for r in data["rows"]}
+    for r in rows.values():
+        assert r["coverage"] <= 1.0 + 1e-9 and r["raw_coverage"] >= r["coverage"] - 1e-9
+        if r["cr1"] is not None:  # the leading share shown is CR1, at whole percent
+            assert r["top"].split(", ")[0].endswith(f" {r['cr1']:.0%}"), r
+    eda = rows["eda"]
+    assert eda["raw_coverage"] == pytest.approx(1.02) and eda["top"].startswith("USA 94%")
+    assert eda["cr1"] == pytest.approx(0.96 / 1.02) and eda["hhi"] == pytest.approx(8870, abs=1)
+    assert any("EDA software" in n and "102%" in n for n in data["notes"])
+    ft = rows["frontier_training"]
+    assert "UNK" in ft["non_holders"] and "UNK" not in ft["top"]
+    top3 = sum(float(x.split()[1].rstrip("%")) for x in ft["top"].split(", ")) / 100
+    assert ft["cr3"] == pytest.approx(top3, abs=0.02)
+    shares = _json(["stack", "shares", "eda"], real_atlas)
+    assert shares["rows"][0]["share"] == pytest.approx(eda["cr1"])  # `stack shares` shows the same number
+    text = runner.invoke(app, ["stack", "concentration", "--atlas", str(real_atlas)]).output
+    assert "1.02" not in text and "1.00 " not in text

@@ -75,3 +75,26 @@ def test_concentration_and_exposure_on_mock(mock_atlas: Path) -> None:
     d = json.loads(_out("exposure", "CHN", "--cut", "euv_lithography", "--from", "NLD", *atlas, "--json"))
     rows = {r["segment"]: r for r in d["rows"]}
     assert rows["euv_lithography"]["cut"] is True and rows["frontier_training"]["path"].startswith("euv_lithography")
+
+
+def test_share_notes_are_translated_with_segment_names() -> None:
+    """QA #10: curated notes ('Micron (USA headquarters)') and the segment id stayed English."""
+    for lang, want, name in (("ko", "마이크론", "고대역폭 메모리(HBM)"), ("zh", "美光", "高带宽内存(HBM)")):
+        notes = json.loads(_out("shares", "hbm", "--lang", lang, "--json"))["notes"]
+        assert any(want in n and n.startswith(name) for n in notes), notes
+        assert not any("Micron (USA headquarters)" in n or "rolled up to headquarters" in n for n in notes)
+        assert not any(n.startswith("hbm:") for n in notes)
+
+
+def test_no_data_note_names_segments_in_the_readers_language(mock_atlas: Path) -> None:
+    notes = json.loads(_out("concentration", "--atlas", str(mock_atlas), "--lang", "ko", "--json"))["notes"]
+    no_data = next(n for n in notes if n.startswith("점유율 자료 없음"))
+    assert "AI 가속기(GPU·AI ASIC)" in no_data and "ai_accelerators" not in no_data and "cpus" not in no_data
+    notes = json.loads(_out("concentration", "--atlas", str(mock_atlas), "--lang", "zh", "--json"))["notes"]
+    assert any(n.startswith("无份额数据") and "AI加速器(GPU、AI ASIC)" in n for n in notes)
+
+
+def test_exposure_notes_name_segments(mock_atlas: Path) -> None:
+    d = json.loads(_out("exposure", "CHN", "--cut", "ai_servers", "--atlas", str(mock_atlas), "--lang", "ko", "--json"))
+    note = next(n for n in d["notes"] if "--assume" in n)
+    assert note.startswith("AI 서버:") and "--assume ai_servers=" in note  # the name, and the id to type

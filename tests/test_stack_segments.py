@@ -108,3 +108,55 @@ def test_eccn_join_follows_the_paragraph_hierarchy() -> None:
 def test_unsupported_version_is_rejected() -> None:
     with pytest.raises(InputError, match="version 9"):
         sg.parse_segments({"version": 9, "segments": [GOOD]})
+
+
+def test_ai_accelerator_name_is_whole() -> None:
+    """QA #4: an unquoted comma in a YAML flow mapping cut the name to 'AI accelerators (GPUs'."""
+    assert sg.segment("ai_accelerators").name["en"] == "AI accelerators (GPUs, AI ASICs)"
+
+
+def test_shipped_texts_have_balanced_brackets() -> None:
+    from computestrata.stack.graph import load_edges
+
+    for s in sg.segments():
+        texts = [*s.name.values(), s.description, s.sensitivity.reason, s.sensitivity.source, *s.control_refs]
+        assert not [x for x in texts if sg.unbalanced(x)], s.id
+    assert not [e.label for e in load_edges() if sg.unbalanced(e.source) or sg.unbalanced(e.basis)]
+
+
+def test_flow_mapping_comma_trap_fails_on_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The YAML that cut the name must fail on load, naming the segment and how to fix it."""
+    text = (
+        "version: 1\nsegments:\n- id: ai_accelerators\n  layer: L1\n"
+        "  name: {en: AI accelerators (GPUs, AI ASICs), ko: 가속기, zh: 加速器}\n"
+        "  sensitivity: {tier: high, reason: r, source: s}\n"
+    )
+    p = tmp_path / "segments.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        sg.load_segments(p, require=False)
+    assert "'ai_accelerators'" in str(err.value) and "quote" in str(err.value.hint)
+    p.write_text(text.replace("{en: AI accelerators (GPUs, AI ASICs),", '{en: "AI accelerators (GPUs, AI ASICs)",'))
+    assert sg.load_segments(p, require=False)[0].name["en"] == "AI accelerators (GPUs, AI ASICs)"
+
+
+@pytest.mark.parametrize(
+    ("patch", "needle"),
+    [
+        ({"name": {"en": "AI accelerators (GPUs", "ko": "가속기", "zh": "加速器"}}, "name.en"),
+        ({"name": {"en": "X", "ko": "가속기)", "zh": "加速器"}}, "name.ko"),
+        ({"description": "Data-centre GPUs (and AI ASICs"}, "description"),
+        ({"sensitivity": {"tier": "low", "reason": "r", "source": "paper §I (layered"}}, "sensitivity.source"),
+    ],
+)
+def test_unbalanced_brackets_name_the_segment_and_field(patch: dict, needle: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InputError) as err:
+        sg.parse_segments({"segments": [{**GOOD, **patch}]})
+    assert "'x_seg'" in str(err.value) and needle in str(err.value) and "unbalanced" in str(err.value)
+
+
+def test_unbalanced_edge_text_is_rejected() -> None:
+    from computestrata.stack.graph import parse_edges
+
+    with pytest.raises(InputError, match="eda → chip_design_logic basis"):
+        parse_edges({"edges": [{"from": "eda", "to": "chip_design_logic", "source": "s", "basis": "a (b"}]})

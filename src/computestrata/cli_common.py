@@ -46,6 +46,8 @@ class Output:
     data: Mapping[str, Any] | None = None
     source_ids: Iterable[str] = ()
     notes: list[str] = field(default_factory=list)
+    #: Source records not in the atlas ``sources`` table (same fields; e.g. package data, rule texts).
+    extra_sources: list[dict[str, Any]] = field(default_factory=list)
     raw_headers: bool = False  # True: show column names as they are (e.g. the user's own SQL)
 
 
@@ -103,6 +105,8 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
     if lang:
         set_lang(lang)
     sources = atlas.sources(out.source_ids) if atlas is not None else []
+    seen = {s["source_id"] for s in sources}
+    sources += [s for s in out.extra_sources if s["source_id"] not in seen]
     if as_json:
         payload: dict[str, Any] = {}
         if out.data is not None:

@@ -40,6 +40,8 @@ def _decision(v: Verdict) -> dict[str, Any]:
         "eccn": v.eccn,
         "paragraph": v.paragraph,
         "license_required": v.license_required,
+        "license_required_by_rules": v.license_required_by_rules,
+        "license_basis": v.license_basis,
         "review_policy": v.review_policy,
         "license_exceptions": v.license_exceptions,
         "measures": [m["id"] for m in v.measures],
@@ -49,7 +51,7 @@ def _decision(v: Verdict) -> dict[str, Any]:
 def summary(v: Verdict) -> str:
     """One short phrase: ``"3A090.a.1 · presumption_of_denial"``, ``"free"``, …"""
     parts = [v.paragraph or v.eccn or "not 3A090"]
-    if v.license_required:
+    if v.license_required_by_rules:  # a letter's licence is named by the "letter" part
         parts.append(v.review_policy or "license")
     if v.license_exceptions:
         parts.append("LE " + "/".join(v.license_exceptions))
@@ -68,7 +70,8 @@ def matrix(
     regime: Regime | None = None,
     basis: Basis = "compliance",
 ) -> list[dict[str, Any]]:
-    """One row per chip and date: status, ECCN paragraph, license, policy, exceptions, letters."""
+    """One row per chip and date: status, ECCN paragraph, licence (overall and by the rules), policy,
+    exceptions, letters."""
     regime = regime or load()
     days = [parse_date(d, "--dates") for d in dates]
     rows = []

@@ -91,6 +91,7 @@ class CatalogueEntry:
     aliases: tuple[str, ...] = ()
     source_id: str | None = None
     release_date: str | None = None
+    citation: str | None = None  # reference chips: the datasheets/filings the figures come from
 
 
 def normalise(name: str) -> str:
@@ -162,6 +163,7 @@ def reference_entries() -> tuple[CatalogueEntry, ...]:
                 origin="reference",
                 spec=spec,
                 aliases=aliases,
+                citation=r["source"].strip() or None,
             )
         )
     return tuple(out)
@@ -273,9 +275,10 @@ class Catalogue:
         raise unknown("chip", query, pool)
 
 
-def from_frame(frame: pd.DataFrame | None) -> Catalogue:
-    """Reference chips plus the Epoch chips in ``frame`` (``None`` → reference chips only)."""
-    entries = list(reference_entries())
+def from_frame(frame: pd.DataFrame | None, reference: bool = True) -> Catalogue:
+    """Reference chips (unless ``reference`` is false) plus the Epoch chips in ``frame``
+    (``None`` → reference chips only)."""
+    entries = list(reference_entries()) if reference else []
     if frame is not None:
         epoch = epoch_entries(frame)
         entries = [_fill(e, epoch) for e in entries] + epoch
@@ -304,14 +307,22 @@ def _fill(ref: CatalogueEntry, epoch: list[CatalogueEntry]) -> CatalogueEntry:
 
 
 def from_atlas(atlas: Atlas | None) -> Catalogue:
-    """The catalogue for an opened atlas; reference chips only when it has no ``chips`` table."""
-    if atlas is None or not atlas.has("chips"):
-        cat = from_frame(None)
-        from computestrata.i18n import t
+    """The catalogue for an opened atlas; reference chips only when it has no ``chips`` table.
 
-        cat.notes.append(t("controls.note.no_chips_table"))
+    The atlas' licence exclusions apply: its ``chips`` view already hides excluded Epoch rows,
+    and the reference chips are left out when their licence (compiled facts) is excluded."""
+    from computestrata.controls.sources import REFERENCE_CHIPS_LICENSE
+    from computestrata.i18n import t
+
+    reference = atlas is None or REFERENCE_CHIPS_LICENSE not in atlas.exclude_licenses
+    notes = [] if reference else [t("controls.note.reference_excluded", spdx=REFERENCE_CHIPS_LICENSE)]
+    if atlas is None or not atlas.has("chips"):
+        cat = from_frame(None, reference=reference)
+        cat.notes += [*notes, t("controls.note.no_chips_table")]
         return cat
-    return from_frame(atlas.table("chips"))
+    cat = from_frame(atlas.table("chips"), reference=reference)
+    cat.notes += notes
+    return cat
 
 
 def specs(entries: Iterable[CatalogueEntry]) -> list[ChipSpec]:

@@ -6,9 +6,13 @@ first paragraph that holds, or none); the verdict states a field only when all p
 outcomes agree on it, and otherwise leaves it ``None`` and names the missing inputs.  So a
 missing die area never becomes a guess.
 
-``license_required`` reflects the published rules only.  Company-specific is-informed letters
-are reported separately under ``measures`` (and in ``status``), because they bind one
-exporter for named items, not the trade at large.
+``license_required`` is the overall answer: a licence is needed if the published rules OR a
+company-specific is-informed letter in force require one (``None`` when the rules cannot be
+decided and no letter applies).  ``license_required_by_rules`` is the rules-only answer and
+``license_basis`` names what requires the licence (ECCN paragraphs, ``is_informed_letter:<id>``).
+Letters stay a separate measure under ``measures`` (and in ``status``) and never change the
+ECCN outcome, because they bind one exporter for named items, not the trade at large; but a
+compliance script reading the top-level field must not be told "no licence" while one binds.
 """
 
 from __future__ import annotations
@@ -101,6 +105,8 @@ class Verdict:
     performance_density: float | None
     hbm_bandwidth_density: float | None
     license_required: bool | None
+    license_required_by_rules: bool | None
+    license_basis: list[str]
     review_policy: str | None
     license_exceptions: list[str]
     measures: list[dict[str, Any]]
@@ -134,6 +140,8 @@ class Verdict:
             if self.hbm_bandwidth_density is None
             else round(self.hbm_bandwidth_density, 4),
             "license_required": self.license_required,
+            "license_required_by_rules": self.license_required_by_rules,
+            "license_basis": self.license_basis,
             "review_policy": self.review_policy,
             "license_exceptions": self.license_exceptions,
             "measures": self.measures,
@@ -389,6 +397,11 @@ def classify(
     if found and status != "indeterminate" and severity(status) < severity("measure"):
         status = "measure"  # a letter binding the exporter is stricter than an exception
 
+    by_rules = lr if same_lr else None
+    basis_ids = _rule_basis(outcomes, par if same_par else None, eccn if same_eccn else None) if by_rules else []
+    basis_ids += [f"{m['kind']}:{m['id']}" for m in found]
+    overall = True if found else by_rules
+
     tpp_obj = item.tpp() if isinstance(item, ChipSpec) else None
     low = sorted(
         {c.id + f" ({c.citation})" for o in outcomes for c in o.contributing if c.confidence == "L"}
@@ -412,7 +425,9 @@ def classify(
         tpp_driver=tpp_obj.explain() if tpp_obj else None,
         performance_density=_float(q.get("pd")),
         hbm_bandwidth_density=_float(q.get("hbm_density")),
-        license_required=lr if same_lr else None,
+        license_required=overall,
+        license_required_by_rules=by_rules,
+        license_basis=basis_ids,
         review_policy=(pol[0] if pol[1] else None) if same_pol else None,
         license_exceptions=list(les) if same_le else [],
         measures=found,
@@ -426,6 +441,34 @@ def classify(
     )
 
 
+def data_end_note(regime: Regime) -> str:
+    """The note for a date past the rule data: where it ends, and that no later change is assumed."""
+    from computestrata.controls.regime import DATA_AS_OF
+
+    return t("controls.note.data_as_of", newest=newest_rule_date(regime).isoformat(), checked=DATA_AS_OF.isoformat())
+
+
+def _rule_basis(outcomes: list[_Outcome], paragraph: str | None, eccn: str | None) -> list[str]:
+    """What in the published rules requires the licence: the paragraph, else the ECCN, else
+    every paragraph still possible (each of them requires one)."""
+    if paragraph:
+        return [paragraph]
+    if eccn:
+        return [eccn]
+    return sorted({o.paragraph.id for o in outcomes if o.paragraph is not None})
+
+
+def newest_rule_date(regime: Regime) -> date:
+    """The last date on which a (non-hypothetical) instrument of ``regime`` starts to bind."""
+    days = [
+        d
+        for i in regime.instruments
+        if not i.hypothetical
+        for d in (i.effective, i.compliance or i.effective, *(c.binds for c in i.components))
+    ]
+    return max(days)
+
+
 def _notes(
     regime: Regime, state: RegimeState, item: Item, day: date, hq: str | None, status: str, outcomes: list[_Outcome]
 ) -> list[str]:
@@ -435,7 +478,7 @@ def _notes(
     if item.source:
         notes.append(t("controls.note.item_data", source=item.source))
     if day > DATA_AS_OF:
-        notes.append(t("controls.note.data_as_of", date=DATA_AS_OF.isoformat()))
+        notes.append(data_end_note(regime))
     if hq is None and state.of_kind("hq_scope"):
         notes.append(t("controls.note.no_hq"))
     if state.rescinded:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from computestrata.cli_common import AtlasOpt, JsonOpt, LangOpt
+from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,10 +41,15 @@ SpecOpt = Annotated[
     ),
 ]
 ItemOpt = Annotated[str, typer.Option("--item", help="Item kind for --spec: chip or hbm.")]
-DestOpt = Annotated[str, typer.Option("--dest", help="Destination country, ISO3 (e.g. CHN).")]
+DestOpt = Annotated[
+    str,
+    typer.Option(
+        "--dest", help="Destination country: ISO3 code or name, also in Korean or Chinese (CHN, China, 中国)."
+    ),
+]
 HqOpt = Annotated[
     str | None,
-    typer.Option("--hq", help="Headquarters country of the consignee (ISO3); applies the headquarters rule."),
+    typer.Option("--hq", help="Headquarters country of the consignee (code or name); applies the headquarters rule."),
 ]
 BasisOpt = Annotated[
     str,
@@ -72,39 +77,74 @@ def _regime(posture: str | None, basis: str, on: str | None = None) -> Regime:
     return apply_posture(base, posture, on=day, basis=basis)  # type: ignore[arg-type]
 
 
-def _catalogue(atlas_path: Path | None) -> tuple[Catalogue, Atlas | None]:
+def _open(atlas_path: Path | None, exclude_license: list[str] | None) -> Atlas | None:
+    """The atlas the user chose.  An ``--atlas``/``STRATA_ATLAS`` that is not an atlas is an
+    error, as in every other command; only a missing *shipped* atlas falls back to ``None``
+    (reference chips, ISO3 codes)."""
     from computestrata.cli_common import open_atlas
-    from computestrata.controls import catalogue
     from computestrata.errors import AtlasError
 
     try:
-        atlas = open_atlas(atlas_path)
+        return open_atlas(atlas_path, exclude_license)
     except AtlasError:
-        cat = catalogue.from_frame(None)
+        if atlas_path is not None:
+            raise
+        return None
+
+
+def _catalogue(atlas: Atlas | None) -> Catalogue:
+    from computestrata.controls import catalogue
+
+    if atlas is None:
         from computestrata.i18n import t
 
+        cat = catalogue.from_frame(None)
         cat.notes.append(t("controls.note.no_atlas"))
-        return cat, None
-    return catalogue.from_atlas(atlas), atlas
+        return cat
+    return catalogue.from_atlas(atlas)
+
+
+def _country(atlas: Atlas | None, word: str, what: str) -> str:
+    """ISO3 for a country the user typed: any code, name or alias the atlas knows (also Korean
+    and Chinese names), else a plain ISO3 code checked against the rule data."""
+    if atlas is not None and atlas.has("countries") and atlas.has("country_aliases"):
+        from computestrata.atlas.countries import country_arg
+
+        return country_arg(atlas, word, what=what)
+    from computestrata.controls import regime as rg
+
+    return rg.load().check_country(word, "destination" if what == "--dest" else "headquarters country")
 
 
 def _item(
-    chip: str | None, spec: list[str] | None, item: str, atlas_path: Path | None
-) -> tuple[Item, CatalogueEntry | None, Atlas | None, list[str]]:
+    chip: str | None, spec: list[str] | None, item: str, atlas: Atlas | None
+) -> tuple[Item, CatalogueEntry | None, list[str]]:
     from computestrata.controls.items import parse_spec
     from computestrata.errors import InputError
 
     if chip and spec:
         raise InputError("give --chip or --spec, not both", hint="use --spec alone to override figures")
     if spec:
-        return parse_spec(spec, item=item), None, None, []
+        return parse_spec(spec, item=item), None, []
     if not chip:
         raise InputError("nothing to classify", hint='give --chip "H100" or --spec int8_tops=624 ...')
     if item != "chip":
         raise InputError("--chip looks up logic ICs only", hint="for HBM use --item hbm with --spec")
-    cat, atlas = _catalogue(atlas_path)
+    cat = _catalogue(atlas)
     entry = cat.lookup(chip)
-    return entry.spec, entry, atlas, cat.notes
+    return entry.spec, entry, cat.notes
+
+
+def _sources(
+    entries: list[CatalogueEntry], regime: Regime, days: list[Any], basis: str, letters: set[str]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Atlas source ids (Epoch chips) and the records the atlas does not hold: the reference
+    chips, the instruments in force on ``days`` and the letters ``letters``."""
+    from computestrata.controls import sources
+
+    ids = sorted({e.source_id for e in entries if e.source_id})
+    extra = sources.reference_chips(entries) + sources.rules(regime, days, basis, letters)  # type: ignore[arg-type]
+    return ids, extra
 
 
 def _finish_notes(notes: list[str]) -> list[str]:
@@ -135,14 +175,14 @@ def _header(name: str) -> str:
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    """A row's codes as labels for a table (JSON keeps the codes)."""
+    """A row's codes as labels for a table (JSON keeps the codes); empty lists show as "—"."""
     from computestrata.controls import display
 
-    out = dict(row)
+    out: dict[str, Any] = {k: (None if v == [] else v) for k, v in row.items()}
     for key, fn in (("status", display.status), ("review_policy", display.policy)):
         if key in out:
             out[key] = fn(out[key])
-    for key in ("license_required", "in_force", "hypothetical"):
+    for key in ("license_required", "license_required_by_rules", "in_force", "hypothetical"):
         if key in out:
             out[key] = display.yes_no(out[key])
     if "kind" in out:
@@ -152,6 +192,8 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
         from computestrata.stack.segments import segment
 
         out["segment"] = segment(out["segment"]).label(get_lang())
+    if out.get("license_basis"):
+        out["license_basis"] = [display.basis(b) for b in out["license_basis"]]
     if isinstance(out.get("citations"), str):  # eccns: "; "-joined
         out["citations"] = "; ".join(display.citation(c) for c in out["citations"].split("; "))
     return out
@@ -165,18 +207,19 @@ def _show(
     notes: list[str],
     atlas: Atlas | None = None,
     source_ids: list[str] | None = None,
+    extra_sources: list[dict[str, Any]] | None = None,
 ) -> None:
     """JSON with the stable codes and every field, or a table of ``cols`` with translated labels."""
     from computestrata.cli_common import Output, emit
 
+    cite = {"source_ids": source_ids or [], "extra_sources": extra_sources or []}
     if as_json:
-        out = Output(title=title, rows=rows, source_ids=source_ids or [], notes=_finish_notes(notes))
-        emit(out, True, atlas)
+        emit(Output(title=title, rows=rows, notes=_finish_notes(notes), **cite), True, atlas)  # type: ignore[arg-type]
         return
     names = cols or tuple(rows[0]) if rows else ()
     labels = [_header(c) for c in names]
     shown = [{lab: r.get(c) for lab, c in zip(labels, names, strict=True)} for r in map(_shown, rows)]
-    out = Output(title=title, rows=shown, columns=labels, source_ids=source_ids or [], notes=_finish_notes(notes))
+    out = Output(title=title, rows=shown, columns=labels, notes=_finish_notes(notes), **cite)  # type: ignore[arg-type]
     emit(out, False, atlas)
 
 
@@ -191,6 +234,7 @@ def classify(
     basis: BasisOpt = "compliance",
     posture: PostureOpt = None,
     atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -200,27 +244,31 @@ def classify(
     from computestrata.i18n import t
 
     _start(lang)
-    it, entry, at, cat_notes = _item(chip, spec, item, atlas)
+    at = _open(atlas, exclude_license)
+    it, entry, cat_notes = _item(chip, spec, item, at)
+    dest_code = _country(at, dest, "--dest")
+    hq_code = _country(at, hq, "--hq") if hq else None
     regime = _regime(posture, basis, date)
-    v = run(it, dest, date, hq=hq, regime=regime, basis=basis)  # type: ignore[arg-type]
+    v = run(it, dest_code, date, hq=hq_code, regime=regime, basis=basis)  # type: ignore[arg-type]
     d = v.to_dict()
     if entry is not None:
         d["catalogue"] = {"chip_id": entry.chip_id, "name": entry.name, "origin": entry.origin}
     if posture:
         d["regime"] = regime.name
     notes = _finish_notes([*cat_notes, *v.notes])
-    src = [entry.source_id] if entry is not None and entry.source_id else []
+    src, extra = _sources([entry] if entry else [], regime, [v.date], basis, {m["id"] for m in v.measures})
     title = t(
         "controls.title.classify", item=v.item or t("controls.word.spec"), dest=v.destination, date=v.date.isoformat()
     )
+    cite = {"source_ids": src, "extra_sources": extra, "notes": notes}
     if as_json:
-        emit(Output(title=title, data=d, source_ids=src, notes=notes), True, at)
+        emit(Output(title=title, data=d, **cite), True, at)  # type: ignore[arg-type]
         return
     # The verdict first, then its reasons as a narrow table (readable at 80 columns).
     emit(Output(title=title, data=_verdict_fields(d, v.status, posture)), False)
     rows = [_reason_row(r.to_dict()) for r in v.reasons]
     cols = tuple(_header(c) for c in ("rule_citation", "test", "result", "confidence"))
-    emit(Output(title=t("controls.reasons"), rows=rows, columns=cols, source_ids=src, notes=notes), False, at)
+    emit(Output(title=t("controls.reasons"), rows=rows, columns=cols, **cite), False, at)  # type: ignore[arg-type]
 
 
 def _verdict_fields(d: dict[str, Any], status: str, posture: str | None) -> dict[str, Any]:
@@ -240,18 +288,22 @@ def _verdict_fields(d: dict[str, Any], status: str, posture: str | None) -> dict
         "performance_density",
         "hbm_bandwidth_density",
         "license_required",
+        "license_required_by_rules",
+        "license_basis",
         "review_policy",
         "license_exceptions",
         "status",
         "missing_inputs",
         "low_confidence",
     )
-    data = {k: d[k] for k in keys}
+    data = {k: (None if d[k] == [] else d[k]) for k in keys}  # an empty list shows as "—"
     data["item"] = data["item"] or t("controls.word.spec")
     data["status"] = t(f"controls.status.{status}")
     data["review_policy"] = display.policy(d["review_policy"])
     data["license_required"] = display.yes_no(d["license_required"])
-    data["measures"] = [f"{m['id']}: {m['title']} ({m['citation']})" for m in d["measures"]]
+    data["license_required_by_rules"] = display.yes_no(d["license_required_by_rules"])
+    data["license_basis"] = [display.basis(b) for b in d["license_basis"]] or None
+    data["measures"] = [f"{m['id']}: {m['title']} ({m['citation']})" for m in d["measures"]] or None
     if posture:
         data["regime"] = t("stack.regime.posture", posture=t(f"controls.posture.{posture}"))
     return {_header(k): v for k, v in data.items()}
@@ -282,11 +334,14 @@ def matrix(
     basis: BasisOpt = "compliance",
     posture: PostureOpt = None,
     atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Classify the whole chip catalogue for one destination at several dates."""
+    from computestrata.controls import regime as rg
     from computestrata.controls.batch import matrix as run
+    from computestrata.controls.classify import data_end_note
     from computestrata.errors import InputError, unknown
     from computestrata.i18n import t
 
@@ -296,14 +351,22 @@ def matrix(
     days = [d.strip() for d in dates.split(",") if d.strip()]
     if not days:
         raise InputError("--dates is empty", hint="e.g. --dates 2022-12-01,2024-01-01")
-    cat, at = _catalogue(atlas)
+    at = _open(atlas, exclude_license)
+    dest_code = _country(at, dest, "--dest")
+    hq_code = _country(at, hq, "--hq") if hq else None
+    cat = _catalogue(at)
     entries = [e for e in cat.entries if origin == "all" or e.origin == origin]
     entries_order = {e.name: i for i, e in enumerate(entries)}
     rows = []
     for day in days:  # a posture is applied on each date, on top of the rules in force then
-        rows += run(entries, dest, [day], hq=hq, regime=_regime(posture, basis, day), basis=basis)  # type: ignore[arg-type]
+        rows += run(entries, dest_code, [day], hq=hq_code, regime=_regime(posture, basis, day), basis=basis)  # type: ignore[arg-type]
     rows.sort(key=lambda r: (entries_order[r["chip"]], r["date"]))
-    src = sorted({e.source_id for e in entries if e.source_id})
+    parsed = [rg.parse_date(d, "--dates") for d in days]
+    letters = {m for r in rows for m in r["measures"]}
+    src, extra = _sources(entries, _regime(None, basis), parsed, basis, letters)
+    notes = list(cat.notes)
+    if any(d > rg.DATA_AS_OF for d in parsed):
+        notes.append(data_end_note(_regime(None, basis)))
     cols = (
         "chip",
         "date",
@@ -316,7 +379,7 @@ def matrix(
         "measures",
         "status",
     )
-    _show(t("controls.title.matrix", dest=dest.upper()), rows, cols, as_json, cat.notes, at, src)
+    _show(t("controls.title.matrix", dest=dest_code), rows, cols, as_json, notes, at, src, extra)
 
 
 @app.command()
@@ -328,27 +391,38 @@ def timeline(
     hq: HqOpt = None,
     basis: BasisOpt = "compliance",
     atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Every change of status for one chip and destination, with the instrument that caused it."""
+    from computestrata.controls import regime as rg
     from computestrata.controls.batch import timeline as run
     from computestrata.i18n import t
 
     _start(lang)
-    it, entry, at, cat_notes = _item(chip, spec, item, atlas)
-    events = run(it, dest, hq=hq, regime=_regime(None, basis), basis=basis)  # type: ignore[arg-type]
-    src = [entry.source_id] if entry is not None and entry.source_id else []
-    title = t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest.upper())
+    at = _open(atlas, exclude_license)
+    it, entry, cat_notes = _item(chip, spec, item, at)
+    dest_code = _country(at, dest, "--dest")
+    hq_code = _country(at, hq, "--hq") if hq else None
+    regime = _regime(None, basis)
+    events = run(it, dest_code, hq=hq_code, regime=regime, basis=basis)  # type: ignore[arg-type]
+    # the instruments in force at each change, and at the end of the rule data (status unchanged since)
+    days = [rg.parse_date(e["date"]) for e in events] + regime.change_dates(basis)[-1:]  # type: ignore[arg-type]
+    letters = {m for e in events for m in e["measures"]}
+    src, extra = _sources([entry] if entry else [], regime, days, basis, letters)
+    title = t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest_code)
     if not as_json:  # the labelled phrases, under the same headers
         events = [{**e, "summary": e["summary_label"], "caused_by": e["caused_by_label"]} for e in events]
-    _show(title, events, ("date", "status", "summary", "caused_by"), as_json, [*cat_notes, *it.notes], at, src)
+    cols = ("date", "status", "summary", "caused_by")
+    _show(title, events, cols, as_json, [*cat_notes, *it.notes], at, src, extra)
 
 
 @app.command()
 def rules(
     date: Annotated[str | None, typer.Option("--date", help="Show what is in force on this date.")] = None,
     basis: BasisOpt = "compliance",
+    exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -357,6 +431,8 @@ def rules(
     from computestrata.i18n import t
 
     _start(lang)
+    if exclude_license:  # the rule data is US government work: only a typo is worth reporting
+        _open(None, exclude_license)
     reg = _regime(None, basis)
     day = rg.parse_date(date) if date else None
     live = {i.id for i in reg.at(day, basis).instruments} if day else None  # type: ignore[arg-type]
@@ -388,6 +464,7 @@ def eccns(
     date: Annotated[str | None, typer.Option("--date", help="Date (default: latest rule data).")] = None,
     posture: PostureOpt = None,
     basis: BasisOpt = "compliance",
+    exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -397,6 +474,8 @@ def eccns(
     from computestrata.i18n import t
 
     _start(lang)
+    if exclude_license:  # the rule data is US government work: only a typo is worth reporting
+        _open(None, exclude_license)
     reg = _regime(posture, basis, date)
     day = rg.parse_date(date) if date else None
     rows = controlled_eccns(reg, day, basis)  # type: ignore[arg-type]

@@ -91,10 +91,16 @@ def note(text: str) -> str:
     return prefix + text[m.end() :]
 
 
+def basis(code: str) -> str:
+    """One entry of ``license_basis``: a rule paragraph as it is, a letter as "letter <id>"."""
+    kind, sep, ident = code.partition(":")
+    return t("controls.word.letter", ids=ident) if sep and kind == "is_informed_letter" else code
+
+
 def summary(v: Any) -> str:
     """The timeline's one-phrase summary of a verdict, translated (JSON keeps batch.summary)."""
     parts = [v.paragraph or v.eccn or t("controls.word.not_3a090")]
-    if v.license_required:
+    if v.license_required_by_rules:  # a letter's licence is named by the "letter" part
         parts.append(policy(v.review_policy) or status("license") or "")
     if v.license_exceptions:
         parts.append(t("controls.word.le", codes="/".join(v.license_exceptions)))

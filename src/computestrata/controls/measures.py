@@ -2,7 +2,9 @@
 
 A letter binds one addressee for the items it names (and, loosely, for items "achieving" the
 named item's parameters — we match names only and quote the wider wording in the note).  The
-verdict lists letters in force under ``measures``; they never change the ECCN outcome.
+verdict lists letters in force under ``measures``; they never change the ECCN outcome or
+``license_required_by_rules``, but a letter in force makes the overall ``license_required`` true
+(``license_basis`` then names it as ``is_informed_letter:<id>``).
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ _POSTURE_TABLE: dict[str, tuple[float, bool, bool, tuple[str, ...], tuple[str, .
         _WIDE,
         _FENCE,
         "Everything fenced: any positive performance is caught, no Note 2 carve-out, "
-        "no license exceptions, all segments, denial for D:1, D:4, D:5 and Macau.",
+        "no licence exceptions, all segments, denial for D:1, D:4, D:5 and Macau.",
     ),
 }
 POSTURES: dict[str, Posture] = {name: Posture(name, *row) for name, row in _POSTURE_TABLE.items()}
@@ -304,7 +304,7 @@ def fence(
             kind="license_scope",
             **fenced,  # type: ignore[arg-type]
             destinations=dest,
-            text=f"license required to {dest.describe()}",
+            text=f"licence required to {dest.describe()}",
         ),
         Component(
             id="hyp.policy.fence",

@@ -22,7 +22,10 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (fixed default
 
 @app.command("compute")
 def compute_cmd(
-    kind: Annotated[str, typer.Option("--kind", help="super, intelligent or basic.")] = "super",
+    kind: Annotated[
+        str,
+        typer.Option("--kind", help="super or intelligent (basic: not estimable from open data; exits 2 saying why)."),
+    ] = "super",
     year: Annotated[int, typer.Option("--year", help="Year (end-of-year stock; TOP500 November list).")] = 2024,
     top: Annotated[int, typer.Option("--top", help="Countries shown in the table (JSON has all).")] = 15,
     all_clusters: Annotated[
@@ -38,16 +41,20 @@ def compute_cmd(
 ) -> None:
     """National compute by country for one year as p5/median/p95, with method and sources."""
     from computestrata.i18n import set_lang
+    from computestrata.measure import display
+    from computestrata.measure.checks import at_least
     from computestrata.measure.estimates import national_compute
 
     set_lang(lang)
+    at_least("--top", top, 1, 15)
     a = open_atlas(atlas, exclude_license)
     res = national_compute(a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters)
     out = Output(title=res.title, source_ids=res.source_ids, notes=res.notes)
     if as_json:
         out.rows, out.data = res.rows, res.data
     else:
-        out.rows, out.columns = res.rows[:top], res.columns
+        out.rows, out.columns = display.table(res.rows[:top], res.columns)
+        out.raw_headers = True  # already translated
     emit(out, as_json, a)
 
 
@@ -77,11 +84,12 @@ def table1_cmd(
             notes=tab.shown_notes(),
         )
     else:
-        wide, refs = tab.paper_layout()
+        wide, headers, refs = tab.shown_layout()
         out = Output(
             title=tab.title,
             rows=wide,
-            columns=list(wide[0]) if wide else None,
+            columns=headers or None,
+            raw_headers=True,
             source_ids=tab.source_ids,
             notes=refs + tab.shown_notes(),
         )
@@ -104,12 +112,21 @@ def concentration_cmd(
 ) -> None:
     """HHI, CR-k, Gini, Theil (between/within countries) of one tier of one dataset and period."""
     from computestrata.i18n import set_lang
-    from computestrata.measure.stratification import concentration_for
+    from computestrata.measure import display
+    from computestrata.measure.stratification import concentration_for, tier_label
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
     res = concentration_for(a, dataset, tier, year=year, list_id=list_id, top=top, with_lorenz=as_json)
-    emit(Output(title=res.title, data=res.metrics, source_ids=res.source_ids, notes=res.notes), as_json, a)
+    data = res.metrics if as_json else display.fields(res.metrics, {"tier": tier_label, "top_units": _units_text})
+    emit(Output(title=res.title, data=data, source_ids=res.source_ids, notes=res.notes), as_json, a)
+
+
+def _units_text(units: list[list[object]]) -> str:
+    """``[[unit, share], …]`` as ``USA 0.71, ITA 0.10`` (shares as fractions, like CR-k)."""
+    from computestrata.i18n import fmt_number
+
+    return ", ".join(f"{u} {fmt_number(float(str(s)), 2)}" for u, s in units)
 
 
 @app.command("stratification")
@@ -134,16 +151,23 @@ def stratification_cmd(
 ) -> None:
     """Frontier vs rest concentration over time, and whether 'frontier concentrates' holds in the data."""
     from computestrata.i18n import set_lang
+    from computestrata.measure import display
     from computestrata.measure import stratification as st
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
     res = st.analyse(a, dataset, since=since, until=until, top=top, without=without or (), robust=robust)
     data = {"verdicts": [v.to_dict() for v in res.verdicts], "robustness": res.robustness}
+    rows, columns = (
+        (res.rows, st.STRATIFICATION_COLUMNS)
+        if as_json
+        else display.table(res.rows, st.STRATIFICATION_COLUMNS, {"tier": st.tier_label})
+    )
     out = Output(
         title=res.title,
-        rows=res.rows,
-        columns=st.STRATIFICATION_COLUMNS,
+        rows=rows,
+        columns=columns,
+        raw_headers=not as_json,
         data=data if as_json else None,
         source_ids=sorted(res.source_ids),
         notes=res.notes,
@@ -163,14 +187,17 @@ def coreperiphery_cmd(
     """Borgatti–Everett core–periphery of the country × supply-chain-segment network (CSET)."""
     from computestrata.i18n import set_lang
     from computestrata.measure import coreperiphery as cp
+    from computestrata.measure import display
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
     res = cp.analyse(a, by=by, top=top)
+    rows, columns = (res.rows, cp.CP_COLUMNS) if as_json else display.table(res.rows, cp.CP_COLUMNS)
     out = Output(
         title=res.title,
-        rows=res.rows,
-        columns=cp.CP_COLUMNS,
+        rows=rows,
+        columns=columns,
+        raw_headers=not as_json,
         data=res.data if as_json else None,
         source_ids=res.source_ids,
         notes=res.notes,

@@ -284,11 +284,15 @@ def analyse(
     """Fit the CSET country × segment network and rank the ``top`` countries by coreness.
 
     Rows carry the role translated for display and coreness rounded to 4 digits; the
-    notes give the method, the data caveat and the fit with its core.
+    notes give the method, the data caveat and the fit with its core.  ``top`` None = all
+    countries; below 1 it is an :class:`InputError`.
     """
     from computestrata.i18n import t
+    from computestrata.measure.checks import at_least
     from computestrata.measure.rounding import round_floats
 
+    if top is not None:
+        at_least("--top", top, 1, 20)
     res, ids, matrix = from_atlas(atlas, by=by, starts=starts, seed=seed)
     rows = [round_floats({**r, "role": t(f"measure.role.{r['role']}")}) for r in ranked(res, top)]
     data = {
@@ -301,7 +305,12 @@ def analyse(
     notes = [
         t("measure.note.cp_method"),
         t("measure.note.cp_data"),
-        f"fit = {res.fit:.3f}; core = {', '.join(res.core_rows)}; "
-        f"{len(res.core_cols)}/{len(res.cols)} segments in the core block",
+        t(
+            "measure.note.cp_fit",
+            fit=res.fit,
+            core=", ".join(res.core_rows),
+            core_segments=len(res.core_cols),
+            segments=len(res.cols),
+        ),
     ]
     return CorePeripheryResult(res, matrix, rows, data, notes, ids)

@@ -237,11 +237,17 @@ def intelligent_compute(
     from computestrata.i18n import t
     from computestrata.measure import montecarlo as mc
 
-    if draws < 100:
-        raise InputError(f"--draws {draws} is too few for p5/p95", hint="use at least 100 draws")
+    mc.check_draws(draws)
+    mc.check_seed(seed)
     if not 0 <= china_chip_weight <= 1:
         raise InputError("china_chip_weight must lie in [0, 1]", hint="e.g. 0.5")
-    last = pd.to_datetime(clusters["first_operational_date"], errors="coerce").max()
+    dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce")
+    first, last = dates.min(), dates.max()
+    if first == first and year < first.year:
+        raise InputError(
+            f"--year {year} is before the first cluster in the data ({first.date()})",
+            hint=f"pick a year from {first.year} to {last.year}",
+        )
     if last == last and year > last.year:
         raise InputError(
             f"--year {year} is after the latest cluster in the data ({last.date()})",
@@ -496,10 +502,18 @@ def national_compute(
     """National compute by country for one year (p5/median/p95), rounded as shown, with shares in %.
 
     Rows keep the 0–1 shares and add ``share_pct_*`` (percent, 2 digits); the method text
-    leads the notes so no figure is shown without how it was made.
+    leads the notes so no figure is shown without how it was made.  ``basic`` is an
+    :class:`InputError` saying why it cannot be estimated (an empty table would read as a
+    result); :func:`from_atlas` still returns its empty :class:`Estimate` for composition.
     """
+    from computestrata.i18n import t
+    from computestrata.measure import montecarlo as mc
     from computestrata.measure.rounding import round_floats
 
+    if kind == "basic":
+        raise InputError(t("measure.error.basic"), hint=t("measure.error.basic_hint"))
+    mc.check_draws(draws)
+    mc.check_seed(seed)
     est = from_atlas(atlas, kind, year, draws=draws, seed=seed, standard_only=standard_only)
     rows = [round_floats(r) for r in est.rows]
     for r in rows:

@@ -29,14 +29,34 @@ else:
 
 DEFAULT_SEED = 20260301
 DEFAULT_DRAWS = 4000
+#: fewer draws leave p5/p95 resting on a handful of samples
+MIN_DRAWS = 100
+#: more draws would need gigabytes for the bootstrap (draws × clusters) for no visible precision
+MAX_DRAWS = 20_000
+#: numpy seeds must be non-negative; 2**63 − 1 keeps them within a signed 64-bit integer
+MAX_SEED = 2**63 - 1
 Z95 = 1.6448536269514722  # standard-normal 95th percentile
+
+
+def check_draws(draws: int) -> int:
+    """``--draws`` within [MIN_DRAWS, MAX_DRAWS], else an InputError naming it."""
+    from computestrata.measure.checks import within
+
+    return within("--draws", draws, MIN_DRAWS, MAX_DRAWS, DEFAULT_DRAWS)
+
+
+def check_seed(seed: int | None) -> int | None:
+    """``--seed`` within [0, MAX_SEED] (None = fresh entropy), else an InputError naming it."""
+    from computestrata.measure.checks import within
+
+    return None if seed is None else within("--seed", seed, 0, MAX_SEED, DEFAULT_SEED)
 
 
 def rng(seed: int | None = DEFAULT_SEED) -> np.random.Generator:
     """A numpy Generator; the fixed default seed makes every estimate reproducible."""
     import numpy as np
 
-    return np.random.default_rng(seed)
+    return np.random.default_rng(check_seed(seed))
 
 
 @dataclass(frozen=True)

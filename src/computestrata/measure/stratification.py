@@ -20,7 +20,7 @@ compared with the mean HHI of random tiers of the same size drawn from the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -349,8 +349,9 @@ def frames_from_table(
     """:func:`frames_from_atlas` on an already loaded table (variants reuse one load)."""
     import pandas as pd
 
-    if top < 1:
-        raise InputError(f"--top {top} must be ≥ 1", hint="e.g. --top 10")
+    from computestrata.measure.checks import at_least
+
+    at_least("--top", top, 1, DEFAULT_TOP)
     if dataset == "top500":
         top500 = table[~table["country_iso3"].isin(list(without))] if without else table
         lists = periods or sorted(
@@ -374,6 +375,16 @@ def frames_from_table(
     return chip_frames(chips, periods, since, until, fraction)
 
 
+def full_vendor_quarters(chips: pd.DataFrame) -> list[Any]:
+    """Quarter-end dates (Timestamps) at which every vendor in the chip data has estimates by chip."""
+    import pandas as pd
+
+    by_chip = chips[chips["chip"].astype(str).str.lower() != "total"]
+    when = pd.to_datetime(by_chip["period"], errors="coerce")
+    vendors = set(by_chip["vendor"].astype(str))
+    return sorted(d for d, g in by_chip.groupby(when) if set(g["vendor"].astype(str)) == vendors)
+
+
 def chip_frames(
     chips: pd.DataFrame,
     periods: Sequence[str] | None = None,
@@ -387,12 +398,7 @@ def chip_frames(
     a vendor entering the data is not diffusion, so only quarters with the full vendor set
     are used.
     """
-    import pandas as pd
-
-    by_chip = chips[chips["chip"].astype(str).str.lower() != "total"]
-    when = pd.to_datetime(by_chip["period"], errors="coerce")
-    vendors = set(by_chip["vendor"].astype(str))
-    full = sorted(d for d, g in by_chip.groupby(when) if set(g["vendor"].astype(str)) == vendors)
+    full = full_vendor_quarters(chips)
     if periods:
         want = {str(p) for p in periods}
         full = [
@@ -409,6 +415,43 @@ ROBUST_TOPS = (5, 10, 20)
 ROBUST_FRACTIONS = (0.33, 0.5, 0.67)
 
 
+def variant_label(
+    top: int | None = None, without: Sequence[str] = (), fraction: float | None = None, lang: str | None = None
+) -> str:
+    """Name of a robustness variant in ``lang`` (default: current); JSON keeps the English name."""
+    from computestrata.i18n import t
+
+    if fraction is not None:
+        return t("measure.variant.fraction", lang, frac=fraction)
+    name = t("measure.variant.top", lang, top=top)
+    return t("measure.variant.without", lang, variant=name, units=", ".join(without)) if without else name
+
+
+def _robust_variants(
+    table: pd.DataFrame, dataset: str, since: int, until: int | None
+) -> list[tuple[dict[str, Any], str]]:
+    """Each variant's JSON row (English name) with its name in the current language."""
+    if dataset == "chips":
+        grid: list[dict[str, Any]] = [{"fraction": f} for f in ROBUST_FRACTIONS]
+    else:
+        grid = [{"top": top, "without": w} for w in ((), ("CHN",)) for top in ROBUST_TOPS]
+    out = []
+    for g in grid:
+        frames = frames_from_table(
+            table,
+            dataset,
+            since=since,
+            until=until,
+            top=g.get("top", DEFAULT_TOP),
+            without=g.get("without", ()),
+            fraction=g.get("fraction", CHIP_FRONTIER_FRACTION),
+        )
+        v = verdict(dataset, series(frames))
+        english = variant_label(**g, lang="en")
+        out.append(({"dataset": dataset, "variant": english, "outcome": v.outcome}, variant_label(**g)))
+    return out
+
+
 def robustness(
     atlas: Atlas, dataset: str, since: int = DEFAULT_SINCE, until: int | None = None
 ) -> list[dict[str, Any]]:
@@ -418,21 +461,7 @@ def robustness(
     submitting to TOP500; Epoch anonymises its clusters).  Chips: frontier threshold of
     1/3, 1/2 or 2/3 of the best chip's H100e per unit.
     """
-    table = dataset_table(atlas, dataset)
-    out = []
-    if dataset == "chips":
-        for frac in ROBUST_FRACTIONS:
-            rows = series(frames_from_table(table, dataset, since=since, until=until, fraction=frac))
-            v = verdict(dataset, rows)
-            out.append({"dataset": dataset, "variant": f"frontier ≥ {frac:.0%} of best", "outcome": v.outcome})
-        return out
-    for without in ((), ("CHN",)):
-        for top in ROBUST_TOPS:
-            rows = series(frames_from_table(table, dataset, since=since, until=until, top=top, without=without))
-            v = verdict(dataset, rows)
-            name = f"top {top}" + (" without CHN" if without else "")
-            out.append({"dataset": dataset, "variant": name, "outcome": v.outcome})
-    return out
+    return [row for row, _ in _robust_variants(dataset_table(atlas, dataset), dataset, since, until)]
 
 
 # ---------------------------------------------------------------- whole analyses (CLI, report, dashboard)
@@ -516,6 +545,111 @@ def _shown_row(dataset: str, r: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def outcome_label(code: str) -> str:
+    """A verdict outcome (``holds``/``partly``/``fails``/``no_data``) in the current language.
+
+    For human output (tables, notes, the overview); JSON keeps the code.
+    """
+    from computestrata.i18n import t
+
+    if code not in OUTCOMES:
+        from computestrata.errors import unknown
+
+        raise unknown("verdict outcome", code, OUTCOMES)
+    return t(f"measure.outcome.{code}")
+
+
+def tier_label(code: str) -> str:
+    """A tier code (``frontier``/``rest``/``all``) in the current language."""
+    from computestrata.i18n import t
+
+    return t(f"measure.tier.{code}") if code in (*TIERS, "all") else code
+
+
+def data_years(table: pd.DataFrame, dataset: str) -> tuple[int, int] | None:
+    """First and last year with data in a dataset's table (None when it has none)."""
+    import pandas as pd
+
+    if table.empty:
+        return None
+    if dataset == "top500":
+        years = pd.Series(
+            [int(str(x)[:4]) for x in table["list_id"].dropna().astype(str).unique() if x.endswith("-11")]
+        )
+    elif dataset == "clusters":  # planned clusters are not data about a year yet
+        built = (
+            table[table["status"].astype("string").str.lower().fillna("") != "planned"] if "status" in table else table
+        )
+        years = pd.to_datetime(built["first_operational_date"], errors="coerce").dropna().dt.year
+    else:  # only quarters with every vendor are tiered (see chip_frames)
+        years = pd.Series([d.year for d in full_vendor_quarters(table)], dtype="int64")
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
+def check_years(since: int, until: int | None, spans: Sequence[tuple[int, int]]) -> None:
+    """``--since``/``--until`` must be ordered and overlap the years with data (else InputError)."""
+    if not spans:
+        return
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    end = last if until is None else until
+    if since > end or since > last or end < first:
+        got = f"--since {since}" + ("" if until is None else f", --until {until}")
+        raise InputError(
+            f"--since must be ≤ --until, within {first}–{last} years with data (got {got})",
+            hint=f"e.g. --since {max(first, min(DEFAULT_SINCE, last))} --until {last}",
+        )
+
+
+def resolve_units(atlas: Atlas, words: Sequence[str], tables: Mapping[str, pd.DataFrame] | None = None) -> list[str]:
+    """Units for ``--without``: countries (code, name, 中国, 한국 → ISO3) or chip vendors.
+
+    An unknown word is an :class:`InputError` listing the closest countries, so a typo is
+    never reported as a robustness check that ran.  Vendors are matched (case-insensitive)
+    against the chip-stock table; an atlas without country tables accepts the ISO3 codes
+    present in the data.
+    """
+    from computestrata.atlas.countries import country_arg
+    from computestrata.errors import unknown
+
+    tables = tables or {}
+    chips = tables.get("chips")
+    vendors = sorted(set(chips["vendor"].dropna().astype(str))) if chips is not None and not chips.empty else []
+    codes: set[str] = set()
+    for ds in ("top500", "clusters"):
+        tab = tables.get(ds)
+        if tab is not None and "country_iso3" in tab:
+            codes.update(tab["country_iso3"].dropna().astype(str))
+    out: list[str] = []
+    for word in words:
+        text = word.strip()
+        vendor = next((v for v in vendors if v.lower() == text.lower()), None)
+        if vendor is not None:
+            unit = vendor
+        elif atlas.has("countries") and atlas.has("country_aliases"):
+            unit = country_arg(atlas, text, what="--without", extra_codes=[v.upper() for v in vendors])
+        elif text.upper() in codes:
+            unit = text.upper()
+        else:
+            raise unknown("--without", word, sorted(codes) + vendors)
+        if unit not in out:
+            out.append(unit)
+    return out
+
+
+def _dropped(tables: Mapping[str, pd.DataFrame], units: Sequence[str]) -> list[str]:
+    """Units of ``units`` that own no item in any of the tables (nothing to drop)."""
+    none = []
+    for u in units:
+        hit = False
+        for ds, tab in tables.items():
+            col = "vendor" if ds == "chips" else "country_iso3"
+            if col in tab and (tab[col].astype(str) == u).any():
+                hit = True
+        if not hit:
+            none.append(u)
+    return none
+
+
 def analyse(
     atlas: Atlas,
     datasets: Sequence[str] | None = None,
@@ -530,11 +664,24 @@ def analyse(
     A dataset whose table is missing from the atlas gets a ``no_data`` verdict saying so
     rather than an error, so one absent source does not hide the others.  ``robust`` also
     reruns each verdict under other tier definitions (:func:`robustness`) and notes how many
-    agree; ``without`` drops units (e.g. ``CHN``) before tiering.
+    agree; ``without`` drops units (countries as codes or names, or chip vendors) before
+    tiering.  Bad input is an :class:`InputError`: an unknown dataset or ``without`` unit,
+    ``top`` < 1, or ``since``/``until`` out of order or outside the years with data.
     """
+    from computestrata.errors import unknown
     from computestrata.i18n import t
+    from computestrata.measure.checks import at_least
 
-    chosen = list(datasets) if datasets else list(DATASETS)
+    chosen = list(dict.fromkeys(datasets)) if datasets else list(DATASETS)
+    for ds in chosen:
+        if ds not in DATASETS:
+            raise unknown("dataset", ds, DATASETS)
+    at_least("--top", top, 1, DEFAULT_TOP)
+    tables = {ds: dataset_table(atlas, ds) for ds in chosen if atlas.has(_TABLES[ds])}
+    spans = [span for ds, tab in tables.items() if (span := data_years(tab, ds)) is not None]
+    check_years(since, until, spans)
+    units = resolve_units(atlas, without, tables) if without else []
+
     rows: list[dict[str, Any]] = []
     robust_rows: list[dict[str, Any]] = []
     robust_notes: list[str] = []
@@ -542,11 +689,11 @@ def analyse(
     verdicts: list[Verdict] = []
     sources: set[str] = set()
     for ds in chosen:
-        if ds in _TABLES and not atlas.has(_TABLES[ds]):
+        if ds not in tables:
             why = t("measure.explain.missing_table", table=_TABLES[ds])
             verdicts.append(Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds, why=why)))
             continue
-        frames = frames_from_atlas(atlas, ds, since=since, until=until, top=top, without=without)
+        frames = frames_from_table(tables[ds], ds, since=since, until=until, top=top, without=units)
         series_rows = series(frames)
         for f in frames:
             sources.update(f.source_ids)
@@ -554,12 +701,21 @@ def analyse(
         verdicts.append(v)
         tier_notes.append(t(f"measure.tier.def.{ds}", top=top, next=top + 1, frac=CHIP_FRONTIER_FRACTION))
         if robust:
-            variants = robustness(atlas, ds, since=since, until=until)
-            robust_rows.extend(variants)
-            same = sum(1 for x in variants if x["outcome"] == v.outcome)
-            other = "; ".join(f"{x['variant']}: {x['outcome']}" for x in variants if x["outcome"] != v.outcome)
+            variants = _robust_variants(tables[ds], ds, since, until)
+            robust_rows.extend(row for row, _ in variants)
+            same = sum(1 for row, _ in variants if row["outcome"] == v.outcome)
+            other = "; ".join(
+                f"{name}: {outcome_label(row['outcome'])}" for row, name in variants if row["outcome"] != v.outcome
+            )
             robust_notes.append(
-                t("measure.note.robust", dataset=ds, outcome=v.outcome, same=same, n=len(variants), other=other or "—")
+                t(
+                    "measure.note.robust",
+                    dataset=ds,
+                    outcome=outcome_label(v.outcome),
+                    same=same,
+                    n=len(variants),
+                    other=other or "—",
+                )
             )
         rows.extend(_shown_row(ds, r) for r in series_rows)
     notes = [
@@ -572,8 +728,11 @@ def analyse(
         t("measure.note.top500_china"),
         t("measure.note.china_anonymised"),
     ]
-    if without:
-        notes.append(t("measure.note.without", units=", ".join(without)))
+    if units:
+        notes.append(t("measure.note.without", units=", ".join(units)))
+        absent = _dropped(tables, units)
+        if absent:
+            notes.append(t("measure.note.without_none", units=", ".join(absent)))
     return StratificationResult(rows, verdicts, robust_rows, notes, sources)
 
 
@@ -593,8 +752,7 @@ class ConcentrationResult:
         """Translated title (in the current language)."""
         from computestrata.i18n import t
 
-        tier = t(f"measure.tier.{self.tier}") if self.tier != "all" else "all"
-        return t("measure.title.concentration", dataset=self.dataset, tier=tier, period=self.period)
+        return t("measure.title.concentration", dataset=self.dataset, tier=tier_label(self.tier), period=self.period)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: the metrics (as shown), notes and source ids."""
@@ -621,8 +779,8 @@ def concentration_for(
 ) -> ConcentrationResult:
     """HHI, CR-k, Gini and Theil of one tier (``frontier``, ``rest`` or ``all``) of one period.
 
-    The period is ``list_id`` (TOP500 list or chip-stock quarter, ``YYYY-MM``), else ``year``,
-    else the latest in the data.  ``with_lorenz`` adds the Lorenz curve over the tier's units.
+    The period is ``list_id`` (TOP500 list or chip-stock quarter, ``YYYY-MM``), else ``year``
+    (an :class:`InputError` outside the years with data), else the latest in the data.  ``with_lorenz`` adds the Lorenz curve over the tier's units.
     Metrics are rounded as shown (4 digits).
     """
     from computestrata.errors import unknown
@@ -631,9 +789,17 @@ def concentration_for(
 
     if tier not in (*TIERS, "all"):
         raise unknown("tier", tier, (*TIERS, "all"))
-    frames = frames_from_atlas(atlas, dataset, periods_for(dataset, year, list_id), since=0, top=top)
+    table = dataset_table(atlas, dataset)
+    span = data_years(table, dataset)
+    if year is not None and span is not None and not span[0] <= year <= span[1]:
+        raise InputError(
+            f"--year must be within {span[0]}–{span[1]} years with {dataset} data (got {year})",
+            hint=f"e.g. --year {span[1]}, or drop --year to use the latest",
+        )
+    frames = frames_from_table(table, dataset, periods_for(dataset, year, list_id), since=0, top=top)
     if not frames:
-        raise InputError(f"no {dataset} data for that period", hint="drop --year/--list to use the latest")
+        years = f" ({span[0]}–{span[1]})" if span else ""
+        raise InputError(f"no {dataset} data for that period", hint=f"drop --year/--list to use the latest{years}")
     frame = frames[-1]
     if tier == "all":
         res: dict[str, Any] = {

@@ -63,12 +63,30 @@ class Table1:
 
     def shown_notes(self) -> list[str]:
         """Notes plus the method of each estimated kind (super, intelligent), as shown with the table."""
-        return self.notes + [f"{k}: {v}" for k, v in self.methods.items() if k in ("super", "intelligent")]
+        from computestrata.i18n import t
+
+        return self.notes + [
+            f"{t(f'measure.kind.{k}')}: {v}" for k, v in self.methods.items() if k in ("super", "intelligent")
+        ]
 
     def paper_layout(self) -> tuple[list[dict[str, Any]], list[str]]:
         """The paper's layout (:func:`paper_layout`) and its explanations as ``[n] text`` notes."""
         wide, refs = paper_layout(self.rows)
         return wide, [f"[{i}] {text}" for text, i in refs.items()]
+
+    def shown_layout(self) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+        """:meth:`paper_layout` as people read it: translated headers and kinds.
+
+        Returns (rows keyed by header, headers in order, ``[n] text`` notes).
+        """
+        from computestrata.i18n import t
+
+        wide, refs = self.paper_layout()
+        headers = [layout_label(k) for k in (wide[0] if wide else ())]
+        rows = [
+            {layout_label(k): t(f"measure.kind.{v}") if k == "kind" else v for k, v in line.items()} for line in wide
+        ]
+        return rows, headers, refs
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: methods, rows as shown, notes and source ids."""
@@ -163,7 +181,10 @@ def build_table1(
     """Table 1 side by side from an opened atlas (tables that are missing leave gaps, said so)."""
     from computestrata.i18n import t
     from computestrata.measure import estimates as es
+    from computestrata.measure import montecarlo as mc
 
+    mc.check_draws(draws)
+    mc.check_seed(seed)
     atlas.require("paper_figures")
     paper = atlas.table("paper_figures")
     caict = caict_shares(paper)
@@ -202,7 +223,8 @@ def build_table1(
             )
             sources.update(e.source_ids)
             methods["super"] = t(
-                "measure.method.super", list_id=f"{years[0]}-11 … {years[-1]}-11 (November of each year)"
+                "measure.method.super",
+                list_id=t("measure.lists_november", first=f"{years[0]}-11", last=f"{years[-1]}-11"),
             )
         else:
             ests[(year, "super")] = None
@@ -237,6 +259,26 @@ def build_table1(
     return Table1(rows=rows, source_ids=sorted(sources), notes=notes, methods=methods)
 
 
+#: columns of :func:`paper_layout` per country: key template → catalogue key of its header
+_LAYOUT = {
+    "{c} CAICT %": "measure.col.caict_pct",
+    "{c} open % (p5–p95)": "measure.col.open_band",
+    "{c} gap pp": "measure.col.gap_pp",
+}
+
+
+def layout_label(key: str) -> str:
+    """Translated header of a :func:`paper_layout` column (``year``, ``kind``, ``USA gap pp``, ``why``…)."""
+    from computestrata.i18n import t
+    from computestrata.measure.display import label
+
+    for c in COUNTRIES:
+        for template, cat_key in _LAYOUT.items():
+            if key == template.format(c=c):
+                return t(cat_key, country=c)
+    return label(key)
+
+
 def paper_layout(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The paper's layout: one line per year and kind, China | USA, explanations as ``[n]``.
 
@@ -268,9 +310,10 @@ def paper_layout(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
             if cell is None:
                 continue
             ca = cell["caict_share_pct"]
-            line[f"{c} CAICT %"] = "—" if ca is None else f"{ca:.0f}"
-            line[f"{c} open % (p5–p95)"] = band(cell)
-            line[f"{c} gap pp"] = gap(cell)
+            caict, open_band, gap_pp = (template.format(c=c) for template in _LAYOUT)
+            line[caict] = "—" if ca is None else f"{ca:.0f}"
+            line[open_band] = band(cell)
+            line[gap_pp] = gap(cell)
         text = next(iter(pair.values()))["explanation"]
         refs.setdefault(text, len(refs) + 1)
         line["why"] = f"[{refs[text]}]"

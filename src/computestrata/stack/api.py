@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from computestrata.errors import unknown
+from computestrata.errors import InputError, unknown
 from computestrata.stack.segments import by_layer, check_ids, segment, segments
 
 if TYPE_CHECKING:
@@ -132,7 +132,35 @@ def exposure(
     sup = [check_country(atlas, s, groups=True) for s in suppliers] if suppliers else None
     b = book(atlas)
     y = b.check_year(year) if year is not None else None
+    check_not_hidden(b, [s for s in cut if not (assume and s in assume)], y)
     return _exposure(c, list(cut), b, graph(atlas), sup, y, assume, include_all)
+
+
+def check_not_hidden(b: ShareBook, ids: Sequence[str], year: int | None) -> None:
+    """Fail when the shares a computation needs are hidden by ``--exclude-license``: the result
+    would be all unknown, and "no share data" would be wrong (the data exist but are excluded)."""
+    from computestrata.i18n import t
+
+    hidden = b.hidden_by_license(year, ids)
+    if not hidden:
+        return
+    sid, lic = next(iter(hidden.items()))
+    seg = segment(sid)
+    where = t(f"stack.basis.{seg.share_basis}")
+    raise InputError(
+        f"the shares for {sid} come only from {', '.join(lic)} data ({where}), hidden by --exclude-license"
+        + (f"; so do those for {', '.join(list(hidden)[1:])}" if len(hidden) > 1 else ""),
+        hint=f"drop --exclude-license {' '.join(lic)} or use "
+        + " ".join(f"--assume {h}=FRACTION" for h in hidden)
+        + " (the supply left, 0–1)",
+    )
+
+
+def hidden_by_license(atlas: Atlas | None, year: int | None = None) -> dict[str, list[str]]:
+    """Segments whose shares ``--exclude-license`` hides entirely (id → the excluded licences)."""
+    if atlas is None or not atlas.exclude_licenses:
+        return {}
+    return book(atlas).hidden_by_license(year)
 
 
 def segments_for_eccn(eccn: str) -> list[str]:

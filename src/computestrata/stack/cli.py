@@ -117,6 +117,7 @@ _SHOWN: dict[str, Any] = {
     "weakest": _segment_name,
     "cut": lambda v: _label("stack.bool", str(v).lower()) if isinstance(v, bool) else v,
     "path": lambda v: " → ".join(str(_segment_name(p)) for p in v.split(" → ")) if isinstance(v, str) else v,
+    "coverage": lambda v: f"{v:.0%}" if isinstance(v, float | int) else v,  # one format: always percent
 }
 
 
@@ -126,6 +127,28 @@ def _fmt(column: str, v: Any) -> Any:
     if isinstance(v, float) and not math.isnan(v) and 0.0 <= v <= 1.0:
         return f"{v:.0%}" if v not in (0.0, 1.0) else ("0%" if v == 0 else "100%")
     return v
+
+
+def _names(ids: Sequence[str]) -> str:
+    """Segment ids as their names in the reader's language, comma-separated (for notes)."""
+    return ", ".join(str(_segment_name(i)) for i in ids)
+
+
+def _excluding(exclude_license: list[str] | None) -> bool:
+    """Whether a licence filter is in force (``--exclude-license`` or ``$STRATA_EXCLUDE_LICENSE``)."""
+    from computestrata.atlas.store import excluded_licenses
+
+    return bool(excluded_licenses(exclude_license))
+
+
+def _hidden_note(hidden: dict[str, list[str]]) -> list[str]:
+    """The note naming the segments the licence filter hides (none when it hides nothing)."""
+    from computestrata.i18n import t
+
+    if not hidden:
+        return []
+    licences = sorted({lic for lics in hidden.values() for lic in lics})
+    return [t("stack.note.license_hidden", licenses=", ".join(licences), segments=_names(list(hidden)))]
 
 
 def _controls_notes(day: str, posture: str | None) -> list[str]:
@@ -144,8 +167,10 @@ def show_cmd(
         str | None, typer.Option("--date", help="Add the ECCNs in force on this date (YYYY-MM-DD) as a column.")
     ] = None,
     posture: PostureOpt = None,
+    atlas: AtlasOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
 ) -> None:
     """The segments of the compute stack: layer, names, sensitivity, export controls, CSET inputs."""
     from computestrata.errors import InputError
@@ -153,6 +178,9 @@ def show_cmd(
     from computestrata.stack import api
 
     _start(lang)
+    # The segment list is package data; the atlas is only needed to say which share data a
+    # licence filter hides, so it is opened only then.
+    hidden = api.hidden_by_license(_open(atlas, exclude_license, lang)) if _excluding(exclude_license) else {}
     if posture and not date:
         raise InputError(t("stack.note.posture_needs_date"), hint="e.g. --date 2025-06-01 --posture no_yard")
     recs = api.segment_records(layer)
@@ -174,6 +202,15 @@ def show_cmd(
         day = next(iter(join.values()))["date"]
         notes += _controls_notes(day, posture)
         data = {"date": day, "posture": posture}
+    if hidden:
+        data["hidden_by_license"] = hidden
+        notes += _hidden_note({k: v for k, v in hidden.items() if k in {r["id"] for r in recs}})
+        if not as_json:
+            mark = t("stack.word.hidden_by_license")
+            recs = [
+                {**r, "share_basis": f"{_fmt('share_basis', r['share_basis'])} ({mark})"} if r["id"] in hidden else r
+                for r in recs
+            ]
     _table(t("stack.title.show"), recs, cols, as_json, None, lang, notes=notes, data=data)
 
 
@@ -183,8 +220,10 @@ def controls_cmd(
     posture: PostureOpt = None,
     basis: BasisOpt = "compliance",
     layer: LayerOpt = None,
+    atlas: AtlasOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
 ) -> None:
     """Which segments the export-control rules reach on a date (or under a posture), with citations."""
     from computestrata.i18n import t
@@ -192,6 +231,10 @@ def controls_cmd(
     from computestrata.stack.segments import by_layer
 
     _start(lang)
+    excluded: tuple[str, ...] = ()
+    if _excluding(exclude_license):  # validate the licence names; the rule files are not atlas data
+        opened = _open(atlas, exclude_license, lang)
+        excluded = opened.exclude_licenses if opened is not None else ()
     rows = controlled_segments(date, posture, basis)
     if layer is not None:
         keep = {s.id for s in by_layer(layer)}
@@ -200,6 +243,8 @@ def controls_cmd(
     regime = t("stack.regime.posture", posture=t(f"controls.posture.{posture}")) if posture else t("stack.regime.real")
     title = t("stack.title.controls", date=day, regime=regime)
     notes = _controls_notes(day, posture)
+    if excluded:
+        notes.append(t("stack.note.license_nothing_here", licenses=", ".join(excluded)))
     cites = sorted({c for r in rows for c in r["citations"]})
     if as_json:
         data = {
@@ -231,6 +276,7 @@ def graph_cmd(
     fmt: Annotated[str, typer.Option("--format", help="dot (Graphviz) or json.")] = "dot",
     atlas: AtlasOpt = None,
     lang: LangOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
 ) -> None:
     """The dependency graph for drawing (edges carry weight and source)."""
     from computestrata.cli_common import to_json
@@ -242,7 +288,8 @@ def graph_cmd(
 
     if fmt not in ("dot", "json"):
         raise unknown("format", fmt, ["dot", "json"])
-    a = _open(atlas, None, lang, required=False)
+    # with CSET excluded, edges are no longer confirmed by (or cited to) its sequence table
+    a = _open(atlas, exclude_license, lang, required=_excluding(exclude_license))
     g = api.graph(a)
     typer.echo(to_dot(g, get_lang()) if fmt == "dot" else to_json(graph_json(g)))
 
@@ -264,11 +311,15 @@ def shares_cmd(
     a = _open(atlas, exclude_license, lang)
     c = api.check_country(a, country, groups=True) if country else None
     res = api.shares(a, segment, year)
+    hidden = {k: v for k, v in api.hidden_by_license(a, year).items() if k in res}
     rows, sids, notes, cites = [], set(), [], set()
     inputs: dict[str, Any] = {}
+    missing = [sid for sid, sh in res.items() if sh is None and sid not in hidden]
+    if missing:
+        notes.append(t("stack.note.no_data", segment=_names(missing)))
+    notes += _hidden_note(hidden)
     for sid, sh in res.items():
         if sh is None:
-            notes.append(t("stack.note.no_data", segment=sid))
             continue
         if sh.inputs:
             inputs[sid] = sh.inputs
@@ -287,7 +338,7 @@ def shares_cmd(
         lang,
         sorted(sids),
         [*notes, *sorted(cites)],
-        {"citations": sorted(cites), "cset_inputs": inputs},
+        {"citations": sorted(cites), "cset_inputs": inputs, **({"hidden_by_license": hidden} if hidden else {})},
     )
 
 
@@ -298,7 +349,7 @@ def _later_notes(atlas: Atlas | None, year: int | None) -> list[str]:
     later = api.later_only(atlas, year)
     if not later:
         return []
-    items = ", ".join(f"{k} ({v})" for k, v in sorted(later.items()))
+    items = ", ".join(f"{_segment_name(k)} ({v})" for k, v in sorted(later.items()))
     return [t("stack.note.later_only", year=year, segments=items)]
 
 
@@ -316,6 +367,7 @@ def _concentration_table(
 
     a = _open(atlas, exclude_license, lang)
     items = api.concentration(a, year) if kind == "concentration" else api.chokepoints(a, year)
+    hidden = api.hidden_by_license(a, year)
     rows, sids, cites = [], set(), set()
     for c in items:
         rec = c.record()
@@ -325,16 +377,51 @@ def _concentration_table(
     data: dict[str, Any]
     if kind == "concentration":
         missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
-        head = [t("stack.note.concentration_rules"), t("stack.note.no_data", segment=", ".join(missing))]
+        head = [t("stack.note.concentration_rules")]
+        if [m for m in missing if m not in hidden]:
+            head.append(t("stack.note.no_data", segment=_names([m for m in missing if m not in hidden])))
         columns: tuple[str, ...] = ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage")
         data = {"year": year, "missing": missing, "citations": sorted(cites)}
     else:
         head = [t("stack.note.chokepoint_rule"), t("stack.note.as_of")]
         columns = ("segment", "year", "n90", "top", "hhi", "cr1")
         data = {"year": year, "rule": "n90 <= 3", "citations": sorted(cites)}
-    notes = [*head, *_later_notes(a, year), *sorted(cites)]
+    if hidden:
+        data["hidden_by_license"] = hidden
+    notes = [*head, *_share_notes(a, year, items), *_hidden_note(hidden), *_later_notes(a, year), *sorted(cites)]
     title = t(f"stack.title.{kind}", year=year or t("stack.latest"))
     _table(title, rows, columns, as_json, a, lang, sorted(sids), notes, data)
+
+
+def _share_notes(atlas: Atlas | None, year: int | None, items: Sequence[Any]) -> list[str]:
+    """Notes on the shares behind the rows shown, and only those: CSET's mixed years, raw shares
+    that summed to more than 100 % (scaled), and mass held by groups or unknown origin."""
+    from computestrata.i18n import t
+    from computestrata.stack import api
+    from computestrata.stack.shares import over_coverage_note
+
+    shares = api.shares(atlas, None, year)
+    shown = [c.segment_id for c in items]
+    cset_years = sorted(
+        {
+            int(u["year"])
+            for sid in shown
+            if (sh := shares.get(sid)) is not None and sh.basis == "cset"
+            for u in sh.inputs
+            if u.get("used")
+        }
+    )
+    notes = [t("stack.note.cset_years", first=cset_years[0], last=cset_years[-1])] if len(cset_years) > 1 else []
+    notes += [n for c in items if (n := over_coverage_note(api.segment(c.segment_id), c.raw_coverage))]
+    groups = [
+        f"{_segment_name(c.segment_id)} "
+        + ", ".join(f"{e} {v:.0%}" if v >= 0.005 else f"{e} <1%" for e, v in sorted(c.non_holders.items()))
+        for c in items
+        if c.non_holders
+    ]
+    if groups:
+        notes.append(t("stack.note.non_holders", items="; ".join(groups)))
+    return notes
 
 
 def _concentration_command(kind: str, doc: str) -> Any:

@@ -5,11 +5,19 @@ project; HHI on the 0–10 000 scale, CR-k as a fraction).  This module adds the
 countries that together hold a share (the chokepoint test: ≤ 3 countries hold ≥ 90 %) and
 applies them to segment shares, where the data may be incomplete:
 
+* the shares are world shares, the same ones every table shows: shares that sum to more
+  than 1 (rounding in the source) were already scaled to sum to 1 by
+  :class:`~computestrata.stack.shares.ShareBook`; shares are never scaled *up*;
 * HHI and CR-k are computed only when the known shares cover ≥ 95 % of the world
   (otherwise they would describe the covered part, not the world) — else None;
-* ``n90`` counts real countries only: the groups ``VAR`` (various countries) and ``UNK``
-  never count as a holder, ``EUR`` (Europe, as CSET reports some stages) counts as one;
-  it is None when the listed countries do not reach 90 %.
+* only countries are units.  Mass held by a group or an unknown origin — ``EUR`` (Europe,
+  as CSET reports some stages), ``VAR`` (various countries), ``UNK`` (country unknown) —
+  and the uncovered rest (up to 5 %) stays in the world total but is no unit: it never
+  fills a CR-k slot, adds nothing to HHI and never counts towards ``n90``.  So CR-k is the
+  share of the top k *countries*, and HHI = Σ over countries of (100·world share)² — a lower
+  bound when such mass exists (it would be higher if that mass sat with a few countries);
+  :attr:`Concentration.non_holders` gives the mass so outputs can say so;
+* ``n90`` is None when the listed countries do not reach 90 %.
 """
 
 from __future__ import annotations
@@ -56,6 +64,8 @@ class Concentration:
     top: list[tuple[str, float]] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
+    non_holders: dict[str, float] = field(default_factory=dict)
+    raw_coverage: float | None = None
 
     @property
     def is_chokepoint(self) -> bool:
@@ -71,6 +81,8 @@ class Concentration:
             "n90": self.n90,
             "leader": self.leader,
             "coverage": self.coverage,
+            "raw_coverage": self.raw_coverage if self.raw_coverage is not None else self.coverage,
+            "non_holders": dict(self.non_holders),
             "chokepoint": self.is_chokepoint,
             "top": ", ".join(f"{e} {v:.0%}" for e, v in self.top),
             "source_ids": self.source_ids,
@@ -82,23 +94,25 @@ def concentration(sh: SegmentShares) -> Concentration:
     """Concentration metrics of one segment's shares (see module docstring for the rules)."""
     from computestrata.measure.concentration import cr_k, hhi
 
-    values = {e: v for e, v in sh.shares.items() if v > 0}
-    holders = {e: v for e, v in values.items() if e not in NON_HOLDERS}
-    complete = sh.coverage >= COMPLETE and bool(values)
-    vec = list(values.values())
-    ranked = sorted(holders.items(), key=lambda kv: -kv[1])
+    holders = {e: v for e, v in sh.shares.items() if v > 0 and e not in NON_HOLDERS}
+    ranked = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))
+    vec = [v for _e, v in ranked]
+    held = sum(vec)  # the countries' part of the world; hhi/cr_k normalise, so scale back
+    complete = sh.coverage >= COMPLETE and held > 0
     return Concentration(
         segment_id=sh.segment_id,
         year=sh.year,
         coverage=sh.coverage,
-        hhi=hhi(vec) if complete else None,
-        cr1=cr_k(vec, 1) if complete else None,
-        cr3=cr_k(vec, 3) if complete else None,
-        n90=n_holding(list(holders.values())),
+        hhi=hhi(vec) * held**2 if complete else None,
+        cr1=cr_k(vec, 1) * held if complete else None,
+        cr3=cr_k(vec, 3) * held if complete else None,
+        n90=n_holding(vec),
         leader=ranked[0][0] if ranked else None,
         top=ranked[:3],
         source_ids=list(sh.source_ids),
         citations=list(sh.citations),
+        non_holders=sh.non_holders,
+        raw_coverage=sh.raw_coverage,
     )
 
 

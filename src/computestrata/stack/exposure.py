@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
-from computestrata.i18n import t
+from computestrata.i18n import get_lang, t
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -209,25 +209,34 @@ def exposure(
     notes: list[str] = []
     sources: set[str] = set()
     citations: set[str] = set()
+    from computestrata.stack.segments import segment, segment_ids
+    from computestrata.stack.shares import over_coverage_note
+
+    known = set(segment_ids())
     for sid in cut:
+        # notes name segments in the reader's language (a toy graph's own ids stay as they are)
+        name = segment(sid).label(get_lang()) if sid in known else sid
         if assume and sid in assume:
             supply[sid] = float(assume[sid])
             details[sid] = {"assumed": supply[sid]}
-            notes.append(t("stack.note.assumed", segment=sid, share=f"{supply[sid]:.0%}"))
+            notes.append(t("stack.note.assumed", segment=name, share=f"{supply[sid]:.0%}"))
             continue
         sh = book.for_segment(sid, year)
         value, det = supply_left(sh, country, suppliers)
         supply[sid] = value
         details[sid] = det
         if sh is None:
-            notes.append(t("stack.note.supply_unknown", segment=sid))
+            notes.append(t("stack.note.supply_unknown", segment=name, segment_id=sid))
         else:
             sources.update(sh.source_ids)
             citations.update(sh.citations)
             if det["lower_bound"]:
-                notes.append(t("stack.note.low_coverage", segment=sid, coverage=f"{sh.coverage:.0%}"))
+                notes.append(t("stack.note.low_coverage", segment=name, coverage=f"{sh.coverage:.0%}"))
             if det["own"] is None:
-                notes.append(t("stack.note.own_share_missing", segment=sid, country=country))
+                notes.append(t("stack.note.own_share_missing", segment=name, country=country))
+            over = over_coverage_note(segment(sid), sh.raw_coverage) if sid in known else None
+            if over:  # the supply left uses the scaled shares: say so
+                notes.append(over)
     for sid in assume or {}:
         if sid not in cut:
             raise InputError(

@@ -91,7 +91,9 @@ def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
             )
         for fname, text in (("source", e.source), ("basis", e.basis)):
             if unbalanced(text):
-                raise InputError(f"segment data {where}: edge {e.label} {fname} {text!r} has unbalanced brackets", hint=QUOTE_FIX)
+                raise InputError(
+                    f"segment data {where}: edge {e.label} {fname} {text!r} has unbalanced brackets", hint=QUOTE_FIX
+                )
         out.append(e)
     return tuple(out)
 

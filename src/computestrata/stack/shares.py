@@ -10,7 +10,9 @@ Where the shares come from depends on the segment's ``share_basis`` (``segments.
   every provider).  ``EUR`` (Europe) and ``VAR`` (various countries) are groups, kept so
   shares still sum; ``VAR`` never counts as a holder country.
 * ``curated`` — ``curated_shares.csv`` in this package (cited figures for segments CSET
-  leaves out, e.g. HBM and <10 nm logic capacity).
+  leaves out, e.g. HBM and <10 nm logic capacity).  They are citations outside the atlas:
+  figures quoted from reports, labelled ``LicenseRef-compiled-facts`` like the atlas's
+  hand-compiled tables, so ``--exclude-license LicenseRef-compiled-facts`` hides them too.
 * ``gpu_clusters`` — Epoch GPU clusters: H100-equivalents of existing clusters operational
   by the end of the year, by country (Chinese clusters are under-covered by Epoch).
 * ``top500`` — Rmax share of the year's last TOP500 list (China has submitted few systems
@@ -21,6 +23,19 @@ Where the shares come from depends on the segment's ``share_basis`` (``segments.
 * ``cloud`` — Synergy Research shares (compiled table ``cloud_market_share``; the paper's
   2024Q3 figures for years it lacks), by provider rolled up to headquarters (:data:`CLOUD_HQ`).
 
+Over-coverage: rounded source shares can add up to more than 100 % (CSET's EDA row sums
+to 102 %).  A world share cannot, so such shares are scaled to sum to 1 and the raw sum is
+kept (``raw_coverage``) and named in a note; every output (tables, CR-k, HHI, exposure)
+uses the scaled shares, so the shares shown and the metrics agree.  Shares summing to less
+than 1 are never scaled up: the rest of the world is missing, not spread.
+
+Licence filter: with ``--exclude-license`` the atlas hides the excluded sources' rows, so a
+segment can lose its shares; :meth:`ShareBook.hidden_by_license` names such segments (by
+comparing with the unfiltered atlas) so outputs can say so instead of "no data".
+
+Notes are rendered when a segment's shares are asked for, in the reader's language, with
+the segment's name (not its id).
+
 Missing stays missing: a segment without data has no shares (never zeros).
 """
 
@@ -29,13 +44,13 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
 from computestrata.errors import InputError
-from computestrata.i18n import t
+from computestrata.i18n import get_lang, t
 from computestrata.stack.segments import Segment, segment, segments
 
 if TYPE_CHECKING:
@@ -44,8 +59,11 @@ if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
 
 GROUPS = {"EUR": "Europe (group)", "VAR": "various countries (group)", "UNK": "country unknown"}
-NON_HOLDERS = frozenset({"VAR", "UNK"})
+# Units that are not one country: they never count as a holder in CR-k, HHI or n90
+# (see :mod:`computestrata.stack.concentration` for what happens to their mass).
+NON_HOLDERS = frozenset(GROUPS)
 CURATED_SOURCE = "stack_curated_shares"
+CURATED_LICENSE = "LicenseRef-compiled-facts"
 # Cloud providers → headquarters country (company annual reports / 10-K filings).
 CLOUD_HQ = {
     "aws": "USA",
@@ -84,11 +102,17 @@ class SegmentShares:
     citations: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    raw_coverage: float | None = None  # sum of the shares as the source gives them (None: = coverage)
 
     @property
     def coverage(self) -> float:
         """Sum of the known shares (1 = the whole world is accounted for)."""
         return float(sum(self.shares.values()))
+
+    @property
+    def non_holders(self) -> dict[str, float]:
+        """Mass held by groups or unknown origin (``EUR``, ``VAR``, ``UNK``): not one country."""
+        return {e: v for e, v in self.shares.items() if e in NON_HOLDERS and v > 0}
 
     def share_of(self, entity: str) -> float | None:
         """``entity``'s share; 0 when the data are complete and it is not listed, else None."""
@@ -103,6 +127,7 @@ class SegmentShares:
             "basis": self.basis,
             "shares": dict(sorted(self.shares.items(), key=lambda kv: -kv[1])),
             "coverage": self.coverage,
+            "raw_coverage": self.raw_coverage if self.raw_coverage is not None else self.coverage,
             "source_ids": self.source_ids,
             "citations": self.citations,
             "notes": self.notes,
@@ -194,9 +219,48 @@ def shares_from_values(values: Mapping[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in values.items() if v == v} if total > 0 else {}
 
 
+def scale_over_coverage(shares: Mapping[str, float]) -> tuple[dict[str, float], float]:
+    """Shares scaled to sum to 1 when they sum to more (rounding in the source), and the raw sum.
+
+    >>> scale_over_coverage({"USA": 0.96, "JPN": 0.03, "CHN": 0.01, "GBR": 0.01, "ISR": 0.01})[0]["USA"]
+    0.9411764705882353
+    >>> scale_over_coverage({"USA": 0.53, "CHN": 0.15})  # under-coverage is left alone
+    ({'USA': 0.53, 'CHN': 0.15}, 0.68)
+    """
+    raw = float(sum(shares.values()))
+    if raw > 1.0 + 1e-9:
+        return {k: v / raw for k, v in shares.items()}, raw
+    return dict(shares), raw
+
+
 # ---------------------------------------------------------------- the book of shares
 
-Candidate = tuple[int, dict[str, float], list[str], list[str], list[str], list[dict[str, Any]]]
+# A note kept as (catalogue key, arguments) and rendered on demand in the reader's language;
+# an argument given as {en:, ko:, zh:} is picked in that language.  ``segment`` is filled in.
+NoteSpec = tuple[str, dict[str, Any]]
+Candidate = tuple[int, dict[str, float], list[str], list[str], list[NoteSpec], list[dict[str, Any]]]
+
+
+def render_note(note: NoteSpec, seg: Segment, lang: str | None = None) -> str:
+    """A note's text in ``lang`` (default: current), naming the segment by its name."""
+    code = lang or get_lang()
+    key, fmt = note
+    args = {k: (v.get(code) or v["en"]) if isinstance(v, Mapping) else v for k, v in fmt.items()}
+    return t(key, lang=code, **{"segment": seg.label(code), **args})
+
+
+def over_coverage_note(seg: Segment, raw: float | None) -> str | None:
+    """The note saying a segment's raw shares summed to more than 100 % (None when they did not,
+    or only by rounding that does not show at whole percent)."""
+    if raw is None or raw <= 1.0 or f"{raw:.0%}" == f"{1:.0%}":
+        return None
+    return render_note(("stack.note.over_coverage", {"raw": f"{raw:.0%}"}), seg)
+
+
+def segment_names(ids: Iterable[str], lang: str | None = None) -> list[str]:
+    """Segment ids as names in the reader's language (for notes listing segments)."""
+    code = lang or get_lang()
+    return [segment(i).label(code) for i in ids]
 
 
 class ShareBook:
@@ -204,9 +268,17 @@ class ShareBook:
 
     def __init__(self, atlas: Atlas | None, curated: Iterable[Mapping[str, Any]] | None = None) -> None:
         self.atlas = atlas
-        self._curated = list(curated) if curated is not None else load_curated()
+        self._all_curated = list(curated) if curated is not None else load_curated()
+        excluded = set(self.excluded_licenses)
+        self._curated = [r for r in self._all_curated if r.get("license", CURATED_LICENSE) not in excluded]
         self._cache: dict[str, list[Candidate]] = {}
         self._cset: tuple[pd.DataFrame, dict[str, float | None]] | None = None
+        self._unfiltered: ShareBook | None = None
+
+    @property
+    def excluded_licenses(self) -> tuple[str, ...]:
+        """Licences the user excluded (``--exclude-license``); empty without an atlas."""
+        return tuple(self.atlas.exclude_licenses) if self.atlas is not None else ()
 
     # --- public
     def years(self) -> list[int]:
@@ -240,11 +312,45 @@ class ShareBook:
         cands = [c for c in self._candidates(s) if year is None or c[0] <= year]
         if not cands:
             return None
-        y, shares, sids, cites, notes, used = max(cands, key=lambda c: c[0])
-        return SegmentShares(s.id, y, dict(shares), s.share_basis, list(sids), list(cites), list(notes), list(used))
+        y, shares, sids, cites, specs, used = max(cands, key=lambda c: c[0])
+        scaled, raw = scale_over_coverage(shares)
+        notes = [render_note(n, s) for n in specs]
+        over = over_coverage_note(s, raw)
+        if over:
+            notes.append(over)
+        return SegmentShares(s.id, y, scaled, s.share_basis, list(sids), list(cites), notes, list(used), raw)
 
     def all(self, year: int | None = None) -> dict[str, SegmentShares | None]:
         return {s.id: self.for_segment(s, year) for s in segments()}
+
+    # --- the licence filter
+    def unfiltered(self) -> ShareBook | None:
+        """The same book without the licence filter (None when nothing is excluded)."""
+        if self.atlas is None or not self.excluded_licenses:
+            return None
+        if self._unfiltered is None:
+            from computestrata.atlas import store
+
+            self._unfiltered = ShareBook(store.open(self.atlas.path, exclude_licenses=[]), self._all_curated)
+        return self._unfiltered
+
+    def hidden_by_license(self, year: int | None = None, ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """Segments (of ``ids``, default all) with shares as of ``year`` that the licence filter hides
+        entirely: segment id → the excluded licences their shares come from."""
+        full = self.unfiltered()
+        if full is None:
+            return {}
+        out: dict[str, list[str]] = {}
+        for sid in ids if ids is not None else [s.id for s in segments()]:
+            if self.for_segment(sid, year) is not None:
+                continue
+            sh = full.for_segment(sid, year)
+            if sh is None:
+                continue
+            lic = {str(r["license"]) for r in full.atlas.sources(sh.source_ids)} if full.atlas else set()
+            lic |= {str(r.get("license", CURATED_LICENSE)) for r in self._all_curated if r["segment_id"] == sid}
+            out[sid] = sorted(lic & set(self.excluded_licenses)) or list(self.excluded_licenses)
+        return out
 
     # --- per basis
     def _candidates(self, s: Segment) -> list[Candidate]:
@@ -290,14 +396,14 @@ class ShareBook:
                 continue
             sids = sorted(set(sub["source_id"])) + (["cset_chip_explorer_inputs"] if len(used) > 1 else [])
             years = sorted({u["year"] for u in used if u["used"]})
-            notes = []
+            notes: list[NoteSpec] = []
             if len(years) > 1:
-                notes.append(t("stack.note.mixed_years", segment=s.id, years=years))
+                notes.append(("stack.note.mixed_years", {"years": years}))
             if any(u.get("method") == "firm_rollup" for u in used):
-                notes.append(t("stack.note.firm_rollup", segment=s.id))
+                notes.append(("stack.note.firm_rollup", {}))
             skipped = [u["input_id"] for u in used if not u["used"]]
             if skipped:
-                notes.append(t("stack.note.cset_skipped", segment=s.id, inputs=", ".join(skipped)))
+                notes.append(("stack.note.cset_skipped", {"inputs": ", ".join(skipped)}))
             out.append((int(max(years)), shares, sids, [], notes, used))
         return out
 
@@ -308,7 +414,14 @@ class ShareBook:
             ry = [r for r in rows if int(r["year"]) == y]
             shares = {r["entity"]: float(r["share"]) for r in ry}
             cites = sorted({f"{r['citation']} <{r['url']}> (confidence: {r['confidence']})" for r in ry})
-            notes = sorted({f"{s.id}: {r['note']}" for r in ry if r.get("note") and r["note"] != "see TWN row"})
+            notes: list[NoteSpec] = [
+                (
+                    "stack.note.curated",
+                    {"text": {lang: r.get(f"note_{lang}") or r["note"] for lang in ("ko", "zh")} | {"en": r["note"]}},
+                )
+                for r in ry
+                if r.get("note")
+            ]
             out.append((y, shares, [], cites, notes, []))
         return out
 
@@ -335,10 +448,7 @@ class ShareBook:
                         shares,
                         sorted(set(live["source_id"])),
                         [],
-                        [
-                            f"{s.id}: H100-equivalents of existing Epoch GPU clusters operational by the "
-                            "end of the year; Chinese clusters are anonymised and under-covered"
-                        ],
+                        [("stack.note.gpu_clusters", {})],
                         [],
                     )
                 )
@@ -362,10 +472,7 @@ class ShareBook:
                     shares_from_values(dict(zip(last["entity"], last["rmax"], strict=True))),
                     sorted(set(last["source_id"])),
                     [],
-                    [
-                        f"{s.id}: Rmax share of the TOP500 list {last['list_id'].iloc[0]}; China has "
-                        "submitted few systems since about 2019, so TOP500 understates it"
-                    ],
+                    [("stack.note.top500", {"list_id": str(last["list_id"].iloc[0])})],
                     [],
                 )
             )
@@ -401,10 +508,7 @@ class ShareBook:
                         shares,
                         sorted(set(win["source_id"])),
                         [],
-                        [
-                            f"{s.id}: share of Epoch notable/frontier models published {y - 2}–{y} by "
-                            "organisation country (a proxy for model-building capability)"
-                        ],
+                        [("stack.note.ai_models", {"first": y - 2, "last": y})],
                         [],
                     )
                 )
@@ -433,11 +537,7 @@ class ShareBook:
                 shares,
                 sorted(set(d["source_id"])),
                 [],
-                [
-                    f"{s.id}: data-centre capacity shares as the paper states them (USA 53 %, CHN 15 %); the "
-                    "paper gives no year or source for them: year taken as 2023, the year of its counts; "
-                    "other countries are missing"
-                ],
+                [("stack.note.paper_dc", {})],
                 [],
             )
         ]
@@ -470,10 +570,7 @@ class ShareBook:
                     dict(values),
                     sorted(set(last["source_id"])),
                     [CLOUD_HQ_CITATION],
-                    [
-                        f"{s.id}: Synergy Research cloud-infrastructure shares ({periods[0]}) of the providers "
-                        "it names, rolled up to headquarters; the unnamed rest is missing"
-                    ],
+                    [("stack.note.cloud_table", {"period": str(periods[0])})],
                     [],
                 )
             )
@@ -496,9 +593,9 @@ class ShareBook:
                 continue
             values[hq] += float(cast(Any, r.value)) / 100.0
         year = int(str(d["year"].iloc[0])[:4])
-        notes = [t("stack.note.cloud_shares", segment=s.id, year=str(d["year"].iloc[0]))]
+        notes: list[NoteSpec] = [("stack.note.cloud_shares", {"year": str(d["year"].iloc[0])})]
         if unmapped:
-            notes.append(t("stack.note.unmapped", segment=s.id, providers=unmapped))
+            notes.append(("stack.note.unmapped", {"providers": unmapped}))
         return [(year, dict(values), sorted(set(d["source_id"])), [CLOUD_HQ_CITATION], notes, [])]
 
 
@@ -524,6 +621,11 @@ def load_curated() -> list[dict[str, str]]:
             raise InputError(
                 f"curated_shares.csv row {i}: share must be 0–1 with a citation",
                 hint="write a fraction and cite its source",
+            )
+        if not r.get("license"):
+            raise InputError(
+                f"curated_shares.csv row {i}: column license is empty",
+                hint=f"give the licence of the quoted figure, e.g. {CURATED_LICENSE}, so --exclude-license applies",
             )
     return rows
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 from computestrata.measure.index.config import Framework
 from computestrata.measure.index.engine import IndexResult, Panel, build
 
@@ -183,13 +184,21 @@ def drop_one(fw: Framework, panel: Panel, year: int, nominal: IndexResult | None
     out: list[dict[str, Any]] = []
     for ind in nominal.indicators:
         inds = tuple(
-            replace(i, available=False, unavailable_reason="drop-one test") if i.id == ind else i for i in fw.indicators
+            replace(i, available=False, unavailable_reason={"en": "drop-one test"}) if i.id == ind else i for i in fw.indicators
         )
         fw2 = replace(fw, indicators=inds)
         try:
             res = build(fw2, panel, year)
-        except InputError as exc:
-            out.append({"indicator": ind, "mean_abs_shift": None, "max_abs_shift": None, "note": exc.message})
+        except InputError as exc:  # e.g. the indicator was a pillar's last one with data
+            out.append(
+                {
+                    "indicator": ind,
+                    "mean_abs_shift": None,
+                    "max_abs_shift": None,
+                    "note": t("index.note.drop_one_failed"),
+                    "reason": exc.message,
+                }
+            )
             continue
         c = compare(nominal, res)
         out.append(
@@ -197,7 +206,8 @@ def drop_one(fw: Framework, panel: Panel, year: int, nominal: IndexResult | None
                 "indicator": ind,
                 "mean_abs_shift": c["mean_abs_shift"],
                 "max_abs_shift": max(abs(r["change"]) for r in c["rows"]),
-                "note": "",
+                "note": t("index.note.drop_one_units", n=len(c["only_a"])) if c["only_a"] else "",
+                "reason": None,
             }
         )
     out.sort(key=lambda r: -(r["mean_abs_shift"] or 0.0))

@@ -38,6 +38,11 @@ class IndexTable:
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
     columns: list[str] | None = None
+    #: for tables only (JSON keeps ids): header per column/data key, shown text per id value
+    #: of a column, and further tables shown after this one (their data is in ``data``)
+    labels: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, dict[str, str]] = field(default_factory=dict)
+    parts: list[IndexTable] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the ``--json`` payload without the atlas's source records)."""
@@ -51,6 +56,52 @@ class Loaded:
     fw: Framework
     panel: Panel
     notes: list[str]
+
+    def year(self, year: int | None, option: str = "--year") -> int:
+        """``year`` checked against the framework's valid years (:mod:`.years`), or the
+        latest valid year when ``None`` (said in a note, since the caller did not choose it)."""
+        from computestrata.measure.index import years
+
+        chosen, defaulted = years.check_year(self.fw, self.panel, year, option)
+        if defaulted:
+            self.notes.insert(0, t("index.note.year_default", year=chosen, fw=self.fw.id))
+        return chosen
+
+
+def label(key: str) -> str:
+    """Header of a column or data field: ``index.col.KEY``, else the shared ``col.KEY``, else KEY."""
+    from computestrata.i18n import catalog
+
+    cat = catalog()
+    for k in (f"index.col.{key}", f"col.{key}"):
+        if k in cat:
+            return t(k)
+    return key
+
+
+def factor_label(name: str) -> str:
+    """An uncertain choice (``impute``, ``aggregate_L2``, ``weights_L3``, ``data``) in words."""
+    kind, _, level = name.partition("_L")
+    if level.isdigit():
+        return t(f"index.factor.{kind}", level=level)
+    return t(f"index.factor.{name}") if f"index.factor.{name}" in _keys() else name
+
+
+def _keys() -> dict[str, dict[str, str]]:
+    from computestrata.i18n import catalog
+
+    return catalog()
+
+
+def _names(fw: Framework, ids: list[str]) -> dict[str, str]:
+    """Node/indicator ids → names in the current language (for table cells)."""
+    lang = get_lang()
+    known = {i.id for i in fw.indicators} | {a.id for a in fw.aggregates}
+    return {i: fw.name_of(i, lang) for i in ids if i in known}
+
+
+def _yes_no(value: bool) -> str:
+    return t("index.word.yes") if value else t("index.word.no")
 
 
 def whole(value: Any) -> int | None:
@@ -92,6 +143,7 @@ def _atlas(atlas: Atlas | Path | str | None, exclude_license: list[str] | None) 
 def list_frameworks(framework: FrameworkRef | None = None) -> IndexTable:
     """The shipped frameworks and their pillars, or one framework's indicators in detail."""
     from computestrata.measure.index import config
+    from computestrata.measure.index.config import in_lang
 
     lang = get_lang()
     rows: list[dict[str, Any]] = []
@@ -105,12 +157,22 @@ def list_frameworks(framework: FrameworkRef | None = None) -> IndexTable:
                     "pillar": ind.parent,
                     "source": ind.source,
                     "direction": ind.direction,
-                    "stands_for": ind.stands_for if ind.available else "",
-                    "unavailable_reason": "" if ind.available else ind.unavailable_reason,
+                    "stands_for": in_lang(ind.stands_for, lang) if ind.available else "",
+                    "unavailable_reason": "" if ind.available else in_lang(ind.unavailable_reason, lang),
                 }
             )
-        notes = [f"{x['node']}: {x['note']}" for x in fw.thin_pillars(lang) if x["note"]]
-        return IndexTable(title=fw.name_of(fw.root.id, lang), rows=rows, notes=[fw.description, *notes])
+        notes = [f"{fw.name_of(x['node'], lang)}: {x['note']}" for x in fw.thin_pillars(lang) if x["note"]]
+        desc = in_lang(fw.description, lang)
+        return IndexTable(
+            title=fw.name_of(fw.root.id, lang),
+            rows=rows,
+            notes=[desc, *notes] if desc else notes,
+            labels={"name": label("indicator_name")},
+            cells={
+                "pillar": _names(fw, [a.id for a in fw.aggregates]),
+                "direction": {"1": t("index.word.higher_better"), "-1": t("index.word.lower_better")},
+            },
+        )
     for name in config.shipped():
         fw = config.load(name)
         thin = {x["node"] for x in fw.thin_pillars(lang)}
@@ -126,12 +188,17 @@ def list_frameworks(framework: FrameworkRef | None = None) -> IndexTable:
                     "thin": node in thin,
                 }
             )
-    return IndexTable(title=t("index.title.frameworks"), rows=rows)
+    return IndexTable(
+        title=t("index.title.frameworks"),
+        rows=rows,
+        columns=["framework", "pillar_name", "indicators", "unavailable", "thin"],
+        cells={"thin": {"True": _yes_no(True), "False": _yes_no(False)}},
+    )
 
 
 def build_index(
     framework: FrameworkRef,
-    year: int,
+    year: int | None = None,
     atlas: Atlas | Path | str | None = None,
     level: int = 2,
     *,
@@ -140,13 +207,21 @@ def build_index(
     detail: bool = False,
 ) -> IndexTable:
     """Scores and ranks of one year: index rank/score per unit plus the scores of ``level``
-    (1 = indicators; the top level adds no columns).  ``detail`` adds levels, weights, all
-    scores and the step log to ``data``."""
+    (1 = indicators; the top level adds no columns).  ``year`` must be one of the
+    framework's valid years (:mod:`.years`); ``None`` = the latest.  ``detail`` adds levels,
+    weights, all scores and the step log to ``data``."""
     from computestrata.errors import InputError
     from computestrata.measure.index import engine
 
     src = load(framework, atlas, panel, exclude_license)
     fw = src.fw
+    top = fw.n_levels
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= top:
+        raise InputError(
+            f"--level must be between 1 and {top} (got {level})",
+            hint=f"1 = indicators, 2 = pillars, {top} = the index itself ({fw.id})",
+        )
+    year = src.year(year)
     res = engine.build(fw, src.panel, year)
     root = fw.root.id
     if level not in res.levels and level != 1:
@@ -182,25 +257,31 @@ def build_index(
         data=data,
         notes=lead + src.notes + res.notes,
         source_ids=list(res.source_ids),
+        labels=_names(fw, cols),
     )
 
 
 def uncertainty_table(
     framework: FrameworkRef,
-    year: int,
+    year: int | None = None,
     n: int | None = None,
     atlas: Atlas | Path | str | None = None,
     *,
     panel: Panel | None = None,
     exclude_license: list[str] | None = None,
 ) -> IndexTable:
-    """Monte Carlo over the framework's uncertain choices: rank interval of every unit."""
+    """Monte Carlo over the framework's uncertain choices: rank interval of every unit.
+
+    ``n`` replications (default: the framework's ``uncertainty.n``) must be at least
+    :data:`.uncertainty.MIN_N`; a count that is not a power of two is rounded up (noted)."""
     import numpy as np
 
     from computestrata.measure.index import uncertainty as ua
 
+    ua.check_n(n, 1 << 10)  # refuse a bad count before loading any data
     src = load(framework, atlas, panel, exclude_license)
     fw = src.fw
+    year = src.year(year)
     res = ua.run_ua(fw, src.panel, year, n=n)
     rows = res.rank_table()
     for row in rows:
@@ -221,12 +302,13 @@ def uncertainty_table(
         data=data,
         notes=[t("index.note.rank_interval"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        cells={"factors": {f.name: factor_label(f.name) for f in res.factors}},
     )
 
 
 def sensitivity_table(
     framework: FrameworkRef,
-    year: int,
+    year: int | None = None,
     n: int | None = None,
     atlas: Atlas | Path | str | None = None,
     *,
@@ -235,11 +317,14 @@ def sensitivity_table(
     detail: bool = False,
 ) -> IndexTable:
     """Sobol first-order and total indices of the mean rank shift per uncertain choice;
-    ``detail`` adds the indices of every unit's rank."""
+    ``detail`` adds the indices of every unit's rank.  ``n`` base samples (at least
+    :data:`.uncertainty.MIN_N`, rounded up to a power of two) give N·(factors + 2) runs."""
     from computestrata.measure.index import uncertainty as ua
 
+    ua.check_n(n, 1 << 10, "base samples")
     src = load(framework, atlas, panel, exclude_license)
     fw = src.fw
+    year = src.year(year)
     res = ua.run_sa(fw, src.panel, year, n=n)
     rows = [
         {
@@ -273,12 +358,13 @@ def sensitivity_table(
         data=data,
         notes=[t("index.note.sobol"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        cells={"uncertain_factor": {f.name: factor_label(f.name) for f in res.factors}},
     )
 
 
 def analyse_unit(
     framework: FrameworkRef,
-    year: int,
+    year: int | None = None,
     unit: str | None = None,
     drop_one: bool = False,
     atlas: Atlas | Path | str | None = None,
@@ -294,28 +380,50 @@ def analyse_unit(
 
     src = load(framework, atlas, panel, exclude_license)
     fw = src.fw
+    year = src.year(year)
     res = engine.build(fw, src.panel, year)
     data: dict[str, Any] = {"framework": fw.id, "year": str(year)}
+    names = _names(fw, [*res.indicators, *res.children])
+    parts: list[IndexTable] = []
     if detail:
         data["correlations"] = analysis.correlations(res)
         data["within"] = {node: analysis.within(res, node) for node in res.children}
     if unit:
-        data["profile"] = analysis.strengths_weaknesses(res, unit)
+        prof = analysis.strengths_weaknesses(res, unit)
+        data["profile"] = prof
+        for kind in ("strengths", "weaknesses"):
+            parts.append(
+                IndexTable(
+                    title=t(f"index.title.{kind}", unit=prof["unit"], rank=whole(prof["index_rank"])),
+                    rows=[{k: r[k] for k in ("indicator", "rank", "of", "value", "imputed")} for r in prof[kind]],
+                    cells={"indicator": names, "imputed": {"True": _yes_no(True), "False": _yes_no(False)}},
+                    labels={"rank": label("indicator_rank"), "of": label("of_units"), "value": label("raw_value")},
+                )
+            )
     if drop_one:
         data["drop_one"] = analysis.drop_one(fw, src.panel, year, nominal=res)
+        parts.append(
+            IndexTable(
+                title=t("index.title.drop_one"),
+                rows=[{k: r[k] for k in ("indicator", "mean_abs_shift", "max_abs_shift", "note")} for r in data["drop_one"]],
+                cells={"indicator": names},
+            )
+        )
     return IndexTable(
         title=t("index.title.analyse", name=fw.id, year=year),
         rows=analysis.structure(res),
         data=data,
         notes=[t("index.note.alpha"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        cells={"node": names, "weakest_child": names},
+        parts=parts,
     )
 
 
 def compare_versions(
     framework: FrameworkRef,
     other: FrameworkRef,
-    year: int,
+    year: int | None = None,
     other_year: int | None = None,
     atlas: Atlas | Path | str | None = None,
     *,
@@ -324,19 +432,33 @@ def compare_versions(
     exclude_license: list[str] | None = None,
 ) -> IndexTable:
     """Two index versions (configs or years): rank change of every common unit, mean
-    |shift| and Spearman correlation.  ``panel`` serves both versions unless ``other_panel``."""
-    from computestrata.measure.index import analysis, engine
+    |shift| and Spearman correlation.  ``panel`` serves both versions unless ``other_panel``.
+    ``other_year`` defaults to ``year``; with neither, the latest year valid for both."""
+    from computestrata.errors import InputError
+    from computestrata.measure.index import analysis, engine, years
 
     at = _atlas(atlas, exclude_license) if panel is None else atlas  # open once for both versions
     src_a = load(framework, at, panel, exclude_license)
     src_b = load(other, at, other_panel if other_panel is not None else panel, exclude_license)
+    notes: list[str] = []
+    if year is None and other_year is None:
+        both = sorted(set(years.valid_years(src_a.fw, src_a.panel)) & set(years.valid_years(src_b.fw, src_b.panel)))
+        if not both:
+            raise InputError(
+                f"{src_a.fw.id} and {src_b.fw.id} have no valid year in common",
+                hint="give --year and --other-year (see each framework's valid years in `strata index build`)",
+            )
+        year = other_year = both[-1]
+        notes.append(t("index.note.year_default", year=year, fw=f"{src_a.fw.id}, {src_b.fw.id}"))
+    year = src_a.year(year)
+    other_year = src_b.year(year if other_year is None else other_year, "--other-year")
     a = engine.build(src_a.fw, src_a.panel, year)
-    b = engine.build(src_b.fw, src_b.panel, other_year or year)
+    b = engine.build(src_b.fw, src_b.panel, other_year)
     cmp = analysis.compare(a, b)
     return IndexTable(
         title=t("index.title.compare", a=src_a.fw.id, b=src_b.fw.id, year=year),
         rows=[{**r, **{k: whole(r[k]) for k in ("rank_a", "rank_b", "change")}} for r in cmp["rows"]],
-        data={k: v for k, v in cmp.items() if k != "rows"},
-        notes=src_a.notes + src_b.notes,
+        data={"year": str(year), "other_year": str(other_year), **{k: v for k, v in cmp.items() if k != "rows"}},
+        notes=notes + src_a.notes + src_b.notes,
         source_ids=sorted(set(a.source_ids) | set(b.source_ids)),
     )

@@ -18,8 +18,23 @@ app = typer.Typer(no_args_is_help=True)
 FrameworkOpt = Annotated[
     str, typer.Option("--framework", "-f", help="Shipped framework (gci, caict5, fiveforce) or a YAML file.")
 ]
-YearOpt = Annotated[int, typer.Option("--year", "-y", help="Year of the data to index.")]
-NOpt = Annotated[int | None, typer.Option("--n", help="Replications (UA) or base samples N (SA).")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        "-y",
+        help="Year of the data to index (default: the latest valid year, stated in the output). A valid year has "
+        "its own data, not carried forward, for the share of indicators and pillars the framework's screening needs.",
+    ),
+]
+NOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--n",
+        help="Replications (uncertainty) or base samples N (sensitivity): a power of two, at least 8 "
+        "(others are rounded up); default: the framework's uncertainty.n.",
+    ),
+]
 
 
 def _show(
@@ -44,15 +59,39 @@ def _show(
         kwargs["atlas"] = at
     compute: Callable[..., IndexTable] = getattr(api, function)
     out = compute(**kwargs)
-    shown = Output(
-        title=out.title,
-        rows=out.rows,
-        columns=out.columns,
-        data=out.data or None,
-        source_ids=out.source_ids,
-        notes=out.notes,
-    )
-    emit(shown, as_json, atlas=at, lang=lang)
+    if as_json:  # ids and numbers as they are
+        shown = Output(out.title, out.rows, out.columns, out.data or None, out.source_ids, out.notes)
+        emit(shown, True, atlas=at, lang=lang)
+        return
+    # a table: translated headers and names; sources and notes once, after every part
+    for part in [out, *out.parts]:
+        emit(_table(part, with_data=part is out), False, lang=lang)
+    emit(Output(title="", source_ids=out.source_ids, notes=out.notes), False, atlas=at, lang=lang)
+
+
+def _table(out: IndexTable, with_data: bool) -> Any:
+    """``out`` as a table for people: headers and id cells in the current language."""
+    from collections.abc import Mapping
+
+    from computestrata.cli_common import Output
+    from computestrata.measure.index.api import label
+
+    def head(key: str) -> str:
+        return out.labels.get(key) or label(key)
+
+    def cell(key: str, value: Any) -> Any:
+        names = out.cells.get(key, {})
+        if isinstance(value, list | tuple):
+            return ", ".join(str(names.get(str(v), v)) for v in value) if names else value
+        if isinstance(value, Mapping):  # e.g. {factor: options}: one readable line
+            return ", ".join(f"{names.get(str(k), k)} ({v})" for k, v in value.items())
+        return names.get(str(value), value) if names and value is not None else value
+
+    cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
+    rows = [{head(c): cell(c, r.get(c)) for c in cols} for r in out.rows]
+    skip = {p for p in ("profile", "drop_one") if out.parts}
+    data = {head(k): cell(k, v) for k, v in out.data.items() if k not in skip} if with_data else {}
+    return Output(title=out.title, rows=rows, columns=[head(c) for c in cols], data=data or None, raw_headers=True)
 
 
 @app.command("frameworks")
@@ -70,8 +109,10 @@ def frameworks_cmd(
 @app.command("build")
 def build_cmd(
     framework: FrameworkOpt,
-    year: YearOpt,
-    level: Annotated[int, typer.Option("--level", help="Also show scores of this level.")] = 2,
+    year: YearOpt = None,
+    level: Annotated[
+        int, typer.Option("--level", help="Also show scores of this level: 1 = indicators, 2 = pillars.")
+    ] = 2,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
@@ -94,7 +135,7 @@ def build_cmd(
 @app.command("uncertainty")
 def uncertainty_cmd(
     framework: FrameworkOpt,
-    year: YearOpt,
+    year: YearOpt = None,
     n: NOpt = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
@@ -108,7 +149,7 @@ def uncertainty_cmd(
 @app.command("sensitivity")
 def sensitivity_cmd(
     framework: FrameworkOpt,
-    year: YearOpt,
+    year: YearOpt = None,
     n: NOpt = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
@@ -132,7 +173,7 @@ def sensitivity_cmd(
 @app.command("analyse")
 def analyse_cmd(
     framework: FrameworkOpt,
-    year: YearOpt,
+    year: YearOpt = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Strengths and weaknesses of one unit.")] = None,
     drop_one: Annotated[bool, typer.Option("--drop-one", help="Rank shift when each indicator is dropped.")] = False,
     atlas: AtlasOpt = None,
@@ -158,9 +199,11 @@ def analyse_cmd(
 @app.command("compare")
 def compare_cmd(
     framework: FrameworkOpt,
-    year: YearOpt,
     other: Annotated[str, typer.Option("--other", help="The second version: framework name or YAML.")],
-    other_year: Annotated[int | None, typer.Option("--other-year", help="Year of the second version.")] = None,
+    year: YearOpt = None,
+    other_year: Annotated[
+        int | None, typer.Option("--other-year", help="Year of the second version (default: --year).")
+    ] = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,

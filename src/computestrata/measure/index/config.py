@@ -43,6 +43,8 @@ AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "cope
 ZERO_RULES = ("error", "zero", "epsilon", "shift")
 #: aggregation methods that need strictly positive inputs (log or 1/x inside)
 POSITIVE_METHODS = ("geometric", "harmonic")
+#: fewest Sobol points an uncertainty/sensitivity run takes (see uncertainty.check_n)
+MIN_SAMPLES = 8
 
 
 def _fail(path: str, problem: str, fix: str) -> InputError:
@@ -68,6 +70,11 @@ def _texts(raw: Any, path: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
+def in_lang(texts: Mapping[str, str], lang: str = "en") -> str:
+    """A text in ``lang``, English if it is not translated, "" if there is none."""
+    return texts.get(lang) or texts.get("en", "")
+
+
 def _choice(value: Any, choices: Sequence[str], path: str) -> str:
     text = str(value)
     if text not in choices:
@@ -84,6 +91,14 @@ def _number(value: Any, path: str, positive: bool = False) -> float:
     if positive and not out > 0:
         raise _fail(path, f"{value!r} must be > 0", "use a positive number")
     return out
+
+
+def _count(value: Any, path: str, low: int) -> int:
+    """A whole number of at least ``low`` (counts: samples, draws, points, years)."""
+    out = _number(value, path)
+    if out != int(out) or out < low:
+        raise _fail(path, f"{value!r} is not a whole number of at least {low}", f"use a whole number >= {low}")
+    return int(out)
 
 
 def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str], path: str) -> None:
@@ -103,12 +118,12 @@ class Indicator:
     parent: str
     direction: int = 1
     weight: float = 1.0
-    stands_for: str = ""
+    stands_for: dict[str, str] = field(default_factory=dict)  # per language
     denominator: str | None = None
     target: float | None = None
     goalposts: tuple[float, float] | None = None
     available: bool = True
-    unavailable_reason: str = ""
+    unavailable_reason: dict[str, str] = field(default_factory=dict)  # per language
 
     @property
     def derived(self) -> str | None:
@@ -130,7 +145,7 @@ class Aggregate:
 
     def thin_note(self, lang: str = "en") -> str:
         """The thin-pillar note in ``lang`` (English if not translated, "" if none)."""
-        return self.thin.get(lang) or self.thin.get("en", "")
+        return in_lang(self.thin, lang)
 
 
 @dataclass(frozen=True)
@@ -207,7 +222,7 @@ class Framework:
 
     id: str
     name: dict[str, str]
-    description: str
+    description: dict[str, str]  # per language
     indicators: tuple[Indicator, ...]
     aggregates: tuple[Aggregate, ...]
     steps: Steps
@@ -277,7 +292,7 @@ class Framework:
         for a in self.aggregates:
             if a.parent is None:
                 continue
-            below = self._indicators_below(a.id)
+            below = self.indicators_below(a.id)
             have = [i for i in below if i.available]
             if len(have) < 2 or a.thin:
                 out.append(
@@ -291,11 +306,12 @@ class Framework:
                 )
         return out
 
-    def _indicators_below(self, node: str) -> list[Indicator]:
+    def indicators_below(self, node: str) -> list[Indicator]:
+        """Every indicator under ``node`` (available or not), at any depth."""
         out = [i for i in self.indicators if i.parent == node]
         for a in self.aggregates:
             if a.parent == node:
-                out += self._indicators_below(a.id)
+                out += self.indicators_below(a.id)
         return out
 
 
@@ -341,7 +357,7 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
         if goalposts[1] <= goalposts[0]:
             raise _fail(f"{path}.goalposts", "high must exceed low", "swap the two numbers")
     available = bool(raw.get("available", True))
-    reason = str(raw.get("unavailable_reason", ""))
+    reason = _texts(raw.get("unavailable_reason"), f"{path}.unavailable_reason")
     if not available and not reason:
         raise _fail(f"{path}.unavailable_reason", "is missing", "say why the indicator has no open data")
     return Indicator(
@@ -351,7 +367,7 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
         parent=str(raw["parent"]),
         direction=int(direction),
         weight=_number(raw.get("weight", 1.0), f"{path}.weight"),
-        stands_for=str(raw.get("stands_for", "")),
+        stands_for=_texts(raw.get("stands_for"), f"{path}.stands_for"),
         denominator=str(raw["denominator"]) if raw.get("denominator") else None,
         target=None if raw.get("target") is None else _number(raw["target"], f"{path}.target"),
         goalposts=goalposts,
@@ -434,11 +450,11 @@ def _parse_steps(raw: Any) -> Steps:
         impute_panel=_choice(im["panel"], ("panel_linear", "panel_locf"), "steps.impute.panel")
         if im.get("panel")
         else None,
-        panel_max_age=int(_number(im["max_age"], "steps.impute.max_age")) if im.get("max_age") is not None else None,
+        panel_max_age=_count(im["max_age"], "steps.impute.max_age", 0) if im.get("max_age") is not None else None,
         outliers=_choice(ou.get("method", "winsorise"), OUTLIER_METHODS, "steps.outliers.method"),
         skew=_number(ou.get("skew", 2.0), "steps.outliers.skew", positive=True),
         kurtosis=_number(ou.get("kurtosis", 3.5), "steps.outliers.kurtosis"),
-        max_points=int(_number(ou.get("max_points", 5), "steps.outliers.max_points")),
+        max_points=_count(ou.get("max_points", 5), "steps.outliers.max_points", 0),
         outlier_fallback=_choice(ou.get("fallback", "log"), ("log", "none"), "steps.outliers.fallback"),
         normalise=_choice(no.get("method", "minmax"), NORMALISE_METHODS, "steps.normalise.method"),
         range=(lo, hi),
@@ -491,15 +507,15 @@ def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
     dn = fac.get("data_noise") or {}
     _unknown_keys(dn, ("draws",), "uncertainty.factors.data_noise")
     return Uncertainty(
-        n=int(_number(raw.get("n", 1024), "uncertainty.n", positive=True)),
+        n=_count(raw.get("n", 1024), "uncertainty.n", MIN_SAMPLES),
         seed=int(raw.get("seed", 1)),
         impute=imp,
         normalise=nor,
         aggregate=agg,
         weight_noise=_number(we.get("noise", 0.0), "uncertainty.factors.weights.noise"),
-        weight_sets=int(_number(we.get("sets", 100), "uncertainty.factors.weights.sets", True)),
+        weight_sets=_count(we.get("sets", 100), "uncertainty.factors.weights.sets", 1),
         weight_levels=tuple(int(v) for v in we.get("levels", [])),
-        data_draws=int(_number(dn.get("draws", 0), "uncertainty.factors.data_noise.draws")),
+        data_draws=_count(dn.get("draws", 0), "uncertainty.factors.data_noise.draws", 0),
     )
 
 
@@ -622,7 +638,7 @@ def parse(raw: Any, origin: str = "") -> Framework:
     fw = Framework(
         id=str(raw["id"]),
         name=_names(raw.get("name", raw["id"]), "name"),
-        description=str(raw.get("description", "")),
+        description=_texts(raw.get("description"), "description"),
         indicators=tuple(_parse_indicator(r, k) for k, r in enumerate(inds)),
         aggregates=tuple(_parse_aggregate(r, k) for k, r in enumerate(aggs)),
         steps=steps,

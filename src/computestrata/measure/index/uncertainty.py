@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 from computestrata.i18n import t
-from computestrata.measure.index.config import Framework
+from computestrata.measure.index.config import MIN_SAMPLES, Framework
 from computestrata.measure.index.engine import (
     IndexResult,
     Panel,
@@ -40,6 +40,34 @@ if TYPE_CHECKING:
     Array = NDArray[Any]
 
 POWER = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0}
+
+#: fewest replications (UA) / base samples (SA): a scrambled Sobol sample is balanced only
+#: in powers of two, and fewer than 8 points cannot give a p5-p95 interval or a variance
+MIN_N = MIN_SAMPLES
+#: most replications (UA) and base samples (SA): (replications × units) ranks and scores
+#: are held in memory; SA runs N·(factors + 2) replications
+MAX_N = {"replications": 1 << 20, "base samples": 1 << 17}
+
+
+def check_n(n: int | None, default: int, what: str = "replications", option: str = "--n") -> tuple[int, str | None]:
+    """The sample size to run: ``n`` (or ``default``) rounded up to a power of two.
+
+    Returns ``(n, note)``, the note saying it was rounded up (None if not).  Zero and
+    negative counts are refused, not replaced by the default: ``--n 0`` is a mistake."""
+    value = default if n is None else n
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"{option} must be a whole number (got {value!r})", hint=f"e.g. {option} 1024")
+    top = MAX_N[what]
+    if value < MIN_N:
+        raise InputError(
+            f"{option} must be at least {MIN_N} (got {value})",
+            hint=f"{what} are Sobol points: use a power of two from {MIN_N} to {top:,}, e.g. {option} 1024",
+        )
+    if value > top:
+        raise InputError(f"{option} must be at most {top:,} (got {value:,})", hint=f"e.g. {option} {1 << 14}")
+    base = 1 << (value - 1).bit_length()
+    note = t("index.note.n_rounded", given=value, n=base) if base != value else None
+    return base, note
 
 
 @dataclass
@@ -503,7 +531,7 @@ def _sobol_points(n: int, d: int, seed: int) -> Array:
         return np.zeros((n, 0))
     sampler = qmc.Sobol(d, scramble=True, seed=seed)
     m = int(np.ceil(np.log2(max(n, 2))))
-    return sampler.random_base2(m)[:n]
+    return sampler.random_base2(m)[:n]  # n is a power of two (check_n): the whole balanced sample
 
 
 def _finish(plan: Plan, codes: Array) -> tuple[Array, Array, Array, Array]:
@@ -526,12 +554,12 @@ def run_ua(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
     import time
 
     t0 = time.perf_counter()
+    n, rounded = check_n(n, fw.uncertainty.n)
     plan = plan or make_plan(fw, panel, year)
-    n = n or fw.uncertainty.n
     u = _sobol_points(n, plan.d, fw.uncertainty.seed)
     codes = plan.codes(u)
     nominal_r, scores, ranks, shift = _finish(plan, codes)
-    notes = list(plan.nominal.notes)
+    notes = list(plan.nominal.notes) + ([rounded] if rounded else [])
     if plan.d == 0:
         notes.append(t("index.note.no_factor"))
     notes.append(t("index.note.fixed_weights"))
@@ -613,6 +641,7 @@ def run_sa(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
     from SALib.sample import sobol as sobol_sample
 
     t0 = time.perf_counter()
+    base, rounded = check_n(n, fw.uncertainty.n, "base samples")
     plan = plan or make_plan(fw, panel, year)
     d = plan.d
     if d < 2:
@@ -620,11 +649,7 @@ def run_sa(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
             f"sensitivity needs at least two uncertain factors (have {d})",
             hint="add choices under `uncertainty.factors` in the framework",
         )
-    n = n or fw.uncertainty.n
-    notes = list(plan.nominal.notes)
-    base = 1 << int(np.ceil(np.log2(max(n, 2))))
-    if base != n:
-        notes.append(t("index.note.n_rounded", n=base))
+    notes = list(plan.nominal.notes) + ([rounded] if rounded else [])
     problem = {"num_vars": d, "names": [f.name for f in plan.factors], "bounds": [[0, 1]] * d}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
