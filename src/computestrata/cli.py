@@ -70,9 +70,14 @@ def overview_cmd(
     sections = overview(a)
     if as_json:
         ids = set().union(*(s.source_ids for s in sections))
+        extra = {e["source_id"]: e for s in sections for e in s.extra_sources}
         typer.echo(
             to_json(
-                {"title": t("overview.title"), "sections": [s.to_dict() for s in sections], "sources": a.sources(ids)}
+                {
+                    "title": t("overview.title"),
+                    "sections": [s.to_dict() for s in sections],
+                    "sources": a.sources(ids) + [extra[k] for k in sorted(extra) if k not in ids],
+                }
             )
         )
         return
@@ -81,7 +86,14 @@ def overview_cmd(
     Console().rule(f"[bold]{t('overview.title')}")
     for s in sections:
         emit(
-            Output(title=s.title, rows=s.rows, columns=s.columns, source_ids=s.source_ids, notes=s.notes),
+            Output(
+                title=s.title,
+                rows=s.rows,
+                columns=s.columns,
+                source_ids=s.source_ids,
+                notes=s.notes,
+                extra_sources=s.extra_sources,
+            ),
             False,
             atlas=a,
         )

@@ -31,6 +31,7 @@ class Section:
     columns: list[str]
     notes: list[str] = field(default_factory=list)
     source_ids: set[str] = field(default_factory=set)
+    extra_sources: list[dict[str, Any]] = field(default_factory=list)  # cited records outside the atlas
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,7 +39,7 @@ class Section:
             "title": self.title,
             "rows": self.rows,
             "notes": self.notes,
-            "source_ids": sorted(self.source_ids),
+            "source_ids": sorted(self.source_ids | {s["source_id"] for s in self.extra_sources}),
         }
 
 
@@ -91,12 +92,15 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
 
 def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:
     """How many catalogue chips need what to reach ``dest`` at each date (``strata controls matrix``)."""
-    from computestrata.controls import batch, catalogue
+    from computestrata.controls import batch, catalogue, regime, sources
     from computestrata.controls.classify import STATUSES
+    from computestrata.controls.regime import parse_date
     from computestrata.i18n import t
 
     cat = catalogue.from_atlas(atlas)
-    rows_in = batch.matrix(cat.entries, dest, list(dates))
+    rules = regime.load()
+    rows_in = batch.matrix(cat.entries, dest, list(dates), regime=rules)
+    letters = {m for r in rows_in for m in r["measures"]}
     by_date: dict[str, Counter[str]] = {d: Counter() for d in dates}
     for r in rows_in:
         by_date[r["date"]][r["status"]] += 1
@@ -104,7 +108,12 @@ def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, .
     rows = [{"date": d, **{s: by_date[d][s] for s in shown}} for d in dates]
     ids = {e.source_id for e in cat.entries if getattr(e, "source_id", None)}
     notes = [t("overview.controls_note", n=len(cat.entries), dest=dest), t("common.not_legal_advice")]
-    return Section("controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes, {i for i in ids if i})
+    cited = sources.reference_chips(cat.entries) + sources.rules(
+        rules, [parse_date(d) for d in dates], letter_ids=letters
+    )
+    return Section(
+        "controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes, {i for i in ids if i}, cited
+    )
 
 
 def table1_section(atlas: Atlas, year: int = 2024) -> Section:

@@ -11,7 +11,10 @@ Three kinds, following CAICT's split (paper, Table 1):
   (:func:`intelligent_compute`; the method text is returned with every estimate).
 * **basic** — general-purpose (CPU server) compute.  CAICT derives it from server
   shipment data (IDC) that is not open; no open proxy with a country split and a yearly
-  series is at hand, so the estimate is **left empty** and says why.
+  series is at hand, so the estimate is **left empty** and says why.  Asked for on its
+  own (:func:`national_compute`, ``strata measure compute --kind basic``) it is an
+  :class:`InputError` giving that reason (exit 2): an empty table with exit 0 reads like a
+  result.  Table 1 keeps its basic rows empty beside CAICT's figures.
 """
 
 from __future__ import annotations
