@@ -146,8 +146,11 @@ def test_intelligent_before_chip_stocks_says_clusters_only() -> None:
 
 
 def test_intelligent_errors() -> None:
-    with pytest.raises(InputError, match="no operating clusters"):
+    with pytest.raises(InputError, match="before the first cluster in the data"):
         es.intelligent_compute(clusters_frame(), None, 2010)
+    only_planned = clusters_frame().assign(status="Planned")
+    with pytest.raises(InputError, match="no operating clusters"):
+        es.intelligent_compute(only_planned, None, 2024)
     with pytest.raises(InputError, match="draws"):
         es.intelligent_compute(clusters_frame(), None, 2024, draws=10)
 

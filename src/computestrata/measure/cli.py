@@ -7,7 +7,7 @@ stays fast.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -122,11 +122,11 @@ def concentration_cmd(
     emit(Output(title=res.title, data=data, source_ids=res.source_ids, notes=res.notes), as_json, a)
 
 
-def _units_text(units: list[list[object]]) -> str:
+def _units_text(units: list[list[Any]]) -> str:
     """``[[unit, share], …]`` as ``USA 0.71, ITA 0.10`` (shares as fractions, like CR-k)."""
     from computestrata.i18n import fmt_number
 
-    return ", ".join(f"{u} {fmt_number(float(str(s)), 2)}" for u, s in units)
+    return ", ".join(f"{u} {fmt_number(float(s), 2)}" for u, s in units)
 
 
 @app.command("stratification")
@@ -134,12 +134,18 @@ def stratification_cmd(
     dataset: Annotated[
         list[str] | None, typer.Option("--dataset", help="Dataset(s) to test (repeatable; default: all three).")
     ] = None,
-    since: Annotated[int, typer.Option("--since", help="First year of the series.")] = 2015,
-    until: Annotated[int | None, typer.Option("--until", help="Last year of the series.")] = None,
+    since: Annotated[
+        int, typer.Option("--since", help="First year of the series (must overlap the years with data).")
+    ] = 2015,
+    until: Annotated[int | None, typer.Option("--until", help="Last year of the series (≥ --since).")] = None,
     top: Annotated[int, typer.Option("--top", help="Items in the frontier tier (top500, clusters).")] = 10,
     without: Annotated[
         list[str] | None,
-        typer.Option("--without", help="Drop a unit before tiering (repeatable), e.g. CHN: robustness check."),
+        typer.Option(
+            "--without",
+            help="Drop a unit before tiering (repeatable): a country (CHN, China, 中国, 중국) or a chip vendor"
+            " (NVIDIA). Robustness check; an unknown name is an error.",
+        ),
     ] = None,
     robust: Annotated[
         bool, typer.Option("--robust/--no-robust", help="Also test other tier definitions and without China.")

@@ -780,8 +780,9 @@ def concentration_for(
     """HHI, CR-k, Gini and Theil of one tier (``frontier``, ``rest`` or ``all``) of one period.
 
     The period is ``list_id`` (TOP500 list or chip-stock quarter, ``YYYY-MM``), else ``year``
-    (an :class:`InputError` outside the years with data), else the latest in the data.  ``with_lorenz`` adds the Lorenz curve over the tier's units.
-    Metrics are rounded as shown (4 digits).
+    (an :class:`InputError` outside the years with data), else the latest in the data.
+    ``with_lorenz`` adds the Lorenz curve over the tier's units.  Metrics are rounded as
+    shown (4 digits).
     """
     from computestrata.errors import unknown
     from computestrata.i18n import t

@@ -184,7 +184,8 @@ def drop_one(fw: Framework, panel: Panel, year: int, nominal: IndexResult | None
     out: list[dict[str, Any]] = []
     for ind in nominal.indicators:
         inds = tuple(
-            replace(i, available=False, unavailable_reason={"en": "drop-one test"}) if i.id == ind else i for i in fw.indicators
+            replace(i, available=False, unavailable_reason={"en": "drop-one test"}) if i.id == ind else i
+            for i in fw.indicators
         )
         fw2 = replace(fw, indicators=inds)
         try:

@@ -405,7 +405,10 @@ def analyse_unit(
         parts.append(
             IndexTable(
                 title=t("index.title.drop_one"),
-                rows=[{k: r[k] for k in ("indicator", "mean_abs_shift", "max_abs_shift", "note")} for r in data["drop_one"]],
+                rows=[
+                    {k: r[k] for k in ("indicator", "mean_abs_shift", "max_abs_shift", "note")}
+                    for r in data["drop_one"]
+                ],
                 cells={"indicator": names},
             )
         )

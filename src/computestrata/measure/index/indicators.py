@@ -401,11 +401,13 @@ def load_panel(atlas: Atlas, fw: Framework) -> tuple[Panel, Framework, list[str]
     if dropped:
         from dataclasses import replace
 
+        from computestrata.i18n import LANGS
+
+        why = {lang: t("index.word.licence_excluded", lang) for lang in LANGS}
         fw = replace(
             fw,
             indicators=tuple(
-                replace(i, available=False, unavailable_reason="excluded by licence filter") if i.id in dropped else i
-                for i in fw.indicators
+                replace(i, available=False, unavailable_reason=why) if i.id in dropped else i for i in fw.indicators
             ),
         )
     panel = Panel(data[["unit", "year", "indicator", "value", "p5", "p95", "source_id"]], groups=groups)
