@@ -83,7 +83,7 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
         for c in found
     ]
     ids: set[str] = set()
-    notes: list[str] = []
+    notes: list[str] = stack.hidden_note(stack.hidden_by_license(atlas, year))
     for c in found:
         ids.update(c.source_ids)
         notes.extend(x for x in c.citations if x not in notes)

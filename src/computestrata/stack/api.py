@@ -163,6 +163,19 @@ def hidden_by_license(atlas: Atlas | None, year: int | None = None) -> dict[str,
     return book(atlas).hidden_by_license(year)
 
 
+def hidden_note(hidden: dict[str, list[str]]) -> list[str]:
+    """The note naming the segments a licence filter hides, by name in the reader's language
+    (no note when it hides nothing); ``hidden`` as returned by :func:`hidden_by_license`."""
+    from computestrata.i18n import get_lang, t
+    from computestrata.stack.segments import segment
+
+    if not hidden:
+        return []
+    licences = sorted({lic for lics in hidden.values() for lic in lics})
+    names = ", ".join(segment(i).label(get_lang()) for i in hidden)
+    return [t("stack.note.license_hidden", licenses=", ".join(licences), segments=names)]
+
+
 def segments_for_eccn(eccn: str) -> list[str]:
     """Segments reached by an ECCN, matching on the paragraph hierarchy in both directions.
 

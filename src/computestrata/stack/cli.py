@@ -143,12 +143,9 @@ def _excluding(exclude_license: list[str] | None) -> bool:
 
 def _hidden_note(hidden: dict[str, list[str]]) -> list[str]:
     """The note naming the segments the licence filter hides (none when it hides nothing)."""
-    from computestrata.i18n import t
+    from computestrata.stack.api import hidden_note
 
-    if not hidden:
-        return []
-    licences = sorted({lic for lics in hidden.values() for lic in lics})
-    return [t("stack.note.license_hidden", licenses=", ".join(licences), segments=_names(list(hidden)))]
+    return hidden_note(hidden)
 
 
 def _controls_notes(day: str, posture: str | None) -> list[str]:

@@ -173,7 +173,7 @@ def _live_tree(fw: Framework, inds: list[str], notes: list[str]) -> dict[str, li
                 live[node] = kids
                 alive.add(node)
             else:
-                notes.append(t("index.note.pillar_left_out", node=node))
+                notes.append(t("index.note.pillar_left_out", node=fw.name_of(node, get_lang())))
     if fw.root.id not in live:
         raise InputError(
             f"index {fw.id}: no indicator has enough data", hint="lower steps.screen thresholds or add data"
@@ -212,7 +212,13 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
 
     years = panel.years
     if year not in years:
-        raise InputError(f"no data for year {year}", hint=f"years with data: {', '.join(map(str, years[-12:]))}")
+        from computestrata.measure.index.years import valid_years
+
+        ok = valid_years(fw, panel)
+        raise InputError(
+            f"no data for year {year}",
+            hint=f"years {fw.id} can be built for: {', '.join(map(str, ok))}" if ok else "add data for the year",
+        )
     wanted = [i.id for i in fw.active]
     present = set(panel.data["indicator"].unique())
     absent = [i for i in wanted if i not in present]
@@ -485,7 +491,12 @@ def build(fw: Framework, panel: Panel, year: int, prep: Prepared | None = None) 
     for thin in fw.thin_pillars(get_lang()):
         if thin["node"] in prep.children:
             notes.append(
-                t("index.note.thin", node=thin["node"], have=thin["available"], declared=thin["declared"])
+                t(
+                    "index.note.thin",
+                    node=fw.name_of(thin["node"], get_lang()),
+                    have=thin["available"],
+                    declared=thin["declared"],
+                )
                 + (f" — {thin['note']}" if thin["note"] else "")
             )
     idx = pd.Index(prep.units, name="unit")
