@@ -55,4 +55,4 @@ def test_overview_json_cites_every_source(built_atlas: Path) -> None:
     listed = {s["source_id"] for s in data["sources"]}
     assert cited == listed
     strat = next(s for s in data["sections"] if s["key"] == "stratification")
-    assert {r["outcome"] for r in strat["rows"]} <= {"holds", "partly", "fails", "no_data"}
+    assert {r["outcome_code"] for r in strat["rows"]} <= {"holds", "partly", "fails", "no_data"}

@@ -145,9 +145,13 @@ def stratification_section(atlas: Atlas) -> Section:
     """Whether 'frontier concentrates, the rest diffuses' holds in each dataset."""
     from computestrata.i18n import t
     from computestrata.measure import analyse_stratification
+    from computestrata.measure.stratification import outcome_label
 
     res = analyse_stratification(atlas, robust=False)
-    rows = [{"dataset": v.dataset, "outcome": v.outcome, "verdict": v.text} for v in res.verdicts]
+    rows = [
+        {"dataset": v.dataset, "outcome_code": v.outcome, "outcome": outcome_label(v.outcome), "verdict": v.text}
+        for v in res.verdicts
+    ]
     return Section(
         "stratification",
         t("overview.stratification"),

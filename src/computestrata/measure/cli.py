@@ -198,7 +198,9 @@ def coreperiphery_cmd(
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
     res = cp.analyse(a, by=by, top=top)
-    rows, columns = (res.rows, cp.CP_COLUMNS) if as_json else display.table(res.rows, cp.CP_COLUMNS)
+    rows, columns = (
+        (res.rows, cp.CP_COLUMNS) if as_json else display.table(res.rows, cp.CP_COLUMNS, codes={"role": cp.role_label})
+    )
     out = Output(
         title=res.title,
         rows=rows,

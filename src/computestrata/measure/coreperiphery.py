@@ -278,12 +278,20 @@ class CorePeripheryResult:
 CP_COLUMNS = ("country", "role", "coreness")
 
 
+def role_label(code: str) -> str:
+    """``core``/``periphery`` in the reader's language (JSON keeps the code)."""
+    from computestrata.i18n import t
+
+    return t(f"measure.role.{code}")
+
+
 def analyse(
     atlas: Atlas, by: str = "input", top: int | None = 20, starts: int = 8, seed: int = 0
 ) -> CorePeripheryResult:
     """Fit the CSET country × segment network and rank the ``top`` countries by coreness.
 
-    Rows carry the role translated for display and coreness rounded to 4 digits; the
+    Rows carry the role as a code (``core``/``periphery``; tables translate it) and coreness
+    rounded to 4 digits; the
     notes give the method, the data caveat and the fit with its core.  ``top`` None = all
     countries; below 1 it is an :class:`InputError`.
     """
@@ -294,7 +302,7 @@ def analyse(
     if top is not None:
         at_least("--top", top, 1, 20)
     res, ids, matrix = from_atlas(atlas, by=by, starts=starts, seed=seed)
-    rows = [round_floats({**r, "role": t(f"measure.role.{r['role']}")}) for r in ranked(res, top)]
+    rows = [round_floats(dict(r)) for r in ranked(res, top)]
     data = {
         "fit": res.fit,
         "core_countries": res.core_rows,

@@ -41,7 +41,7 @@ def valid_years(fw: Framework, panel: Panel) -> list[int]:
     if not units or not active:
         return []
     s = fw.steps
-    thin = {x["node"] for x in fw.thin_pillars()}
+    thin = {a.id for a in fw.aggregates if a.thin}  # declared thin: allowed to be empty
     pillars = [a.id for a in fw.aggregates if a.parent is not None and a.id not in thin]
     below = {p: {i.id for i in fw.indicators_below(p) if i.available} for p in pillars}
     seen = df[df["unit"].isin(units) & df["indicator"].isin(active) & df["value"].notna()]
