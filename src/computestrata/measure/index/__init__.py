@@ -14,6 +14,11 @@ which pillars are thin.  Command line: ``strata index build|uncertainty|sensitiv
 compare|frameworks``, a thin layer over the typed functions of :mod:`.api` (``build_index``,
 ``uncertainty_table``, ``sensitivity_table``, ``analyse_unit``, ``compare_versions``,
 ``list_frameworks``), which reports and the dashboard call too.
+
+A year is built only if the framework's own screening thresholds pass on the values observed
+in that year, not carried forward from others (:mod:`.years`); without a year the latest
+valid one is used and said in the notes.  Replication counts (``--n``) are Sobol sample
+sizes: at least 8, rounded up to a power of two (:func:`.uncertainty.check_n`).
 """
 
 from typing import TYPE_CHECKING, Any

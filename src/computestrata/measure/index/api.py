@@ -454,7 +454,10 @@ def compare_versions(
         year = other_year = both[-1]
         notes.append(t("index.note.year_default", year=year, fw=f"{src_a.fw.id}, {src_b.fw.id}"))
     year = src_a.year(year)
-    other_year = src_b.year(year if other_year is None else other_year, "--other-year")
+    if other_year is None:
+        other_year = src_b.year(year, f"--year (for --other {src_b.fw.id})")
+    else:
+        other_year = src_b.year(other_year, "--other-year")
     a = engine.build(src_a.fw, src_a.panel, year)
     b = engine.build(src_b.fw, src_b.panel, other_year)
     cmp = analysis.compare(a, b)

@@ -46,7 +46,7 @@ POWER = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0}
 MIN_N = MIN_SAMPLES
 #: most replications (UA) and base samples (SA): (replications × units) ranks and scores
 #: are held in memory; SA runs N·(factors + 2) replications
-MAX_N = {"replications": 1 << 20, "base samples": 1 << 17}
+MAX_N = {"replications": 1 << 20, "base samples": 1 << 16}
 
 
 def check_n(n: int | None, default: int, what: str = "replications", option: str = "--n") -> tuple[int, str | None]:
