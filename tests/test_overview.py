@@ -25,7 +25,7 @@ def test_top500_section_matches_the_list(atlas) -> None:  # type: ignore[no-unty
 @pytest.mark.integration
 def test_chokepoints_section_names_euv_and_advanced_fabs(atlas) -> None:  # type: ignore[no-untyped-def]
     sec = ov.chokepoints_section(atlas)
-    segs = {r["segment_id"] for r in sec.rows}
+    segs = {r["segment"] for r in sec.rows}
     assert {"euv_lithography", "advanced_logic_fab"} <= segs
     assert all(r["n90"] <= 3 for r in sec.rows)
     assert sec.source_ids and all(s.startswith("cset_") for s in sec.source_ids)
@@ -55,4 +55,4 @@ def test_overview_json_cites_every_source(built_atlas: Path) -> None:
     listed = {s["source_id"] for s in data["sources"]}
     assert cited == listed
     strat = next(s for s in data["sections"] if s["key"] == "stratification")
-    assert {r["outcome_code"] for r in strat["rows"]} <= {"holds", "partly", "fails", "no_data"}
+    assert {r["outcome"] for r in strat["rows"]} <= {"holds", "partly", "fails", "no_data"}

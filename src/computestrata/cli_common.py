@@ -79,9 +79,11 @@ def to_json(obj: Any) -> str:
     return json.dumps(_jsonable(obj), ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any, column: str = "") -> str:
+def _cell(value: Any, column: str = "", raw: bool = False) -> str:
     from computestrata.i18n import fmt_number
 
+    if raw and isinstance(value, float) and not math.isnan(value):
+        return repr(value)  # the user's own query: values as stored, unrounded
     if isinstance(value, int) and not isinstance(value, bool) and (column == "year" or column.endswith("_year")):
         return str(value)  # a year is a label, not a quantity: no thousands separator
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -94,7 +96,7 @@ def _cell(value: Any, column: str = "") -> str:
         digits = 0 if abs(value) >= 1000 else 2 if abs(value) >= 0.01 or value == 0 else 4
         return fmt_number(value, digits)
     if isinstance(value, list | tuple):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(_cell(v, raw=raw) for v in value) if value else "—"
     return str(value)
 
 
@@ -132,7 +134,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
             label = c if out.raw_headers or f"col.{c}" not in _catalog() else t(f"col.{c}")
             table.add_column(escape(label))
         for row in out.rows:
-            table.add_row(*(escape(_cell(row.get(c), c)) for c in cols))
+            table.add_row(*(escape(_cell(row.get(c), c, out.raw_headers)) for c in cols))
         console.print(table)
     if out.data is not None:
         console.print(f"[bold]{escape(out.title)}[/bold]")

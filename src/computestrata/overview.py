@@ -73,11 +73,13 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     found = stack.chokepoints(atlas, year)
     rows = [
         {
-            "segment_id": c.segment_id,
-            "segment": segment(c.segment_id).label(get_lang()),
+            "segment": c.segment_id,
+            "segment_name": segment(c.segment_id).label(get_lang()),
             "year": c.year,
-            "n90": c.n90,
             "hhi": c.hhi,
+            "cr1": c.cr1,
+            "cr3": c.cr3,
+            "n90": c.n90,
             "top": ", ".join(f"{e} {v:.0%}" for e, v in c.top),
         }
         for c in found
@@ -87,7 +89,8 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     for c in found:
         ids.update(c.source_ids)
         notes.extend(x for x in c.citations if x not in notes)
-    return Section("chokepoints", t("overview.chokepoints"), rows, ["segment", "year", "n90", "hhi", "top"], notes, ids)
+    columns = ["segment_name", "year", "hhi", "cr1", "cr3", "n90", "top"]
+    return Section("chokepoints", t("overview.chokepoints"), rows, columns, notes, ids)
 
 
 def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:
@@ -107,7 +110,12 @@ def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, .
     shown = [s for s in (*STATUSES, "indeterminate") if any(c[s] for c in by_date.values())]
     rows = [{"date": d, **{s: by_date[d][s] for s in shown}} for d in dates]
     ids = {e.source_id for e in cat.entries if getattr(e, "source_id", None)}
-    notes = [t("overview.controls_note", n=len(cat.entries), dest=dest), t("common.not_legal_advice")]
+    origins = Counter(e.origin for e in cat.entries)
+    notes = [
+        t("overview.controls_note", n=len(cat.entries), epoch=origins["epoch"], ref=origins["reference"], dest=dest),
+        *cat.notes,
+        t("common.not_legal_advice"),
+    ]
     cited = sources.reference_chips(cat.entries) + sources.rules(
         rules, [parse_date(d) for d in dates], letter_ids=letters
     )
@@ -128,7 +136,7 @@ def table1_section(atlas: Atlas, year: int = 2024) -> Section:
             k: r.get(k)
             for k in ("kind", "country", "caict_share_pct", "open_share_pct", "open_p5_pct", "open_p95_pct", "gap_pp")
         }
-        for r in tab.shown_rows(1)
+        for r in tab.shown_rows()
         if r["year"] == year
     ]
     return Section(
@@ -149,14 +157,14 @@ def stratification_section(atlas: Atlas) -> Section:
 
     res = analyse_stratification(atlas, robust=False)
     rows = [
-        {"dataset": v.dataset, "outcome_code": v.outcome, "outcome": outcome_label(v.outcome), "verdict": v.text}
+        {"dataset": v.dataset, "outcome": v.outcome, "outcome_label": outcome_label(v.outcome), "verdict": v.text}
         for v in res.verdicts
     ]
     return Section(
         "stratification",
         t("overview.stratification"),
         rows,
-        ["dataset", "outcome", "verdict"],
+        ["dataset", "outcome_label", "verdict"],
         [t("overview.stratification_note")],
         set(res.source_ids),
     )

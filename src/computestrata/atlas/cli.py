@@ -41,19 +41,18 @@ def build_cmd(
             raw, target, lenient=lenient, only=names, progress=lambda n: status.update(t("atlas.loading", name=n))
         )
     rows = [{"table": k, "rows": v} for k, v in sorted(report.tables.items())]
-    timing = {k: round(v, 3) for k, v in report.seconds.items()}
-    notes = [t("atlas.built", path=str(report.out), seconds=f"{sum(report.seconds.values()):.1f}")]
+    total = sum(report.seconds.values())
+    notes = [t("atlas.built", path=str(report.out), seconds=f"{total:.1f}")]
+    notes.append(t("atlas.timing", parts=", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())))
     notes += [t("atlas.skipped_row", where=e.describe()) for e in report.skipped]
-    emit(
-        Output(
-            title=t("atlas.build_title"),
-            rows=rows,
-            columns=["table", "rows"],
-            data={"atlas": str(report.out), "seconds": timing, "skipped": len(report.skipped)},
-            notes=notes,
-        ),
-        as_json,
-    )
+    data = None
+    if as_json:
+        data = {
+            "atlas": str(report.out),
+            "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
+            "skipped": [e.describe() for e in report.skipped],
+        }
+    emit(Output(title=t("atlas.build_title"), rows=rows, columns=["table", "rows"], data=data, notes=notes), as_json)
 
 
 @add_app.command("top500")
@@ -99,13 +98,19 @@ def sources_cmd(
 
 
 @app.command("tables")
-def tables_cmd(atlas: AtlasOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
-    """List the atlas tables with their row counts and columns."""
+def tables_cmd(
+    atlas: AtlasOpt = None, exclude_license: ExcludeLicenseOpt = None, as_json: JsonOpt = False, lang: LangOpt = None
+) -> None:
+    """List the atlas tables with their row counts (rows visible after any licence filter) and columns."""
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
-    a = open_atlas(atlas)
-    rows = [{"table": n, "rows": m["rows"], "columns": m["columns"]} for n, m in sorted(a.manifest["tables"].items())]
+    a = open_atlas(atlas, exclude_license)
+    visible = (lambda n: a.rows(f'SELECT count(*) AS n FROM "{n}"')[0]["n"]) if a.exclude_licenses else None
+    rows = [
+        {"table": n, "rows": visible(n) if visible else m["rows"], "columns": m["columns"]}
+        for n, m in sorted(a.manifest["tables"].items())
+    ]
     emit(Output(title=t("atlas.tables_title"), rows=rows, columns=["table", "rows", "columns"]), as_json, lang=lang)
 
 

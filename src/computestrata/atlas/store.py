@@ -182,10 +182,34 @@ def check_read_only(sql: str) -> None:
         raise InputError("only one statement is allowed", hint="remove the extra ';' statements")
     first = body.split(None, 1)[0].lower()
     if first not in {"select", "with", "describe", "show", "summarize", "from", "values", "table"}:
-        raise InputError(
-            f"the atlas is read-only: {first.upper()} is not allowed",
-            hint="use SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE)",
+        write = {
+            "insert",
+            "update",
+            "delete",
+            "create",
+            "drop",
+            "alter",
+            "copy",
+            "attach",
+            "detach",
+            "install",
+            "load",
+            "pragma",
+            "set",
+            "export",
+            "import",
+            "call",
+            "checkpoint",
+            "vacuum",
+            "truncate",
+            "begin",
+        }
+        problem = (
+            f"the atlas is read-only: {first.upper()} is not allowed"
+            if first in write
+            else (f"{first!r} does not start a query")
         )
+        raise InputError(problem, hint="start with SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE)")
     tokens = set(re.findall(r"[a-z_]+", re.sub(r"'[^']*'", "", body.lower())))
     bad = sorted(
         tokens

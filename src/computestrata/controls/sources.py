@@ -24,7 +24,8 @@ RULES_LICENSE = "LicenseRef-US-government-work"
 REFERENCE_FILE = "computestrata/controls/reference_chips.csv"
 
 
-def _record(source_id: str, publisher: str, title: str, citation: str, license: str, **more: Any) -> dict[str, Any]:
+def record(source_id: str, publisher: str, title: str, citation: str, license: str, **more: Any) -> dict[str, Any]:
+    """A source record in the atlas ``sources`` shape, for data the package ships (any area may use it)."""
     rec: dict[str, Any] = {
         "source_id": source_id,
         "publisher": publisher,
@@ -54,7 +55,7 @@ def reference_chips(entries: Iterable[CatalogueEntry]) -> list[dict[str, Any]]:
         return []
     one = refs[0] if len(refs) == 1 else None
     return [
-        _record(
+        record(
             REFERENCE_CHIPS_ID,
             "compiled by computestrata from the cited datasheets and filings",
             "computestrata reference chips (worked export-control examples)",
@@ -69,7 +70,7 @@ def reference_chips(entries: Iterable[CatalogueEntry]) -> list[dict[str, Any]]:
 def instrument(inst: Instrument) -> dict[str, Any]:
     """The record of one rule or BIS announcement (Federal Register link when it has an FR doc)."""
     fr = inst.fr_doc
-    return _record(
+    return record(
         f"controls_rule_{inst.id}",
         "US Department of Commerce, Bureau of Industry and Security" + (" (Federal Register)" if fr else ""),
         inst.title,
@@ -82,7 +83,7 @@ def instrument(inst: Instrument) -> dict[str, Any]:
 
 def letter(m: Measure) -> dict[str, Any]:
     """The record of one is-informed letter, as its addressee reported it."""
-    return _record(
+    return record(
         f"controls_letter_{m.id}",
         f"{m.addressee} (reporting a US government notice)",
         m.title,
@@ -90,6 +91,12 @@ def letter(m: Measure) -> dict[str, Any]:
         REFERENCE_CHIPS_LICENSE,
         date_published=m.effective.isoformat(),
     )
+
+
+def all_rules(regime: Regime) -> list[dict[str, Any]]:
+    """Records of every real instrument and every letter in the rule data (for listings of them all)."""
+    ordered = sorted(regime.instruments, key=lambda i: i.effective)
+    return [instrument(i) for i in ordered if not i.hypothetical] + [letter(m) for m in regime.measures]
 
 
 def rules(

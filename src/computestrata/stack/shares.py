@@ -413,7 +413,7 @@ class ShareBook:
         for y in sorted({int(r["year"]) for r in rows}):
             ry = [r for r in rows if int(r["year"]) == y]
             shares = {r["entity"]: float(r["share"]) for r in ry}
-            cites = sorted({f"{r['citation']} <{r['url']}> (confidence: {r['confidence']})" for r in ry})
+            cites = sorted({curated_citation(r) for r in ry})
             notes: list[NoteSpec] = [
                 (
                     "stack.note.curated",
@@ -597,6 +597,54 @@ class ShareBook:
         if unmapped:
             notes.append(("stack.note.unmapped", {"providers": unmapped}))
         return [(year, dict(values), sorted(set(d["source_id"])), [CLOUD_HQ_CITATION], notes, [])]
+
+
+def curated_citation(row: Mapping[str, Any]) -> str:
+    """How a curated row is cited in ``citations`` (and so how its source record is found again)."""
+    return f"{row['citation']} <{row['url']}> (confidence: {row['confidence']})"
+
+
+CURATED_FILE = "computestrata/stack/curated_shares.csv"
+
+
+def curated_records(curated: Iterable[Mapping[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Source records (atlas ``sources`` shape) of the cited figures behind the curated shares and
+    the cloud headquarters mapping, keyed by the citation text that :class:`SegmentShares` carries.
+
+    Curated figures are quoted from reports, not held in the atlas; as records they are listed in
+    ``sources`` with their licence like every atlas source.  One record per segment, year and
+    citation: ``stack_curated_<segment>_<year>`` (``_2``, ``_3`` … when a year has several)."""
+    from computestrata.controls.sources import record
+
+    out: dict[str, dict[str, Any]] = {}
+    seen: dict[tuple[str, int], int] = defaultdict(int)
+    for r in curated if curated is not None else load_curated():
+        cite = curated_citation(r)
+        if cite in out:
+            continue
+        key = (str(r["segment_id"]), int(r["year"]))
+        seen[key] += 1
+        n = seen[key]
+        publisher, _, _ = str(r["citation"]).partition(" (")
+        out[cite] = record(
+            f"{CURATED_SOURCE}_{key[0]}_{key[1]}" + (f"_{n}" if n > 1 else ""),
+            publisher or "as cited",
+            f"{segment(key[0]).label('en')} world shares, {key[1]} (quoted figure)",
+            f"{r['citation']} (confidence: {r['confidence']})",
+            str(r.get("license") or CURATED_LICENSE),
+            url=r.get("url") or None,
+            locator=f"{key[0]} {key[1]}",
+            raw_file=CURATED_FILE,
+        )
+    out[CLOUD_HQ_CITATION] = record(
+        f"{CURATED_SOURCE}_cloud_hq",
+        "compiled by computestrata from company annual reports",
+        "Cloud providers' headquarters countries",
+        CLOUD_HQ_CITATION,
+        CURATED_LICENSE,
+        locator="computestrata.stack.shares.CLOUD_HQ",
+    )
+    return out
 
 
 def load_curated() -> list[dict[str, str]]:
