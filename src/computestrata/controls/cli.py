@@ -303,7 +303,7 @@ def _verdict_fields(d: dict[str, Any], status: str, posture: str | None) -> dict
     data["license_required"] = display.yes_no(d["license_required"])
     data["license_required_by_rules"] = display.yes_no(d["license_required_by_rules"])
     data["license_basis"] = [display.basis(b) for b in d["license_basis"]] or None
-    data["measures"] = [f"{m['id']}: {m['title']} ({m['citation']})" for m in d["measures"]] or None
+    data["measures"] = [f"{m['id']}: {display.measure_title(m)} ({m['citation']})" for m in d["measures"]] or None
     if posture:
         data["regime"] = t("stack.regime.posture", posture=t(f"controls.posture.{posture}"))
     return {_header(k): v for k, v in data.items()}
@@ -365,6 +365,8 @@ def matrix(
     letters = {m for r in rows for m in r["measures"]}
     src, extra = _sources(entries, _regime(None, basis), parsed, basis, letters)
     notes = list(cat.notes)
+    if at is not None and at.exclude_licenses and origin != "reference":
+        notes += _epoch_hidden_note(at)
     if any(d > rg.DATA_AS_OF for d in parsed):
         notes.append(data_end_note(_regime(None, basis)))
     cols = (
@@ -380,6 +382,30 @@ def matrix(
         "status",
     )
     _show(t("controls.title.matrix", dest=dest_code), rows, cols, as_json, notes, at, src, extra)
+
+
+def _epoch_hidden_note(atlas: Atlas) -> list[str]:
+    """How many Epoch chips the licence filter hides (none hidden: no note), so a shorter
+    catalogue is not mistaken for the whole one."""
+    from computestrata.atlas import store
+    from computestrata.controls import catalogue
+    from computestrata.i18n import t
+
+    full = store.open(atlas.path, exclude_licenses=[])
+    if not full.has("chips"):
+        return []
+    total = len(catalogue.epoch_entries(full.table("chips")))
+    kept = len(catalogue.epoch_entries(atlas.table("chips"))) if atlas.has("chips") else 0
+    if kept >= total:
+        return []
+    return [
+        t(
+            "controls.note.epoch_hidden",
+            hidden=total - kept,
+            total=total,
+            licenses=", ".join(atlas.exclude_licenses),
+        )
+    ]
 
 
 @app.command()
@@ -440,8 +466,10 @@ def rules(
         _rule_row(i, i.fr_doc, i.compliance, None if live is None else i.id in live, i.summary) for i in reg.instruments
     ]
     rows += [_rule_row(m, None, None, None if day is None else m.in_force(day), m.title) for m in reg.measures]
+    from computestrata.controls import sources
+
     cols = ("id", "kind", "citation", "effective", "compliance", "confidence", "in_force")
-    _show(t("controls.title.rules"), rows, cols, as_json, [])
+    _show(t("controls.title.rules"), rows, cols, as_json, [], extra_sources=sources.all_rules(reg))
 
 
 def _rule_row(x: Any, fr_doc: Any, compliance: Any, in_force: bool | None, summary: str) -> dict[str, Any]:
@@ -482,4 +510,9 @@ def eccns(
     for r in rows:
         r["paragraphs"] = ", ".join(r["paragraphs"])
         r["citations"] = "; ".join(r["citations"])
-    _show(t("controls.title.eccns"), rows, None, as_json, [])
+    from computestrata.controls import sources
+
+    # the real rules in force that day are the sources (a posture's hypothetical ones are not)
+    real = _regime(None, basis)
+    on = day if day is not None else real.change_dates(basis)[-1]  # type: ignore[arg-type]
+    _show(t("controls.title.eccns"), rows, None, as_json, [], extra_sources=sources.rules(real, [on], basis))  # type: ignore[arg-type]

@@ -32,6 +32,14 @@ def compute_cmd(
         bool,
         typer.Option("--all-clusters", help="Use every Epoch cluster record, not only Epoch's standard-analysis set."),
     ] = False,
+    allow_thin: Annotated[
+        bool,
+        typer.Option(
+            "--allow-thin",
+            help="Show intelligent-compute years that fail the data-sufficiency rule (fewer than 10 clusters"
+            " or 3 countries), headed by a warning, instead of refusing them.",
+        ),
+    ] = False,
     draws: DrawsOpt = DEFAULT_DRAWS,
     seed: SeedOpt = DEFAULT_SEED,
     atlas: AtlasOpt = None,
@@ -48,7 +56,7 @@ def compute_cmd(
     set_lang(lang)
     at_least("--top", top, 1, 15)
     a = open_atlas(atlas, exclude_license)
-    res = national_compute(a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters)
+    res = national_compute(a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters, allow_thin=allow_thin)
     out = Output(title=res.title, source_ids=res.source_ids, notes=res.notes)
     if as_json:
         out.rows, out.data = res.rows, res.data

@@ -44,6 +44,15 @@ EPOCH_COVERAGE_CITATION = (
 CHIP_STOCK_START = 2022
 #: probability, per draw, of taking China's stock from the chip-stock model (else clusters)
 CHINA_CHIP_WEIGHT = 0.5
+#: data-sufficiency rule for intelligent compute (see :func:`sufficiency`): a year whose
+#: operating clusters are fewer than MIN_CLUSTERS or span fewer than MIN_COUNTRIES countries
+#: is refused (its "shares" are a handful of records, e.g. China 100 % in 2012 from 3
+#: clusters); fewer than THIN_CLUSTERS is shown with a warning first; a country whose band
+#: rests on at most THIN_COUNTRY_CLUSTERS records is named in a note.
+MIN_CLUSTERS = 10
+MIN_COUNTRIES = 3
+THIN_CLUSTERS = 50
+THIN_COUNTRY_CLUSTERS = 2
 
 
 @dataclass
@@ -137,6 +146,40 @@ def super_compute(top500: pd.DataFrame, year: int, list_id: str | None = None) -
 
 
 # ---------------------------------------------------------------- intelligent compute
+
+
+def sufficiency(existing: pd.DataFrame) -> dict[str, Any]:
+    """Whether the clusters operating in a year can carry national shares (the rule above).
+
+    ``level`` is ``insufficient`` (refused by :func:`national_compute`), ``thin`` (shown with a
+    warning) or ``ok``; ``thin_countries`` lists countries with ≤ THIN_COUNTRY_CLUSTERS records.
+    Why: a share is a ratio of sampled records; with a few clusters it measures the sample.
+    """
+    n = len(existing)
+    per = existing.groupby(existing["country_iso3"].astype(str)).size() if n else None
+    countries = 0 if per is None else len(per)
+    level = "insufficient" if n < MIN_CLUSTERS or countries < MIN_COUNTRIES else "thin" if n < THIN_CLUSTERS else "ok"
+    thin = [] if per is None else sorted(str(c) for c, k in per.items() if k <= THIN_COUNTRY_CLUSTERS)
+    return {
+        "level": level,
+        "clusters": n,
+        "countries": countries,
+        "thin_countries": thin,
+        "rule": {
+            "min_clusters": MIN_CLUSTERS,
+            "min_countries": MIN_COUNTRIES,
+            "thin_clusters": THIN_CLUSTERS,
+            "thin_country_clusters": THIN_COUNTRY_CLUSTERS,
+        },
+    }
+
+
+def first_sufficient_year(clusters: pd.DataFrame, years: Sequence[int], standard_only: bool = True) -> int | None:
+    """The first of ``years`` whose operating clusters pass the sufficiency rule (None if none)."""
+    for y in years:
+        if sufficiency(existing_clusters(clusters, y, standard_only))["level"] != "insufficient":
+            return int(y)
+    return None
 
 
 def existing_clusters(clusters: pd.DataFrame, year: int, standard_only: bool = True) -> pd.DataFrame:
@@ -333,10 +376,25 @@ def intelligent_compute(
         # average — or that the sales model misses non-NVIDIA chips, which it does)
         post = ex[(ex["country_iso3"] == "CHN") & ~pre]["h100e"].sum()
         components["china_implied_coverage"] = float(post / chip_med) if chip_med else None
-    notes = [
+    suff = sufficiency(ex)
+    notes = []
+    if suff["level"] != "ok":
+        notes.append(
+            t(
+                f"measure.note.suff_{suff['level']}",
+                year=year,
+                **{k: suff[k] for k in ("clusters", "countries")},
+                **suff["rule"],
+            )
+        )
+    notes += [
         t("measure.note.coverage", low=coverage[0] * 100, high=coverage[1] * 100),
         t("measure.note.china_anonymised"),
     ]
+    if suff["thin_countries"]:
+        notes.append(
+            t("measure.note.suff_thin_countries", k=THIN_COUNTRY_CLUSTERS, countries=", ".join(suff["thin_countries"]))
+        )
     if used_chips:
         notes.append(t("measure.note.chip_stocks"))
     else:
@@ -389,6 +447,7 @@ def intelligent_compute(
             "world_value": mc.summarise(world),
             "clusters": len(ex),
             "clusters_without_country": ex.attrs.get("without_country", 0),
+            "sufficiency": suff,
             "draws": draws,
             "seed": seed,
             "standard_only": standard_only,
@@ -501,11 +560,14 @@ def national_compute(
     draws: int = DEFAULT_DRAWS,
     seed: int | None = DEFAULT_SEED,
     standard_only: bool = True,
+    allow_thin: bool = False,
 ) -> NationalCompute:
     """National compute by country for one year (p5/median/p95), rounded as shown, with shares in %.
 
-    Rows keep the 0–1 shares and add ``share_pct_*`` (percent, 2 digits); the method text
-    leads the notes so no figure is shown without how it was made.  ``basic`` is an
+    Rows keep the 0–1 shares and add ``share_pct_*`` (percent, 2 digits).  An intelligent
+    estimate that fails the data-sufficiency rule (:func:`sufficiency`) is an
+    :class:`InputError` unless ``allow_thin``; a thin one leads with its warning.  The method text
+    leads the other notes so no figure is shown without how it was made.  ``basic`` is an
     :class:`InputError` saying why it cannot be estimated (an empty table would read as a
     result); :func:`from_atlas` still returns its empty :class:`Estimate` for composition.
     """
@@ -518,6 +580,19 @@ def national_compute(
     mc.check_draws(draws)
     mc.check_seed(seed)
     est = from_atlas(atlas, kind, year, draws=draws, seed=seed, standard_only=standard_only)
+    suff = est.data.get("sufficiency")
+    if suff and suff["level"] == "insufficient" and not allow_thin:
+        first = first_sufficient_year(atlas.table("gpu_clusters"), range(year + 1, year + 40), standard_only)
+        raise InputError(
+            t(
+                "measure.error.insufficient",
+                year=year,
+                clusters=suff["clusters"],
+                countries=suff["countries"],
+                **suff["rule"],
+            ),
+            hint=t("measure.error.insufficient_hint", first=first if first is not None else "—"),
+        )
     rows = [round_floats(r) for r in est.rows]
     for r in rows:
         for k in ("share_p5", "share_median", "share_p95"):
@@ -528,9 +603,17 @@ def national_compute(
         rows=rows,
         columns=_BAND_COLUMNS + _KIND_COLUMNS.get(kind, []),
         data=data,
-        notes=[est.method, *est.notes],
+        notes=_lead_warning(est),
         source_ids=est.source_ids,
     )
+
+
+def _lead_warning(est: Estimate) -> list[str]:
+    """Notes as shown: a data-sufficiency warning first (it qualifies every figure), then the method."""
+    suff = est.data.get("sufficiency")
+    if suff and suff["level"] != "ok" and est.notes:
+        return [est.notes[0], est.method, *est.notes[1:]]
+    return [est.method, *est.notes]
 
 
 def load_top500(

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError, unknown
@@ -29,6 +29,7 @@ __all__ = [
     "check_country",
     "chokepoints",
     "concentration",
+    "curated_sources",
     "exposure",
     "graph",
     "segment",
@@ -84,6 +85,26 @@ def chokepoints(atlas: Atlas | None, year: int | None = None) -> list[Concentrat
 
     b = book(atlas)
     return _choke(b.all(b.check_year(year)))
+
+
+def curated_sources(
+    items: Iterable[SegmentShares | Concentration | ExposureResult | None],
+) -> list[dict[str, Any]]:
+    """Source records (atlas ``sources`` shape) for the figures outside the atlas behind ``items``:
+    the curated shares (HBM, advanced-logic fabs …) and the cloud headquarters mapping.
+
+    Pass them as ``Output.extra_sources`` (or a section's ``extra_sources``) so these figures are
+    cited with their licence like atlas data; items without such figures add nothing."""
+    from computestrata.stack.shares import curated_records
+
+    records = curated_records()
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        for cite in item.citations if item is not None else ():
+            rec = records.get(cite)
+            if rec is not None:
+                out.setdefault(rec["source_id"], rec)
+    return list(out.values())
 
 
 def later_only(atlas: Atlas | None, year: int | None) -> dict[str, int]:

@@ -62,15 +62,22 @@ def _table(
     source_ids: Sequence[str] = (),
     notes: Sequence[str] = (),
     data: dict[str, Any] | None = None,
+    extra_sources: list[dict[str, Any]] | None = None,
 ) -> None:
-    """JSON with stable keys, or a table with translated headers."""
+    """JSON with stable keys, or a table with translated headers (``extra_sources``: cited
+    records outside the atlas, e.g. curated shares and rule texts)."""
     from computestrata.cli_common import Output, emit
     from computestrata.i18n import t
 
     if as_json:
         emit(
             Output(
-                title=title, rows=rows, data={"title": title, **(data or {})}, source_ids=source_ids, notes=list(notes)
+                title=title,
+                rows=rows,
+                data={"title": title, **(data or {})},
+                source_ids=source_ids,
+                notes=list(notes),
+                extra_sources=list(extra_sources or []),
             ),
             True,
             atlas,
@@ -85,7 +92,27 @@ def _table(
         }
         for r in rows
     ]
-    emit(Output(title=title, rows=shown, columns=labels, source_ids=source_ids, notes=list(notes)), False, atlas, lang)
+    out = Output(
+        title=title,
+        rows=shown,
+        columns=labels,
+        source_ids=source_ids,
+        notes=list(notes),
+        extra_sources=list(extra_sources or []),
+    )
+    emit(out, False, atlas, lang)
+
+
+def _citation_note(text: str) -> str:
+    """A citation shown as a note: the project's own mapping citation and the words the posture
+    adds to rule citations translated (report titles and FR citations stay as published)."""
+    from computestrata.controls import display
+    from computestrata.i18n import t
+    from computestrata.stack.shares import CLOUD_HQ_CITATION
+
+    if text == CLOUD_HQ_CITATION:
+        return t("stack.note.cloud_hq_citation")
+    return display.citation(text)
 
 
 def _label(prefix: str, code: Any) -> Any:
@@ -151,9 +178,14 @@ def _hidden_note(hidden: dict[str, list[str]]) -> list[str]:
 def _controls_notes(day: str, posture: str | None) -> list[str]:
     from computestrata.i18n import t
 
+    from computestrata.controls import regime as rg
+    from computestrata.controls.classify import data_end_note
+
     notes = [t("stack.note.controls_join", date=day)]
     if posture:
         notes.append(t("stack.note.posture", posture=t(f"controls.posture.{posture}"), date=day))
+    if rg.parse_date(day, "--date") > rg.DATA_AS_OF:  # same note as `controls classify` past the data
+        notes.append(data_end_note(rg.load()))
     return [*notes, t("common.not_legal_advice")]
 
 
@@ -237,6 +269,7 @@ def controls_cmd(
         keep = {s.id for s in by_layer(layer)}
         rows = [r for r in rows if r["segment"] in keep]
     day = rows[0]["date"] if rows else date
+    extra = _rule_sources(day, basis)
     regime = t("stack.regime.posture", posture=t(f"controls.posture.{posture}")) if posture else t("stack.regime.real")
     title = t("stack.title.controls", date=day, regime=regime)
     notes = _controls_notes(day, posture)
@@ -253,7 +286,7 @@ def controls_cmd(
             "uncontrolled": [r["segment"] for r in rows if not r["controlled"]],
             "citations": cites,
         }
-        _table(title, rows, (), True, None, lang, notes=notes, data=data)
+        _table(title, rows, (), True, None, lang, notes=notes, data=data, extra_sources=extra)
         return
     modified = t("stack.word.modified")
     shown = [
@@ -265,7 +298,16 @@ def controls_cmd(
         for r in rows
     ]
     cols = ("segment", "layer", "status", "controlled", "paragraphs", "confidence", "link_confidence")
-    _table(title, shown, cols, False, None, lang, notes=[*notes, *cites])
+    _table(title, shown, cols, False, None, lang, notes=[*notes, *map(_citation_note, cites)], extra_sources=extra)
+
+
+def _rule_sources(day: str, basis: str) -> list[dict[str, Any]]:
+    """Source records of the real rules in force on ``day`` (a posture's hypothetical instruments
+    are not sources; the rules it modifies are)."""
+    from computestrata.controls import regime as rg
+    from computestrata.controls import sources
+
+    return sources.rules(rg.load(), [rg.parse_date(day, "--date")], basis)  # type: ignore[arg-type]
 
 
 @app.command("graph")
@@ -334,8 +376,9 @@ def shares_cmd(
         a,
         lang,
         sorted(sids),
-        [*notes, *sorted(cites)],
+        [*notes, *map(_citation_note, sorted(cites))],
         {"citations": sorted(cites), "cset_inputs": inputs, **({"hidden_by_license": hidden} if hidden else {})},
+        api.curated_sources(res.values()),
     )
 
 
@@ -385,9 +428,15 @@ def _concentration_table(
         data = {"year": year, "rule": "n90 <= 3", "citations": sorted(cites)}
     if hidden:
         data["hidden_by_license"] = hidden
-    notes = [*head, *_share_notes(a, year, items), *_hidden_note(hidden), *_later_notes(a, year), *sorted(cites)]
+    notes = [
+        *head,
+        *_share_notes(a, year, items),
+        *_hidden_note(hidden),
+        *_later_notes(a, year),
+        *map(_citation_note, sorted(cites)),
+    ]
     title = t(f"stack.title.{kind}", year=year or t("stack.latest"))
-    _table(title, rows, columns, as_json, a, lang, sorted(sids), notes, data)
+    _table(title, rows, columns, as_json, a, lang, sorted(sids), notes, data, api.curated_sources(items))
 
 
 def _share_notes(atlas: Atlas | None, year: int | None, items: Sequence[Any]) -> list[str]:
@@ -468,8 +517,13 @@ def _parse_assume(items: list[str] | None) -> dict[str, float]:
             v = float(val.rstrip("%")) / (100.0 if val.endswith("%") else 1.0)
         except ValueError:
             v = math.nan
-        if not key or not 0.0 <= v <= 1.0:
+        if not key or not val or math.isnan(v):
             raise InputError(f"--assume {item!r} is not SEG=FRACTION", hint="e.g. --assume hbm=0.2 or hbm=20%")
+        if not 0.0 <= v <= 1.0:
+            raise InputError(
+                f"--assume {item!r}: the fraction must be within 0–1 (or 0–100%), got {val}",
+                hint=f"the supply left of the segment, e.g. --assume {key.strip()}=0.2 or {key.strip()}=20%",
+            )
         out[key.strip()] = v
     return out
 
@@ -504,7 +558,8 @@ def exposure_cmd(
     rows = [s.record() for s in res.segments]
     for r in rows:
         r.pop("supply", None)
-    notes = [t("stack.note.assumption"), *res.notes, *res.citations]
+    notes = [t("stack.note.assumption"), *res.notes, *map(_citation_note, res.citations)]
+    extra = api.curated_sources([res])
     data = {
         "country": res.country,
         "cut": res.cut,
@@ -516,11 +571,12 @@ def exposure_cmd(
     }
     title = _exposure_title(res, str)
     if as_json:
-        _table(title, rows, (), True, a, lang, res.source_ids, notes, data)
+        _table(title, rows, (), True, a, lang, res.source_ids, notes, data, extra)
         return
     title = _exposure_title(res, _segment_name)  # for people: segment names instead of ids
     layer_rows = [
         {"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]} for r in res.layers
     ]
     _table(t("stack.title.layers"), layer_rows, ("layer", "min", "weakest", "mean"), False, None, lang)
-    _table(title, rows, ("segment", "layer", "available", "cut", "path"), False, a, lang, res.source_ids, notes)
+    cols = ("segment", "layer", "available", "cut", "path")
+    _table(title, rows, cols, False, a, lang, res.source_ids, notes, None, extra)
