@@ -101,7 +101,10 @@ def test_display_helpers_fall_back_to_the_code() -> None:
     assert display.comparator(">=") == "≥ (이상)" and display.passed(None).startswith("알 수 없음")
     assert display.status("no_such_status") == "no_such_status" and display.policy(None) is None
     assert display.selector("D:5, MAC (not A:5, A:6)") == "D:5, MAC (A:5, A:6 제외)"
-    assert display.note("reference chip (high confidence): io = 900") == "기준 칩 (신뢰도 높음): io = 900"
+    assert (
+        display.note("reference chip (high confidence): io = 900")
+        == "기준 칩 (신뢰도 높음): (원자료 문구, 영어 원문) io = 900"
+    )
 
 
 def test_english_catalogue_spells_licence_the_british_way() -> None:

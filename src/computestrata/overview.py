@@ -90,7 +90,7 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
         ids.update(c.source_ids)
         notes.extend(x for x in c.citations if x not in notes)
     columns = ["segment_name", "year", "hhi", "cr1", "cr3", "n90", "top"]
-    return Section("chokepoints", t("overview.chokepoints"), rows, columns, notes, ids)
+    return Section("chokepoints", t("overview.chokepoints"), rows, columns, notes, ids, stack.curated_sources(found))
 
 
 def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:

@@ -403,7 +403,7 @@ def _epoch_hidden_note(atlas: Atlas) -> list[str]:
             "controls.note.epoch_hidden",
             hidden=total - kept,
             total=total,
-            licenses=", ".join(atlas.exclude_licenses),
+            spdx=", ".join(atlas.exclude_licenses),
         )
     ]
 

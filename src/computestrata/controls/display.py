@@ -83,12 +83,31 @@ def citation(text: str) -> str:
 
 
 def note(text: str) -> str:
-    """A catalogue note with its fixed prefix translated (the chip-specific rest is source data)."""
+    """A catalogue note with its fixed prefix translated; the chip-specific rest is source data
+    (provenance as transcribed), kept in English and labelled so in other languages."""
+    from computestrata.i18n import get_lang
+
     m = _REFERENCE_NOTE.match(text)
     if not m:
         return text
     prefix = t("controls.note.reference_chip", confidence=t(f"controls.conf.{m.group(1)}"))
-    return prefix + text[m.end() :]
+    rest = text[m.end() :]
+    if get_lang() != "en" and rest.startswith(": ") and rest[2:].strip():
+        return f"{prefix}: {t('controls.note.source_text_en')} {rest[2:]}"
+    return prefix + rest
+
+
+def measure_title(m: Any) -> str:
+    """An is-informed letter's title in the reader's language (a verdict's ``measures`` entry or a
+    :class:`~computestrata.controls.regime.Measure`); English when the letters file has no other."""
+    from computestrata.controls import regime
+    from computestrata.i18n import get_lang
+
+    ident = m["id"] if isinstance(m, dict) else m.id
+    found = next((x for x in regime.load().measures if x.id == ident), None)
+    if found is None:
+        return str(m["title"] if isinstance(m, dict) else m.title)
+    return found.title_in(get_lang())
 
 
 def basis(code: str) -> str:

@@ -195,9 +195,15 @@ class Measure:
     destinations: Selector | None
     hq: Selector | None
     note: str = ""
+    #: The title in other languages ((lang, text) pairs; ``title`` is the English one).
+    titles: tuple[tuple[str, str], ...] = ()
 
     def in_force(self, on: date) -> bool:
         return self.effective <= on and (self.until is None or on < self.until)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` when the letters file gives one, else the English title."""
+        return dict(self.titles).get(lang) or self.title
 
 
 @dataclass(frozen=True)
@@ -606,12 +612,20 @@ def parse_measures(raw: Mapping[str, Any], countries: Mapping[str, str], groups:
     out = []
     for m in raw.get("measures", []):
         w = f"measure {m.get('id')!r}"
+        title = m["title"]
+        if isinstance(title, Mapping):  # {en:, ko:, zh:}: English is the title the JSON keeps
+            if not title.get("en"):
+                raise InputError(f"{w}: title has no 'en' text", hint="give title: {en: ..., ko: ..., zh: ...}")
+            titles = tuple((str(k), " ".join(str(v).split())) for k, v in title.items() if k != "en" and v)
+            title = title["en"]
+        else:
+            titles = ()
         out.append(
             Measure(
                 id=m["id"],
                 kind=m.get("kind", "is_informed_letter"),
                 addressee=m.get("addressee", ""),
-                title=m["title"],
+                title=" ".join(str(title).split()),
                 citation=m["citation"],
                 effective=_date(m["effective"], w),
                 until=_date(m["until"], w) if m.get("until") else None,
@@ -620,6 +634,7 @@ def parse_measures(raw: Mapping[str, Any], countries: Mapping[str, str], groups:
                 destinations=_selector(m.get("destinations"), f"{w} destinations", countries, gids),
                 hq=_selector(m.get("hq"), f"{w} hq", countries, gids),
                 note=m.get("note", ""),
+                titles=titles,
             )
         )
     return tuple(out)

@@ -498,6 +498,16 @@ def from_atlas(
         return super_compute(load_top500(atlas), year)
     if kind == "intelligent":
         atlas.require("gpu_clusters")
+        from computestrata.measure.licences import hidden_rows
+
+        hid = hidden_rows(atlas, "gpu_clusters")
+        if hid is not None and hid.all:  # else the empty table reads as "no clusters that year"
+            from computestrata.i18n import t
+
+            raise InputError(
+                t("measure.error.licence_hidden", table=hid.table, n=hid.total, licences=", ".join(hid.licences)),
+                hint=t("measure.error.licence_hidden_hint", licences=", ".join(hid.licences)),
+            )
         chips = atlas.table("chip_stocks") if atlas.has("chip_stocks") else None
         return intelligent_compute(
             atlas.table("gpu_clusters"), chips, year, draws=draws, seed=seed, standard_only=standard_only

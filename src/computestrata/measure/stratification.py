@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 from computestrata.measure import concentration as cm
+from computestrata.measure.licences import hidden_rows
 from computestrata.measure.montecarlo import DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -428,13 +429,19 @@ def variant_label(
 
 
 def _robust_variants(
-    table: pd.DataFrame, dataset: str, since: int, until: int | None
+    table: pd.DataFrame, dataset: str, since: int, until: int | None, without: Sequence[str] = ()
 ) -> list[tuple[dict[str, Any], str]]:
-    """Each variant's JSON row (English name) with its name in the current language."""
+    """Each variant's JSON row (English name) with its name in the current language.
+
+    ``without`` (the user's ``--without``) is dropped in every variant too, so the variants
+    test the same data as the verdict; a "without CHN" variant is skipped when CHN is
+    already dropped (it would repeat the plain variant under another name).
+    """
     if dataset == "chips":
         grid: list[dict[str, Any]] = [{"fraction": f} for f in ROBUST_FRACTIONS]
     else:
-        grid = [{"top": top, "without": w} for w in ((), ("CHN",)) for top in ROBUST_TOPS]
+        extra = [(), ("CHN",)] if "CHN" not in without else [()]
+        grid = [{"top": top, "without": w} for w in extra for top in ROBUST_TOPS]
     out = []
     for g in grid:
         frames = frames_from_table(
@@ -443,7 +450,7 @@ def _robust_variants(
             since=since,
             until=until,
             top=g.get("top", DEFAULT_TOP),
-            without=g.get("without", ()),
+            without=[*without, *g.get("without", ())],
             fraction=g.get("fraction", CHIP_FRONTIER_FRACTION),
         )
         v = verdict(dataset, series(frames))
@@ -636,6 +643,16 @@ def resolve_units(atlas: Atlas, words: Sequence[str], tables: Mapping[str, pd.Da
     return out
 
 
+def _applicable(table: pd.DataFrame, dataset: str, units: Sequence[str]) -> list[str]:
+    """Units of ``units`` that own items in this dataset (countries for top500/clusters,
+    vendors for chips): ``--without CHN`` does not touch the chips, whose units are vendors."""
+    col = "vendor" if dataset == "chips" else "country_iso3"
+    if col not in table:
+        return []
+    have = set(table[col].dropna().astype(str))
+    return [u for u in units if u in have]
+
+
 def _dropped(tables: Mapping[str, pd.DataFrame], units: Sequence[str]) -> list[str]:
     """Units of ``units`` that own no item in any of the tables (nothing to drop)."""
     none = []
@@ -688,12 +705,39 @@ def analyse(
     tier_notes: list[str] = []
     verdicts: list[Verdict] = []
     sources: set[str] = set()
+    licence_notes: list[str] = []
+    scope_notes: list[str] = []
     for ds in chosen:
         if ds not in tables:
             why = t("measure.explain.missing_table", table=_TABLES[ds])
             verdicts.append(Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds, why=why)))
             continue
-        frames = frames_from_table(tables[ds], ds, since=since, until=until, top=top, without=units)
+        hid = hidden_rows(atlas, _TABLES[ds])
+        if hid is not None and hid.all:  # the filter, not the data, leaves nothing to test
+            why = t("measure.why.licence_hidden", table=hid.table, n=hid.total, licences=", ".join(hid.licences))
+            verdicts.append(Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds, why=why), reasons=[why]))
+            continue
+        if hid is not None:
+            licence_notes.append(
+                t(
+                    "measure.note.licence_partial",
+                    dataset=ds,
+                    hidden=hid.hidden,
+                    n=hid.total,
+                    table=hid.table,
+                    licences=", ".join(hid.licences),
+                )
+            )
+        mine = _applicable(tables[ds], ds, units)
+        if units and len(mine) < len(units):
+            scope_notes.append(
+                t(
+                    f"measure.note.without_scope_{'vendors' if ds == 'chips' else 'countries'}",
+                    dataset=ds,
+                    units=", ".join(u for u in units if u not in mine),
+                )
+            )
+        frames = frames_from_table(tables[ds], ds, since=since, until=until, top=top, without=mine)
         series_rows = series(frames)
         for f in frames:
             sources.update(f.source_ids)
@@ -701,7 +745,7 @@ def analyse(
         verdicts.append(v)
         tier_notes.append(t(f"measure.tier.def.{ds}", top=top, next=top + 1, frac=CHIP_FRONTIER_FRACTION))
         if robust:
-            variants = _robust_variants(tables[ds], ds, since, until)
+            variants = _robust_variants(tables[ds], ds, since, until, mine)
             robust_rows.extend(row for row, _ in variants)
             same = sum(1 for row, _ in variants if row["outcome"] == v.outcome)
             other = "; ".join(
@@ -720,6 +764,8 @@ def analyse(
         rows.extend(_shown_row(ds, r) for r in series_rows)
     notes = [
         *(v.text for v in verdicts),
+        *licence_notes,
+        *scope_notes,
         *robust_notes,
         *tier_notes,
         t("measure.note.verdict_rule"),

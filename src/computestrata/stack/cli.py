@@ -176,10 +176,9 @@ def _hidden_note(hidden: dict[str, list[str]]) -> list[str]:
 
 
 def _controls_notes(day: str, posture: str | None) -> list[str]:
-    from computestrata.i18n import t
-
     from computestrata.controls import regime as rg
     from computestrata.controls.classify import data_end_note
+    from computestrata.i18n import t
 
     notes = [t("stack.note.controls_join", date=day)]
     if posture:

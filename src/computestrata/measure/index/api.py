@@ -56,13 +56,49 @@ class Loaded:
     fw: Framework
     panel: Panel
     notes: list[str]
+    #: the framework before ``--exclude-license`` marked indicators unavailable (None: same as fw)
+    declared: Framework | None = None
+    #: licences excluded, and the indicators they left without data
+    licences: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+
+    @property
+    def screened(self) -> Framework:
+        """The framework years are screened against: as declared, so indicators a licence
+        filter hides count as missing data (else a thin year would pass as a full one)."""
+        return self.declared if self.declared is not None else self.fw
+
+    def valid_years(self) -> list[int]:
+        """The framework's valid years on the data actually available (licence filter applied)."""
+        from computestrata.measure.index import years
+
+        return years.valid_years(self.screened, self.panel)
 
     def year(self, year: int | None, option: str = "--year") -> int:
         """``year`` checked against the framework's valid years (:mod:`.years`), or the
-        latest valid year when ``None`` (said in a note, since the caller did not choose it)."""
+        latest valid year when ``None`` (said in a note, since the caller did not choose it).
+
+        Screening uses the declared framework on the filtered data: indicators hidden by
+        ``--exclude-license`` count as missing, and a refusal names the filter as the cause."""
+        from computestrata.errors import InputError
         from computestrata.measure.index import years
 
-        chosen, defaulted = years.check_year(self.fw, self.panel, year, option)
+        try:
+            chosen, defaulted = years.check_year(self.screened, self.panel, year, option)
+        except InputError as exc:
+            if not self.hidden:
+                raise
+            raise InputError(
+                t(
+                    "index.error.licence_year",
+                    msg=exc.message,
+                    licences=", ".join(self.licences),
+                    n=len(self.hidden),
+                    total=len(self.screened.active),
+                    hidden=", ".join(self.hidden),
+                ),
+                hint=t("index.error.licence_year_hint", licences=", ".join(self.licences)),
+            ) from exc
         if defaulted:
             self.notes.insert(0, t("index.note.year_default", year=chosen, fw=self.fw.id))
         return chosen
@@ -126,8 +162,9 @@ def load(
     from computestrata.measure.index import indicators
 
     at = _atlas(atlas, exclude_license)
-    panel, fw, notes = indicators.load_panel(at, fw)
-    return Loaded(fw, panel, notes)
+    panel, kept, notes = indicators.load_panel(at, fw)
+    hidden = tuple(i.id for i in fw.active if not any(k.id == i.id and k.available for k in kept.indicators))
+    return Loaded(kept, panel, notes, declared=fw, licences=tuple(at.exclude_licenses), hidden=hidden)
 
 
 def _atlas(atlas: Atlas | Path | str | None, exclude_license: list[str] | None) -> Atlas:
@@ -140,8 +177,11 @@ def _atlas(atlas: Atlas | Path | str | None, exclude_license: list[str] | None) 
     return open_atlas(Path(atlas) if atlas is not None else None, exclude_license)
 
 
-def list_frameworks(framework: FrameworkRef | None = None) -> IndexTable:
-    """The shipped frameworks and their pillars, or one framework's indicators in detail."""
+def list_frameworks(framework: FrameworkRef | None = None, excluded_licenses: list[str] | None = None) -> IndexTable:
+    """The shipped frameworks and their pillars, or one framework's indicators in detail.
+
+    ``excluded_licenses`` (from ``--exclude-license``) does not change the listing, which reads
+    no data; a note says so and points to where the filter applies (build, uncertainty …)."""
     from computestrata.measure.index import config
     from computestrata.measure.index.config import in_lang
 
@@ -166,7 +206,7 @@ def list_frameworks(framework: FrameworkRef | None = None) -> IndexTable:
         return IndexTable(
             title=fw.name_of(fw.root.id, lang),
             rows=rows,
-            notes=[desc, *notes] if desc else notes,
+            notes=([desc, *notes] if desc else notes) + _licence_listing_note(excluded_licenses),
             labels={"name": label("indicator_name")},
             cells={
                 "pillar": _names(fw, [a.id for a in fw.aggregates]),
@@ -191,9 +231,15 @@ def list_frameworks(framework: FrameworkRef | None = None) -> IndexTable:
     return IndexTable(
         title=t("index.title.frameworks"),
         rows=rows,
+        notes=_licence_listing_note(excluded_licenses),
         columns=["framework", "pillar_name", "indicators", "unavailable", "thin"],
         cells={"thin": {"True": _yes_no(True), "False": _yes_no(False)}},
     )
+
+
+def _licence_listing_note(excluded: list[str] | None) -> list[str]:
+    """The note that ``--exclude-license`` does not change a framework listing (none without it)."""
+    return [t("index.note.licence_listing", licences=", ".join(excluded))] if excluded else []
 
 
 def build_index(
@@ -445,7 +491,7 @@ def compare_versions(
     src_b = load(other, at, other_panel if other_panel is not None else panel, exclude_license)
     notes: list[str] = []
     if year is None and other_year is None:
-        both = sorted(set(years.valid_years(src_a.fw, src_a.panel)) & set(years.valid_years(src_b.fw, src_b.panel)))
+        both = sorted(set(src_a.valid_years()) & set(src_b.valid_years()))
         if not both:
             raise InputError(
                 f"{src_a.fw.id} and {src_b.fw.id} have no valid year in common",

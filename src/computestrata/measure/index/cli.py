@@ -69,6 +69,22 @@ def _show(
     emit(Output(title="", source_ids=out.source_ids, notes=out.notes), False, atlas=at, lang=lang)
 
 
+def _number(value: Any) -> Any:
+    """A float (numpy or not) as display text, so a table whose headers are shown as given
+    (``raw_headers``) still rounds its numbers: 2 digits, 4 below 0.01, none from 1,000."""
+    import math
+    import numbers
+
+    from computestrata.i18n import fmt_number
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or isinstance(value, numbers.Integral):
+        return value
+    v = float(value)
+    if math.isnan(v):
+        return None
+    return fmt_number(v, 0 if abs(v) >= 1000 else 2 if abs(v) >= 0.01 or v == 0 else 4)
+
+
 def _table(out: IndexTable, with_data: bool) -> Any:
     """``out`` as a table for people: headers and id cells in the current language."""
     from collections.abc import Mapping
@@ -88,9 +104,9 @@ def _table(out: IndexTable, with_data: bool) -> Any:
         return names.get(str(value), value) if names and value is not None else value
 
     cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
-    rows = [{head(c): cell(c, r.get(c)) for c in cols} for r in out.rows]
+    rows = [{head(c): _number(cell(c, r.get(c))) for c in cols} for r in out.rows]
     skip = {p for p in ("profile", "drop_one") if out.parts}
-    data = {head(k): cell(k, v) for k, v in out.data.items() if k not in skip} if with_data else {}
+    data = {head(k): _number(cell(k, v)) for k, v in out.data.items() if k not in skip} if with_data else {}
     return Output(title=out.title, rows=rows, columns=[head(c) for c in cols], data=data or None, raw_headers=True)
 
 
@@ -99,11 +115,17 @@ def frameworks_cmd(
     framework: Annotated[
         str | None, typer.Option("--framework", "-f", help="Show one framework's indicators in detail.")
     ] = None,
+    exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """List the shipped frameworks and their pillars, or one framework's indicators."""
-    _show("list_frameworks", as_json, lang, uses_atlas=False, framework=framework)
+    licences = None
+    if exclude_license:  # accepted like every command; checked, but a listing reads no data
+        from computestrata.cli_common import open_atlas
+
+        licences = list(open_atlas(None, exclude_license).exclude_licenses)
+    _show("list_frameworks", as_json, lang, uses_atlas=False, framework=framework, excluded_licenses=licences)
 
 
 @app.command("build")
