@@ -65,8 +65,10 @@ def test_allow_thin_shows_the_figures_headed_by_a_warning(built_atlas: Path) -> 
 
     res = CliRunner().invoke(
         app,
-        ["measure", "compute", "--kind", "intelligent", "--year", "2012", "--allow-thin", "--draws", "200"]
-        + ["--atlas", str(built_atlas), "--json", "--lang", "en"],
+        [
+            *("measure", "compute", "--kind", "intelligent", "--year", "2012", "--allow-thin", "--draws", "200"),
+            *("--atlas", str(built_atlas), "--json", "--lang", "en"),
+        ],
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)

@@ -281,11 +281,13 @@ def test_cli_compute_intelligent_has_band(tiny_atlas: Path) -> None:
             "2024",
             "--draws",
             "300",
+            "--allow-thin",  # the tiny atlas has 8 clusters: below the sufficiency rule
             "--atlas",
             str(tiny_atlas),
             "--json",
         )
     )
+    assert data["sufficiency"]["level"] == "insufficient"
     usa = next(r for r in data["rows"] if r["country"] == "USA")
     assert usa["value_p5"] <= usa["value_median"] <= usa["value_p95"]
     assert {"clusters", "chips"} <= {s["source_id"] for s in data["sources"]}

@@ -48,7 +48,8 @@ class Output:
     notes: list[str] = field(default_factory=list)
     #: Source records not in the atlas ``sources`` table (same fields; e.g. package data, rule texts).
     extra_sources: list[dict[str, Any]] = field(default_factory=list)
-    raw_headers: bool = False  # True: show column names as they are (e.g. the user's own SQL)
+    raw_headers: bool = False  # True: show column names as they are (already translated, or the user's SQL)
+    raw_values: bool = False  # True: show numbers unrounded, as stored (the user's own SQL)
 
 
 def open_atlas(atlas: Path | None, exclude_license: list[str] | None = None) -> Atlas:
@@ -83,7 +84,7 @@ def _cell(value: Any, column: str = "", raw: bool = False) -> str:
     from computestrata.i18n import fmt_number
 
     if raw and isinstance(value, float) and not math.isnan(value):
-        return repr(value)  # the user's own query: values as stored, unrounded
+        return repr(float(value))  # the user's own query: values as stored, unrounded
     if isinstance(value, int) and not isinstance(value, bool) and (column == "year" or column.endswith("_year")):
         return str(value)  # a year is a label, not a quantity: no thousands separator
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -134,7 +135,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
             label = c if out.raw_headers or f"col.{c}" not in _catalog() else t(f"col.{c}")
             table.add_column(escape(label))
         for row in out.rows:
-            table.add_row(*(escape(_cell(row.get(c), c, out.raw_headers)) for c in cols))
+            table.add_row(*(escape(_cell(row.get(c), c, out.raw_values)) for c in cols))
         console.print(table)
     if out.data is not None:
         console.print(f"[bold]{escape(out.title)}[/bold]")

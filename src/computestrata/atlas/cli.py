@@ -142,6 +142,7 @@ def query_cmd(
             source_ids=ids,
             notes=notes,
             raw_headers=True,
+            raw_values=True,
         ),
         as_json,
         atlas=a,

@@ -9,6 +9,11 @@ Three kinds, following CAICT's split (paper, Table 1):
 * **intelligent** — AI accelerator stock in H100-equivalents (H100e, a declared unit) held
   at the end of the year, from two Epoch AI datasets combined by Monte Carlo
   (:func:`intelligent_compute`; the method text is returned with every estimate).
+  Data-sufficiency rule (:func:`sufficiency`): a year with fewer than 10 operating
+  clusters or fewer than 3 countries is refused by :func:`national_compute` (in the data,
+  2010–2015: e.g. 3 Chinese clusters in 2012 would read as "China 100 %"), unless
+  ``allow_thin``, which heads the output with a warning; fewer than 50 clusters (2016–2017)
+  is shown with a "thin data" warning first; countries resting on ≤ 2 records are named.
 * **basic** — general-purpose (CPU server) compute.  CAICT derives it from server
   shipment data (IDC) that is not open; no open proxy with a country split and a yearly
   series is at hand, so the estimate is **left empty** and says why.  Asked for on its

@@ -484,7 +484,7 @@ def compare_versions(
     |shift| and Spearman correlation.  ``panel`` serves both versions unless ``other_panel``.
     ``other_year`` defaults to ``year``; with neither, the latest year valid for both."""
     from computestrata.errors import InputError
-    from computestrata.measure.index import analysis, engine, years
+    from computestrata.measure.index import analysis, engine
 
     at = _atlas(atlas, exclude_license) if panel is None else atlas  # open once for both versions
     src_a = load(framework, at, panel, exclude_license)
