@@ -89,7 +89,7 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     for c in found:
         ids.update(c.source_ids)
         notes.extend(x for x in c.citations if x not in notes)
-    columns = ["segment_name", "year", "hhi", "cr1", "cr3", "n90", "top"]
+    columns = ["segment_name", "year", "n90", "top", "hhi", "cr1"]  # as `strata stack chokepoints`
     return Section("chokepoints", t("overview.chokepoints"), rows, columns, notes, ids, stack.curated_sources(found))
 
 
