@@ -26,3 +26,13 @@ def test_history_says_which_lists_are_missing(atlas) -> None:  # type: ignore[no
 def test_asking_for_the_missing_list_explains_why(atlas) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match="missing from the raw data"):
         top500.countries("2021-06", atlas=atlas)
+
+
+@pytest.mark.integration
+def test_api_is_reachable_from_an_opened_atlas(atlas) -> None:  # type: ignore[no-untyped-def]
+    """`computestrata.atlas.open().top500.countries(...)` mirrors `strata top500 countries`."""
+    bound = atlas.top500.countries("2024-11")
+    direct = top500.countries("2024-11", atlas=atlas)
+    assert list(bound) == list(direct)
+    assert {r["country_iso3"]: r["systems"] for r in bound}["USA"] == 173
+    assert atlas.top500.list_ids()[-1] == "2024-11"

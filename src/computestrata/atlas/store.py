@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from computestrata.top500.query import BoundTop500
+
 MANIFEST = "manifest.json"
 ENV_ATLAS = "STRATA_ATLAS"
 ENV_EXCLUDE = "STRATA_EXCLUDE_LICENSE"
@@ -97,6 +99,13 @@ class Atlas:
             else:
                 con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {src}')
         return con
+
+    @property
+    def top500(self) -> BoundTop500:
+        """TOP500 analyses on this atlas: ``atlas.open().top500.countries("2024-11")``."""
+        from computestrata.top500.query import BoundTop500
+
+        return BoundTop500(self)
 
     def require(self, *tables: str) -> None:
         """Fail clearly when a table this command needs is not in the atlas."""

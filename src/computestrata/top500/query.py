@@ -216,3 +216,28 @@ def history(country: str, atlas: Atlas | str | Path | None = None, lang: str | N
     extra = [t("top500.note.missing_lists", lists=", ".join(gaps))] if gaps else []
     name = name_rows[0]["n"] if name_rows else iso3
     return Top500Result(rows, sids, _notes(rows, series=True, extra=extra), country_iso3=iso3, country=name)
+
+
+class BoundTop500:
+    """The TOP500 functions bound to one opened atlas: ``atlas.open().top500.countries()``."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self._atlas = atlas
+
+    def countries(self, list_id: str | None = None, lang: str | None = None) -> Top500Result:
+        """See :func:`countries`."""
+        return countries(list_id, atlas=self._atlas, lang=lang)
+
+    def systems(
+        self, list_id: str | None = None, top: int = 10, lang: str | None = None, country: str | None = None
+    ) -> Top500Result:
+        """See :func:`systems`."""
+        return systems(list_id, top=top, atlas=self._atlas, lang=lang, country=country)
+
+    def history(self, country: str, lang: str | None = None) -> Top500Result:
+        """See :func:`history`."""
+        return history(country, atlas=self._atlas, lang=lang)
+
+    def list_ids(self) -> list[str]:
+        """See :func:`list_ids`."""
+        return list_ids(self._atlas)
