@@ -9,6 +9,7 @@ session (or uses ``$STRATA_TEST_ATLAS``, e.g. the atlas CI just built).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,9 +65,11 @@ def atlas(built_atlas: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _reset_language() -> object:
-    """`--lang` sets the language for the whole process; reset it so tests don't leak it."""
-    yield
+def _english() -> Iterator[None]:
+    """Every test starts in English (whatever ``STRATA_LANG`` says) and resets afterwards:
+    ``--lang`` sets the language for the whole process, so it must not leak between tests."""
     from computestrata.i18n import set_lang
 
+    set_lang("en")
+    yield
     set_lang(None)

@@ -59,3 +59,29 @@ def run(loader: object, lenient: bool = True) -> tuple[LoadResult, BuildContext]
 def skipped(ctx: BuildContext) -> list[tuple[str, int | None, str | None]]:
     """(file, row, column) of every row the lenient build skipped."""
     return [(e.file, e.row, e.column) for e in ctx.skipped]
+
+
+CSET_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cset"
+
+
+def load_cset_mock(root: Path) -> LoadResult:
+    """Run the CSET loader on the mock Chip Explorer files, copied into ``root/raw``."""
+    import shutil
+
+    from computestrata.atlas.loaders import cset
+
+    folder = root / "raw" / cset.FOLDER
+    folder.mkdir(parents=True)
+    for f in CSET_FIXTURES.glob("*.csv"):
+        shutil.copy(f, folder / f.name)
+    ctx = BuildContext(raw=root / "raw")
+    ctx.countries = CountryResolver.from_pairs([], ["USA", "CHN", "JPN", "NLD", "KOR", "TWN"])
+    return cset.load(ctx)
+
+
+def build_cset_mock_atlas(root: Path) -> Path:
+    """An atlas holding only the mock CSET tables, written to ``root/atlas``."""
+    from computestrata.atlas.build import assemble, write_atlas
+
+    write_atlas(assemble([load_cset_mock(root)]), root / "atlas", {})
+    return root / "atlas"

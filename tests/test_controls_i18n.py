@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ runner = CliRunner()
 # reference chips only: an atlas with no chips (nor countries) table
 NO_ATLAS = ["--atlas", str(Path(__file__).parent / "fixtures" / "controls" / "atlas_reference_only")]
 H100_CHN = ["--chip", "H100", "--dest", "CHN", "--date", "2024-01-01", *NO_ATLAS]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """`--lang` sets the process language; put it back so tests do not leak into each other."""
-    yield
-    set_lang(None)
 
 
 def _out(*args: str) -> str:

@@ -5,7 +5,6 @@ the CLI = API identity and the translated framework notes."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,6 @@ from computestrata.measure.index.config import Framework
 from computestrata.measure.index.engine import Panel
 
 UNITS = ["A", "B", "C", "D", "E"]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def small() -> tuple[Framework, Panel]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +16,6 @@ from computestrata.measure.index import config, indicators
 
 runner = CliRunner()
 UNITS = ["USA", "CHN", "KOR", "JPN", "DEU", "FRA"]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """`--lang` sets the process language; keep every test in English and reset after."""
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def tiny_atlas(root: Path) -> Path:

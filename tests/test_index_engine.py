@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from copy import deepcopy
 from typing import Any
 
@@ -24,16 +23,6 @@ VALUES = {
     "i4": [2.0, 4.0, 6.0, 8.0],
 }
 UNITS = ["A", "B", "C", "D"]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """`--lang` sets the process language; keep every test in English and reset after."""
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def small_config(**steps: Any) -> dict[str, Any]:

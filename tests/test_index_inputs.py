@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +32,6 @@ from computestrata.measure.index.engine import Panel
 from test_index_cli import tiny_atlas, user_yaml
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 @pytest.fixture(scope="module")

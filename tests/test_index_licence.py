@@ -4,7 +4,6 @@ accepts the option (#9); plain tables round numpy floats."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,6 @@ from computestrata.cli import app
 from computestrata.errors import InputError
 from computestrata.measure.index import api
 from computestrata.measure.index.cli import _number
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 @pytest.mark.integration

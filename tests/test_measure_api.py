@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,6 @@ from computestrata.measure import stratification as st
 from computestrata.measure import table1 as t1
 
 integration = pytest.mark.integration
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Texts are compared in English (the CLI default)."""
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def cli_json(atlas_dir: Path, *args: str) -> dict[str, Any]:

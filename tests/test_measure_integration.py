@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,16 +11,6 @@ from computestrata.measure import stratification as st
 from computestrata.measure import table1 as t1
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Texts are asserted in English; other tests may have switched the language."""
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def test_super_compute_2024_matches_the_published_list(atlas: Any) -> None:

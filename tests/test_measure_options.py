@@ -8,7 +8,6 @@ Runs on a tiny hand-made atlas (the Table 1 fixture plus country tables).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -25,15 +24,6 @@ from computestrata.measure import montecarlo as mc
 from computestrata.measure import stratification as st
 from computestrata.measure import table1 as t1
 from test_measure_table1 import tiny_tables
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def country_tables() -> dict[str, pd.DataFrame]:

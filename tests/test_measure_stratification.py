@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pandas as pd
 import pytest
 
 from computestrata.errors import InputError
 from computestrata.measure import stratification as st
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Texts are asserted in English; other tests may have switched the language."""
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def top500(list_id: str = "2024-11") -> pd.DataFrame:

@@ -4,7 +4,6 @@ in stratification verdicts (N5) and the scope of ``--without`` (N12)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -15,15 +14,6 @@ from computestrata.atlas import store
 from computestrata.errors import InputError
 from computestrata.measure import estimates as es
 from computestrata.measure import stratification as st
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def clusters(countries: list[str]) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -15,16 +14,6 @@ from computestrata.atlas.build import write_atlas
 from computestrata.atlas.sources import Source
 from computestrata.measure import table1 as t1
 from computestrata.measure.estimates import Estimate
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Texts are asserted in English; other tests may have switched the language."""
-    from computestrata.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def _source(sid: str, lic: str = "CC-BY-4.0") -> dict[str, str | None]:

@@ -4,46 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from computestrata.atlas.build import assemble, write_atlas
-from computestrata.atlas.countries import CountryResolver
-from computestrata.atlas.loaders import cset
-from computestrata.atlas.loaders.base import BuildContext
 from computestrata.cli import app
 from computestrata.errors import InputError
+from loaders_support import build_cset_mock_atlas
 
-FIX = Path(__file__).parent / "fixtures" / "cset"
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """`--lang` sets the process language; put it back so tests do not leak into each other."""
-    from computestrata.i18n import set_lang
-
-    yield
-    set_lang(None)
 
 
 @pytest.fixture(scope="module")
 def mock_atlas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("stack_mock")
-    folder = root / "raw" / cset.FOLDER
-    folder.mkdir(parents=True)
-    for f in FIX.glob("*.csv"):
-        shutil.copy(f, folder / f.name)
-    ctx = BuildContext(raw=root / "raw")
-    ctx.countries = CountryResolver.from_pairs([], ["USA", "CHN", "JPN", "NLD", "KOR", "TWN"])
-    write_atlas(assemble([cset.load(ctx)]), root / "atlas", {})
-    return root / "atlas"
+    return build_cset_mock_atlas(tmp_path_factory.mktemp("stack_mock"))
 
 
 def _json(args: list[str], atlas: Path) -> dict:  # type: ignore[type-arg]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -18,14 +17,6 @@ from computestrata.stack.segments import segment, segment_ids
 runner = CliRunner()
 POSTURES = ("small_yard_high_fence", "big_yard_high_fence", "no_yard")
 DAYS = ("2022-06-01", "2022-12-01", "2023-12-01", "2024-12-30", "2025-01-01", "2025-06-01", "2026-03-01")
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    from computestrata.i18n import set_lang
-
-    yield
-    set_lang(None)
 
 
 def _by_id(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from computestrata.atlas.build import assemble, write_atlas
-from computestrata.atlas.countries import CountryResolver
-from computestrata.atlas.loaders import cset
-from computestrata.atlas.loaders.base import BuildContext
 from computestrata.cli import app
-from computestrata.i18n import set_lang
+from loaders_support import build_cset_mock_atlas
 
-FIX = Path(__file__).parent / "fixtures" / "cset"
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    yield
-    set_lang(None)
 
 
 @pytest.fixture(scope="module")
 def mock_atlas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("stack_i18n_mock")
-    folder = root / "raw" / cset.FOLDER
-    folder.mkdir(parents=True)
-    for f in FIX.glob("*.csv"):
-        shutil.copy(f, folder / f.name)
-    ctx = BuildContext(raw=root / "raw")
-    ctx.countries = CountryResolver.from_pairs([], ["USA", "CHN", "JPN", "NLD", "KOR", "TWN"])
-    write_atlas(assemble([cset.load(ctx)]), root / "atlas", {})
-    return root / "atlas"
+    return build_cset_mock_atlas(tmp_path_factory.mktemp("stack_i18n_mock"))
 
 
 def _out(*args: str) -> str:

@@ -7,36 +7,23 @@ CSET segment; the curated shares (HBM, <10 nm logic) stay, as they carry another
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from computestrata.atlas import store
-from computestrata.atlas.build import assemble, write_atlas
-from computestrata.atlas.countries import CountryResolver
-from computestrata.atlas.loaders import cset
-from computestrata.atlas.loaders.base import BuildContext
 from computestrata.cli import app
 from computestrata.errors import InputError
+from loaders_support import build_cset_mock_atlas
 
-FIX = Path(__file__).parent / "fixtures" / "cset"
 NC = "CC-BY-NC-4.0"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def mock_atlas(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("stack_license_mock")
-    folder = root / "raw" / cset.FOLDER
-    folder.mkdir(parents=True)
-    for f in FIX.glob("*.csv"):
-        shutil.copy(f, folder / f.name)
-    ctx = BuildContext(raw=root / "raw")
-    ctx.countries = CountryResolver.from_pairs([], ["USA", "CHN", "JPN", "NLD", "KOR", "TWN"])
-    write_atlas(assemble([cset.load(ctx)]), root / "atlas", {})
-    return root / "atlas"
+    return build_cset_mock_atlas(tmp_path_factory.mktemp("stack_license_mock"))
 
 
 def _run(args: list[str], atlas: Path, *extra: str) -> str:

@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from computestrata.atlas import store
-from computestrata.atlas.build import assemble, write_atlas
-from computestrata.atlas.countries import CountryResolver
-from computestrata.atlas.loaders import cset
-from computestrata.atlas.loaders.base import BuildContext
 from computestrata.errors import InputError
 from computestrata.stack.shares import ShareBook, aggregate_inputs, cset_input_shares, load_curated
-
-FIX = Path(__file__).parent / "fixtures" / "cset"
-
-
-def _load(tmp_path: Path) -> cset.LoadResult:
-    folder = tmp_path / "raw" / cset.FOLDER
-    folder.mkdir(parents=True)
-    for f in FIX.glob("*.csv"):
-        shutil.copy(f, folder / f.name)
-    ctx = BuildContext(raw=tmp_path / "raw")
-    ctx.countries = CountryResolver.from_pairs([], ["USA", "CHN", "JPN", "NLD", "KOR", "TWN"])
-    return cset.load(ctx)
+from loaders_support import build_cset_mock_atlas, load_cset_mock
 
 
 @pytest.fixture()
 def mock_atlas(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A real (tiny) atlas on disk built from the CSET mock files."""
-    tables = assemble([_load(tmp_path)])
-    write_atlas(tables, tmp_path / "atlas", {})
-    a = store.open(tmp_path / "atlas")
+    a = store.open(build_cset_mock_atlas(tmp_path))
     yield a
     a.close()
 
 
 def test_country_rows_and_firm_rollup(tmp_path: Path) -> None:
-    t = _load(tmp_path).tables
+    t = load_cset_mock(tmp_path).tables
     s = cset_input_shares(t["sc_provision"], t["sc_providers"])
     got = {(r.input_id, r.year, r.entity): (round(r.share, 4), r.method) for r in s.itertuples()}
     assert got[("N20", 2025, "NLD")] == (1.0, "country_rows")
@@ -59,7 +41,7 @@ def test_aggregate_weights_by_market_size_and_picks_one_year_per_input(tmp_path:
     NLD = (13·1 + 11.7·0.81) / 24.7 = 22.477 / 24.7 = 0.9100;  JPN = 11.7·0.19 / 24.7 = 0.0900.
     As of 2020 only N22's 2019 row exists: NLD 0.70, JPN 0.30 (N20 skipped, listed as unused).
     """
-    t = _load(tmp_path).tables
+    t = load_cset_mock(tmp_path).tables
     s = cset_input_shares(t["sc_provision"], t["sc_providers"])
     sizes = {"N20": 13e9, "N22": 11.7e9}
     shares, used = aggregate_inputs(s, ["N20", "N22"], sizes, as_of=2025)
