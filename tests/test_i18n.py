@@ -47,3 +47,39 @@ def test_numbers_and_years_format_per_locale() -> None:
     assert _cell(2024, "year") == "2024"
     assert _cell(2024, "systems") == "2,024"
     assert _cell(float("nan")) == "—"
+
+
+def test_two_threads_render_their_own_language() -> None:
+    """The language is per context: a Korean and an English render at the same time do not mix."""
+    import threading
+
+    from computestrata.i18n import set_lang, t
+
+    key = "overview.title"
+    expected = {lang: t(key, lang=lang) for lang in ("en", "ko")}
+    assert expected["en"] != expected["ko"]
+    barrier = threading.Barrier(2)
+    seen: dict[str, list[str]] = {"en": [], "ko": []}
+
+    def render(lang: str) -> None:
+        set_lang(lang)
+        barrier.wait()  # both threads have set their language before either renders
+        for _ in range(200):
+            seen[lang].append(t(key))
+
+    threads = [threading.Thread(target=render, args=(lang,)) for lang in ("en", "ko")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert set(seen["en"]) == {expected["en"]}
+    assert set(seen["ko"]) == {expected["ko"]}
+
+
+def test_use_lang_restores_the_previous_language() -> None:
+    from computestrata.i18n import get_lang, set_lang, use_lang
+
+    set_lang("zh")
+    with use_lang("ko"):
+        assert get_lang() == "ko"
+    assert get_lang() == "zh"

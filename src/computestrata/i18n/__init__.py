@@ -8,27 +8,48 @@ back to English, and a missing key falls back to the key itself so nothing is hi
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from typing import Any
 
 LANGS = ("en", "ko", "zh")
-_current: str | None = None
+# A context variable, not a module global: each thread (and each asyncio task) sees its own
+# language, so a web server can answer a Korean and an English request at the same time.
+_current: ContextVar[str | None] = ContextVar("computestrata_lang", default=None)
 
 
-def set_lang(lang: str | None) -> None:
-    """Select the language for this process (``None`` = from ``STRATA_LANG`` or English)."""
-    global _current
+def _checked(lang: str | None) -> str | None:
     if lang is not None and lang not in LANGS:
         from computestrata.errors import InputError
 
         raise InputError(f"unknown language {lang!r}", hint=f"use one of {', '.join(LANGS)}")
-    _current = lang
+    return lang
+
+
+def set_lang(lang: str | None) -> None:
+    """Select the language for the current context (``None`` = from ``STRATA_LANG`` or English).
+
+    The CLI calls this once per command; servers and threads use :func:`use_lang` or pass
+    ``lang=`` to :func:`t` instead."""
+    _current.set(_checked(lang))
+
+
+@contextmanager
+def use_lang(lang: str | None) -> Iterator[None]:
+    """Render in ``lang`` inside the block only, then restore the previous choice."""
+    token = _current.set(_checked(lang))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def get_lang() -> str:
     """The language in force: explicit choice, else ``STRATA_LANG``, else English."""
-    lang = _current or os.environ.get("STRATA_LANG", "en")
+    lang = _current.get() or os.environ.get("STRATA_LANG", "en")
     return lang if lang in LANGS else "en"
 
 
