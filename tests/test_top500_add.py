@@ -65,17 +65,33 @@ def test_add_each_format_into_an_atlas(tiny: Path) -> None:
     }
 
 
-def test_re_adding_a_list_replaces_it(tiny: Path) -> None:
+def test_re_adding_the_same_file_changes_nothing(tiny: Path) -> None:
+    """Issue 8 item 3: the same bytes again keep the atlas byte for byte, manifest included
+    (the old code rewrote the source record and the history)."""
     add_top500(XLSX, tiny)
     first = counts(tiny)
-    files = {k: v for k, v in digest(tiny).items() if k != "manifest.json"}
+    files = digest(tiny)
     out = add_top500(XLSX, tiny)
-    assert out["replaced"] is True and out["list_id"] == "2023-11"
+    assert out["unchanged"] is True and out["replaced"] is False and out["list_id"] == "2023-11"
     assert counts(tiny) == first  # no duplicates anywhere
-    assert {k: v for k, v in digest(tiny).items() if k != "manifest.json"} == files
+    assert digest(tiny) == files  # nothing rewritten, not even manifest.json
     a = store.open(tiny)
     assert [h["list_id"] for h in a.manifest["added"]] == ["2023-11"]
     assert a.manifest["built_at"] == "test"  # the rest of the manifest is kept
+
+
+def test_a_different_file_for_a_list_replaces_it(tiny: Path, tmp_path: Path) -> None:
+    add_top500(XLSX, tiny)
+    first = counts(tiny)
+    other = tmp_path / XLSX.name
+    other.write_bytes(XLSX.read_bytes())
+    out = add_top500(other, tiny)  # same bytes under another path: still the same file
+    assert out["unchanged"] is True
+    rows = mock.modern_rows(top1=1_102_000.0, list_no=62)
+    changed = mock.write_csv(tmp_path / "TOP500_202311.csv", mock.MODERN_HEADER, rows)
+    out = add_top500(changed, tiny)
+    assert out["replaced"] is True and out["unchanged"] is False
+    assert counts(tiny)["systems"] == first["systems"]  # replaced, not duplicated
 
 
 def test_re_adding_with_corrected_rows_updates_facts(tiny: Path, tmp_path: Path) -> None:

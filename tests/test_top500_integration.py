@@ -156,9 +156,12 @@ def test_add_real_list_idempotent_and_atomic(t5_dir: Path, shared_data: Path, tm
     def digest() -> dict[str, str]:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in work.iterdir()}
 
+    first = digest()
     for name in ("TOP500_202411.xlsx", "TOP500_199306.xls", "TOP500_202211.csv"):
         out = add_top500(raw / name, work)
-        assert out["replaced"] is True and out["systems"] == 500
+        # the very file the build read: nothing changes, provenance included (issue 8 item 3)
+        assert out["unchanged"] is True and out["replaced"] is False and out["systems"] == 500
+    assert digest() == first
     a = store.open(work)
     assert a.rows("SELECT count(*) AS n FROM top500_systems")[0]["n"] == 63 * 500
     assert a.rows("SELECT count(*) AS n FROM sources WHERE source_id LIKE 'top500_%'")[0]["n"] == 63

@@ -7,18 +7,25 @@ as JSON (``--json``).  Keeping output here means every command cites sources the
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
 
 import typer
 
+from computestrata.render import quiet_flag_types
+
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
+
+quiet_flag_types()  # `--json` in --help without a `<bool>` tag
 
 AtlasOpt = Annotated[
     Path | None,
@@ -60,24 +67,59 @@ def open_atlas(atlas: Path | None, exclude_license: list[str] | None = None) -> 
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, date | datetime):
+    """A JSON-ready copy of ``value``; every DuckDB type has a rule (see :func:`to_json`)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else None
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
-    if isinstance(value, Path):
+    if isinstance(value, timedelta):
+        return iso_duration(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, UUID | Path):
         return str(value)
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item())
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
+    if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
-    return value
+    if value.__class__.__name__ in {"NAType", "NaTType"}:  # pandas missing values
+        return None
+    if hasattr(value, "tolist") and callable(value.tolist):  # numpy arrays and scalars
+        return _jsonable(value.tolist())
+    if hasattr(value, "item") and callable(value.item):  # other numpy-like scalars
+        return _jsonable(value.item())
+    if hasattr(value, "isoformat") and callable(value.isoformat):  # pandas Timestamp/Timedelta
+        return value.isoformat()
+    return str(value)
+
+
+def iso_duration(delta: timedelta) -> str:
+    """ISO 8601 duration of a timedelta: ``P423DT4H5M6.5S``; negative as ``-P…``.
+
+    DuckDB hands an INTERVAL to Python as a timedelta (a month counted as 30 days)."""
+    sign = "-" if delta < timedelta(0) else ""
+    delta = abs(delta)
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M")) if n)
+    if seconds or delta.microseconds:
+        clock += f"{seconds + delta.microseconds / 1e6:.6f}".rstrip("0").rstrip(".") + "S"
+    out = "P" + (f"{delta.days}D" if delta.days else "") + (f"T{clock}" if clock else "")
+    return sign + (out if out != "P" else "PT0S")
 
 
 def to_json(obj: Any) -> str:
-    """JSON text for any result (NaN → null, dates → ISO strings)."""
-    return json.dumps(_jsonable(obj), ensure_ascii=False, indent=2)
+    """JSON text for any result.
+
+    NaN and infinities become null; dates, times and timestamps ISO 8601 strings; INTERVAL
+    an ISO 8601 duration (``P1DT2H``); DECIMAL a JSON number (double precision: cast to
+    VARCHAR in SQL to keep more than 15 digits); BLOB base64 text; UUID its text; lists,
+    structs and maps JSON arrays and objects; anything else its text, never an error."""
+    return json.dumps(_jsonable(obj), ensure_ascii=False, indent=2, default=str)
 
 
 def _cell(value: Any, column: str = "", raw: bool = False) -> str:
@@ -107,6 +149,11 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
 
     if lang:
         set_lang(lang)
+    from computestrata.errors import take_notices
+
+    pending = take_notices()  # warnings raised while the result was made (an ambiguous country…)
+    if pending:
+        out = replace(out, notes=[*pending, *out.notes])
     sources = atlas.sources(out.source_ids) if atlas is not None else []
     seen = {s["source_id"] for s in sources}
     sources += [s for s in out.extra_sources if s["source_id"] not in seen]
@@ -120,23 +167,24 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
         payload["notes"] = out.notes
         typer.echo(to_json(payload))
         return
-    import sys
-
     from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
-    # A pipe or file gets a wide layout; a terminal gets its own width.
-    console = Console() if sys.stdout.isatty() else Console(width=160)
+    from computestrata.render import console_width, render_table, source_lines
+
+    # A pipe or file gets a wide layout (or COLUMNS); a terminal gets its own width.
+
+    console = Console(width=console_width())
+    notes = list(out.notes)
     if out.rows:  # an empty result prints no empty table; its notes say why
         cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
-        table = Table(title=out.title)
-        for c in cols:
-            label = c if out.raw_headers or f"col.{c}" not in _catalog() else t(f"col.{c}")
-            table.add_column(escape(label))
-        for row in out.rows:
-            table.add_row(*(escape(_cell(row.get(c), c, out.raw_values)) for c in cols))
+        labels = [c if out.raw_headers or f"col.{c}" not in _catalog() else t(f"col.{c}") for c in cols]
+        cells = [[_cell(row.get(c), c, out.raw_values) for c in cols] for row in out.rows]
+        # ids and numbers are never cut: columns that do not fit are left out, and said
+        table, dropped = render_table(out.title, labels, cells, console.width)
         console.print(table)
+        if dropped:
+            notes.append(t("render.columns_dropped", columns=", ".join(dropped), width=console.width))
     if out.data is not None:
         console.print(f"[bold]{escape(out.title)}[/bold]")
         for k, v in out.data.items():
@@ -144,11 +192,14 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
             console.print(escape(f"  {label}: {_cell(v) if not isinstance(v, Mapping) else to_json(v)}"))
     if sources:
         console.print(f"[bold]{t('common.sources')}[/bold]")
-        for s in sources:
-            console.print(escape(f"  [{s['source_id']}] {s['citation']} ({t('common.licence')}: {s['license']})"))
-    if out.notes:
+        lines = source_lines(sources, t("common.licence"))
+        for line in lines:
+            console.print(escape(f"  {line}"))
+        if len(lines) < len(sources):
+            console.print(escape(f"  ({t('render.sources_collapsed', n=len(sources))})"))
+    if notes:
         console.print(f"[bold]{t('common.notes')}[/bold]")
-        for n in out.notes:
+        for n in notes:
             console.print(escape(f"  - {n}"))
 
 

@@ -3,8 +3,11 @@
 TOP500 publishes a list every June and November.  ``add_top500`` parses the export with
 the same code as the build, resolves countries with the atlas's own alias table, and
 rewrites the atlas aside and swaps it in (``write_atlas``), so a reader never sees half an
-atlas and a bad file leaves the atlas exactly as it was.  Re-adding a list replaces that
-list's systems, summary, facts and source: adding is idempotent.
+atlas and a bad file leaves the atlas exactly as it was.  Adding is idempotent: re-adding
+the very file already in the atlas (same sha256) changes nothing, so the provenance the
+build recorded (mirror URL, "sha256 verified against SOURCES.csv", retrieval date) stays;
+adding a different file for a list already there replaces that list's systems, summary,
+facts and source.
 """
 
 from __future__ import annotations
@@ -103,6 +106,19 @@ def add_top500(
     lid, sid = parsed.list_id, src.source_id
     systems_old = tables.get("top500_systems")
     replaced = bool(systems_old is not None and pc.any(pc.equal(systems_old["list_id"], lid)).as_py())
+    summary = {
+        "list_id": lid,
+        "systems": int(parsed.summary["systems"]),
+        "replaced": replaced,
+        "unchanged": False,
+        "source_id": sid,
+        "rmax_total_tflops": float(parsed.summary["rmax_total_tflops"]),
+        "unit_in_file": parsed.summary["unit_in_file"],
+        "skipped": [e.describe() for e in ctx.skipped],
+    }
+    if replaced and _same_file(tables.get("sources"), sid, src.sha256):
+        # The same bytes are already in the atlas: keep its provenance, write nothing.
+        return {**summary, "replaced": False, "unchanged": True}
     new_systems = pa.Table.from_pandas(parsed.systems, preserve_index=False)
     tables["top500_systems"] = _replace(
         systems_old, new_systems, pc.equal(systems_old["list_id"], lid) if systems_old is not None else None
@@ -141,16 +157,24 @@ def add_top500(
         }
     )
     meta["added"] = history
-    write_atlas(frames, store.resolve_atlas_dir(atlas_dir), meta)
-    return {
-        "list_id": lid,
-        "systems": int(parsed.summary["systems"]),
-        "replaced": replaced,
-        "source_id": sid,
-        "rmax_total_tflops": float(parsed.summary["rmax_total_tflops"]),
-        "unit_in_file": parsed.summary["unit_in_file"],
-        "skipped": [e.describe() for e in ctx.skipped],
-    }
+    # Tables without a source_id column keep the provenance the build recorded for them.
+    kept = {n: list(m.get("source_ids", [])) for n, m in manifest.get("tables", {}).items()}
+    write_atlas(frames, store.resolve_atlas_dir(atlas_dir), meta, provenance=kept)
+    return summary
+
+
+def _same_file(sources: pa.Table | None, source_id: str, sha256: str | None) -> bool:
+    """Whether the atlas already cites ``source_id`` with exactly this file hash."""
+    if sources is None or not sha256 or "sha256" not in sources.column_names:
+        return False
+    rows = sources.filter(pc_equal(sources["source_id"], source_id)).column("sha256").to_pylist()
+    return bool(rows) and all(r == sha256 for r in rows)
+
+
+def pc_equal(column: Any, value: str) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.equal(column, value)
 
 
 def list_id_ok(list_id: str) -> bool:

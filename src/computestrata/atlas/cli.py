@@ -18,39 +18,111 @@ app.add_typer(add_app, name="add")
 def build_cmd(
     raw: Annotated[Path, typer.Option("--raw", help="Folder of raw public files (../shared/data).")],
     out: Annotated[
-        Path | None, typer.Option("--out", help="Atlas folder to write (default: the shipped atlas).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Atlas folder to write: a new or empty folder, or an atlas to replace "
+            "(anything else is refused, so nothing is lost).",
+        ),
     ] = None,
+    shipped: Annotated[
+        bool, typer.Option("--shipped", help="Developers: rebuild the atlas inside the package (instead of --out).")
+    ] = False,
     lenient: Annotated[bool, typer.Option("--lenient", help="Skip bad rows and report them.")] = False,
     only: Annotated[str | None, typer.Option("--only", help="Comma-separated loaders to run.")] = None,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink", help="Replace an atlas even if a table loses more than 10 % of its rows (or vanishes)."
+        ),
+    ] = False,
+    exclude_license: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude-license",
+            metavar="SPDX",
+            help="Leave the data under this licence out of the atlas (repeatable), e.g. CC-BY-NC-4.0. "
+            "`strata atlas sources` prints every licence to leave out for an atlas that may be "
+            "redistributed commercially.",
+        ),
+    ] = None,
+    expect: Annotated[
+        Path | None,
+        typer.Option(
+            "--expect",
+            metavar="CSV",
+            help="Raw-data manifest to check the raw files against (sha256 or row floor per file; "
+            "default: the one shipped with the package).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """Validate every raw row and build the atlas atomically (the old atlas survives a failure)."""
+    """Validate every raw file and row and build the atlas atomically (the old atlas survives a failure).
+
+    Each raw file is checked against the raw-data manifest (its sha256, or a floor of CSV
+    rows), and an atlas is not replaced by one whose tables shrink by more than 10 %
+    unless --allow-shrink.
+    """
     from rich.console import Console
 
     from computestrata.atlas.build import build
+    from computestrata.atlas.expectations import read_manifest
     from computestrata.atlas.store import shipped_atlas_dir
+    from computestrata.errors import InputError
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
+    if out is None and not shipped:
+        raise InputError(
+            "give --out DIR, the atlas folder to write",
+            hint="e.g. --out ./atlas, then use it with --atlas ./atlas or STRATA_ATLAS; developers rebuild "
+            "the atlas shipped inside the package with --shipped",
+        )
+    if out is not None and shipped:
+        raise InputError("give either --out or --shipped, not both", hint="--shipped writes the package's own atlas")
     console = Console(stderr=True)
-    target = out or shipped_atlas_dir()
+    target = out if out is not None else shipped_atlas_dir()
     names = [n.strip() for n in only.split(",")] if only else None
+    manifest = read_manifest(expect) if expect is not None else None
     with console.status(t("atlas.building")) as status:
         report = build(
-            raw, target, lenient=lenient, only=names, progress=lambda n: status.update(t("atlas.loading", name=n))
+            raw,
+            target,
+            lenient=lenient,
+            only=names,
+            progress=lambda n: status.update(t("atlas.loading", name=n)),
+            expectations=manifest,
+            allow_shrink=allow_shrink,
+            exclude=exclude_license or (),
+            allow_shipped=shipped,
         )
     rows = [{"table": k, "rows": v} for k, v in sorted(report.tables.items())]
     total = sum(report.seconds.values())
     notes = [t("atlas.built", path=str(report.out), seconds=f"{total:.1f}")]
     notes.append(t("atlas.timing", parts=", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())))
     notes += [t("atlas.skipped_row", where=e.describe()) for e in report.skipped]
+    if report.excluded_licenses:
+        notes.append(
+            t(
+                "atlas.excluded_in_build",
+                licenses=", ".join(report.excluded_licenses),
+                dropped=", ".join(report.dropped_tables) or "—",
+            )
+        )
+    notes += [t("atlas.shrink_allowed", what=w) for w in report.shrunk]
+    if report.unchecked:
+        notes.append(t("atlas.unchecked_files", n=len(report.unchecked), files=", ".join(report.unchecked[:8])))
     data = None
     if as_json:
         data = {
             "atlas": str(report.out),
             "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
             "skipped": [e.describe() for e in report.skipped],
+            "excluded_licenses": list(report.excluded_licenses),
+            "dropped_tables": report.dropped_tables,
+            "shrunk": report.shrunk,
+            "unchecked_raw_files": report.unchecked,
         }
     emit(Output(title=t("atlas.build_title"), rows=rows, columns=["table", "rows"], data=data, notes=notes), as_json)
 
@@ -66,35 +138,82 @@ def add_top500_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """Ingest a newly published TOP500 list into an existing atlas (idempotent, atomic)."""
+    """Ingest a newly published TOP500 list into an existing atlas (idempotent, atomic).
+
+    The very file already in the atlas (same sha256) changes nothing, so the provenance the
+    build recorded stays; another file for a list already there replaces that list."""
     from computestrata.atlas.add import add_top500
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
     summary = add_top500(file, atlas, lenient=lenient, list_id=list_id)
-    emit(Output(title=t("atlas.add_title"), data=summary), as_json)
+    notes = [t("atlas.add_unchanged", list_id=summary["list_id"])] if summary.get("unchanged") else []
+    emit(Output(title=t("atlas.add_title"), data=summary, notes=notes), as_json)
 
 
 @app.command("sources")
 def sources_cmd(
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
+    by_table: Annotated[
+        bool, typer.Option("--tables", help="The data-licence notice table by table instead of the sources.")
+    ] = False,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """List every source in the atlas with its publisher, licence and file hash."""
+    """List every source with its publisher, licence and file hash, and the data-licence notice.
+
+    The code's Apache-2.0 licence does not cover the data: each table keeps its sources'
+    terms.  The notice says, per licence, which tables hold data under it and whether it may
+    be redistributed commercially, and prints the `strata atlas build --exclude-license …`
+    command that makes an atlas without the data that may not.
+    """
+    from computestrata.atlas.licences import atlas_notice
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    rows = a.sources()
-    emit(
-        Output(
-            title=t("atlas.sources_title"), rows=rows, columns=["source_id", "publisher", "license", "title", "sha256"]
-        ),
-        as_json,
-        lang=lang,
+    notice = atlas_notice(a)
+    notes = [t("atlas.notice_code", licence=notice["code_licence"])]
+    if notice["excluded_at_build"]:
+        notes.append(t("atlas.notice_built_without", licenses=", ".join(notice["excluded_at_build"])))
+    for r in notice["licences"]:
+        notes.append(
+            t(
+                "atlas.notice_licence",
+                license=r["license"],
+                n=r["sources"],
+                tables=", ".join(r["tables"]) or "—",
+                commercial=t(f"atlas.commercial.{r['commercial_redistribution']}"),
+                terms=r["terms"],
+            )
+        )
+    notes.append(
+        t("atlas.notice_command", command=notice["redistributable_build"])
+        if notice["redistributable_build"]
+        else t("atlas.notice_all_clear")
     )
+    if by_table:
+        rows = [
+            {**r, "commercial_redistribution": t(f"atlas.commercial.{r['commercial_redistribution']}")}
+            for r in notice["tables"]
+        ]
+        out = Output(
+            title=t("atlas.notice_title"),
+            rows=rows if not as_json else notice["tables"],
+            columns=["table", "licenses", "publishers", "sources", "commercial_redistribution"],
+            data={"licence_notice": notice} if as_json else None,
+            notes=notes,
+        )
+    else:
+        out = Output(
+            title=t("atlas.sources_title"),
+            rows=a.sources(),
+            columns=["source_id", "publisher", "license", "title", "sha256"],
+            data={"licence_notice": notice} if as_json else None,
+            notes=notes,
+        )
+    emit(out, as_json, lang=lang)
 
 
 @app.command("tables")
@@ -106,6 +225,7 @@ def tables_cmd(
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
+    a.con  # noqa: B018 - opening the tables checks their files: a damaged atlas is named here too
     visible = (lambda n: a.rows(f'SELECT count(*) AS n FROM "{n}"')[0]["n"]) if a.exclude_licenses else None
     rows = [
         {"table": n, "rows": visible(n) if visible else m["rows"], "columns": m["columns"]}
@@ -123,7 +243,14 @@ def query_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """Run read-only SQL against the atlas (DuckDB dialect; one statement)."""
+    """Run read-only SQL against the atlas (DuckDB dialect; one statement).
+
+    The query runs in a sandbox: in-memory copies of the tables it names, with external
+    access off and the configuration locked, so no file, URL or environment variable can be
+    read (nor the atlas's Parquet files behind --exclude-license).  With --json, DECIMAL is a
+    number (cast to VARCHAR to keep more than 15 digits), INTERVAL an ISO 8601 duration,
+    TIME/DATE/TIMESTAMP ISO 8601 text, BLOB base64, UUID its text.
+    """
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)

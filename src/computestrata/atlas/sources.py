@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 SOURCE_COLUMNS = (
@@ -51,9 +52,18 @@ class Source:
 
 
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks (raw files can be tens of MB)."""
+    """Hex sha256 of a file, read in chunks (raw files can be tens of MB).
+
+    Cached per (path, size, modification time): the build hashes a file once for its
+    source record and once for the raw-data manifest check."""
+    st = path.stat()
+    return _sha256(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -62,7 +72,11 @@ def sha256_file(path: Path) -> str:
 def file_source(path: Path, raw_root: Path | None = None, **fields: str | None) -> Source:
     """A :class:`Source` for one raw file: hashes it and records its path under ``raw_root``."""
     rel = str(path.relative_to(raw_root)) if raw_root and path.is_relative_to(raw_root) else path.name
-    # The file's modification date stands for the access date: it is stable across
-    # rebuilds of the same raw files, so atlas diffs show real changes only.
-    fields.setdefault("date_accessed", date.fromtimestamp(path.stat().st_mtime).isoformat())
+    # The access date is the retrieval date the raw-data manifest records for the file, so a
+    # rebuild (or a fresh copy of the raw folder, with new file times) cites the same date.
+    # A file the manifest does not date falls back to its modification date.
+    if "date_accessed" not in fields:
+        from computestrata.atlas.expectations import retrieved
+
+        fields["date_accessed"] = retrieved(raw_root, path) or date.fromtimestamp(path.stat().st_mtime).isoformat()
     return Source(sha256=sha256_file(path), raw_file=rel, **fields)  # type: ignore[arg-type]

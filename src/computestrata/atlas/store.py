@@ -62,6 +62,8 @@ class Atlas:
     manifest: dict[str, Any]
     exclude_licenses: tuple[str, ...] = ()
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+    #: tables named by the queries run through :meth:`df`/:meth:`rows` (a test checks each is cited)
+    touched: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def tables(self) -> list[str]:
@@ -84,21 +86,76 @@ class Atlas:
         con = duckdb.connect(
             ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
-        excl = ", ".join("'" + lic.replace("'", "''") + "'" for lic in self.exclude_licenses)
-        for name, meta in self.manifest.get("tables", {}).items():
-            file = (self.path / meta["file"]).as_posix().replace("'", "''")
-            src = f"read_parquet('{file}')"
-            if excl and name == "sources":
-                con.execute(f"CREATE VIEW sources AS SELECT * FROM {src} WHERE license NOT IN ({excl})")
-            elif excl and "source_id" in meta.get("columns", []):
-                con.execute(
-                    f'CREATE VIEW "{name}" AS SELECT * FROM {src} WHERE source_id IS NULL OR '
-                    f"source_id NOT IN (SELECT source_id FROM read_parquet('"
-                    f"{(self.path / 'sources.parquet').as_posix()}') WHERE license IN ({excl}))"
-                )
-            else:
-                con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {src}')
+        self._check_files(con)
+        for name in self.manifest.get("tables", {}):
+            try:
+                con.execute(f'CREATE VIEW "{name}" AS {self._view_sql(name)}')
+            except duckdb.Error as exc:
+                raise self._unreadable(name, str(exc).strip().splitlines()[0]) from exc
         return con
+
+    def _view_sql(self, name: str) -> str:
+        """The SELECT behind table ``name``'s view: its Parquet file, minus excluded licences.
+
+        Rows go by their ``source_id``.  A table without one is a lookup (``country_aliases``,
+        the name index country resolution needs) and stays; ``strata atlas build
+        --exclude-license`` leaves such a table out of an atlas meant for redistribution."""
+        meta = self.manifest["tables"][name]
+        file = (self.path / meta["file"]).as_posix().replace("'", "''")
+        src = f"read_parquet('{file}')"
+        if not self.exclude_licenses:
+            return f"SELECT * FROM {src}"
+        excl = ", ".join("'" + lic.replace("'", "''") + "'" for lic in self.exclude_licenses)
+        if name == "sources":
+            return f"SELECT * FROM {src} WHERE license NOT IN ({excl})"
+        if "source_id" in meta.get("columns", []):
+            sources = (self.path / "sources.parquet").as_posix().replace("'", "''")
+            return (
+                f"SELECT * FROM {src} WHERE source_id IS NULL OR source_id NOT IN "
+                f"(SELECT source_id FROM read_parquet('{sources}') WHERE license IN ({excl}))"
+            )
+        return f"SELECT * FROM {src}"
+
+    def _unreadable(self, name: str, problem: str) -> AtlasError:
+        return AtlasError(
+            f"atlas {self.path}: table {name!r} is unreadable ({problem})",
+            hint=f"the atlas is damaged (a Parquet file missing, corrupt or swapped): rebuild it with "
+            f"`strata atlas build --raw DIR --out {self.path}`, or copy it again",
+        )
+
+    def _check_files(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Every table's Parquet file exists, reads, and has the rows the manifest records.
+
+        One metadata read for all files (no data read); a failure is narrowed down to the table
+        it concerns, so a damaged atlas names what to fix instead of a DuckDB traceback."""
+        import duckdb
+
+        tables = self.manifest.get("tables", {})
+        files = {name: (self.path / str(meta.get("file", f"{name}.parquet"))) for name, meta in tables.items()}
+        for name, f in files.items():
+            if not f.is_file():
+                raise self._unreadable(name, f"{f.name} is missing")
+        by_file = {f.as_posix(): name for name, f in files.items()}
+        try:
+            found = con.execute("SELECT file_name, num_rows FROM parquet_file_metadata(?)", [list(by_file)]).fetchall()
+        except duckdb.Error:
+            for path, name in by_file.items():
+                try:
+                    con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [path]).fetchall()
+                except duckdb.Error as exc:
+                    raise self._unreadable(name, str(exc).strip().splitlines()[0]) from exc
+            raise
+        for path, rows in found:
+            name = by_file.get(Path(path).as_posix(), "")
+            want = tables.get(name, {}).get("rows")
+            if want is not None and int(rows) != int(want):
+                raise self._unreadable(name, f"{Path(path).name} has {rows} rows, the manifest says {want}")
+        schema = con.execute("SELECT file_name, name, num_children FROM parquet_schema(?)", [list(by_file)]).fetchall()
+        for path, columns in top_level_columns(schema).items():
+            name = by_file.get(Path(path).as_posix(), "")
+            want_cols = tables.get(name, {}).get("columns")
+            if want_cols and columns != list(want_cols):
+                raise self._unreadable(name, f"{Path(path).name} has other columns than the manifest records")
 
     @property
     def top500(self) -> BoundTop500:
@@ -113,18 +170,24 @@ class Atlas:
         if missing:
             raise AtlasError(
                 f"atlas {self.path} has no table {', '.join(missing)}",
-                hint="rebuild it with `strata atlas build --raw DIR`",
+                hint="rebuild it with `strata atlas build --raw DIR --out DIR`",
             )
 
     def df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run SQL and return a pandas frame."""
+        self._touch(sql)
         return self.con.execute(sql, params or []).df()
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run SQL and return a list of dicts (no pandas: used on fast CLI paths)."""
+        self._touch(sql)
         cur = self.con.execute(sql, params or [])
         cols = [d[0] for d in cur.description or []]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def _touch(self, sql: str) -> None:
+        low = sql.lower()
+        self.touched.update(t for t in self.manifest.get("tables", {}) if re.search(rf"\b{re.escape(t)}\b", low))
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a pandas frame."""
@@ -142,18 +205,76 @@ class Atlas:
         return self.rows(f"SELECT * FROM sources WHERE source_id IN ({marks}) ORDER BY source_id", wanted)
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        """Read-only SQL for users: one statement that reads; writes are refused, and a
-        query DuckDB rejects (unknown table or column, bad syntax) is an :class:`InputError`."""
+        """Read-only SQL for users, in a sandbox: one statement that reads the atlas tables.
+
+        The query runs in its own DuckDB connection (:meth:`sandbox`) with external access off
+        and the configuration locked: no file outside the atlas, URL or environment variable
+        can be read, and with ``--exclude-license`` not even the atlas's own Parquet files.  Statements that do not read
+        (INSERT, COPY, ATTACH, SET…) are refused before that; a query DuckDB rejects is an
+        :class:`InputError`."""
         import duckdb
 
         check_read_only(sql)
+        con = self.sandbox(sql)
         try:
-            return self.rows(sql)
+            self._touch(sql)
+            cur = con.execute(sql)
+            cols = [d[0] for d in cur.description or []]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        except duckdb.PermissionException as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise InputError(
+                f"the query reaches outside the atlas: {first}",
+                hint="atlas queries read the atlas tables only (`strata atlas tables`); files, URLs and the "
+                "environment are off",
+            ) from exc
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0]
             raise InputError(
                 f"the query failed: {first}", hint="`strata atlas tables` lists the tables and their columns"
             ) from exc
+        finally:
+            con.close()
+
+    def sandbox(self, sql: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection for user SQL with external access off and the configuration locked.
+
+        Without a licence exclusion it holds one view per table and allows reads under the
+        atlas folder only (``allowed_directories``): the user sees exactly the atlas, no copy.
+        With ``--exclude-license`` (or on a DuckDB without ``allowed_directories``) it holds
+        in-memory copies of the tables ``sql`` names (all of them for a SHOW/DESCRIBE/SUMMARIZE
+        that names none) and allows no path at all, so reading a Parquet file of the atlas
+        directly cannot step around the exclusion."""
+        import duckdb
+
+        names = list(self.manifest.get("tables", {}))
+        con = duckdb.connect(
+            ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
+        try:
+            self._check_files(con)  # missing, corrupt or swapped files: named, not a DuckDB traceback
+            views = False
+            if not self.exclude_licenses:
+                try:
+                    folder = self.path.resolve().as_posix().rstrip("/") + "/"
+                    con.execute(f"SET allowed_directories = ['{folder.replace(chr(39), chr(39) * 2)}']")
+                    views = True
+                except duckdb.Error:  # an old DuckDB: fall back to copies
+                    views = False
+            if not views and sql is not None:
+                low = sql.lower()  # names inside string literals count too: query('SELECT … FROM t')
+                named = [n for n in names if re.search(rf"\b{re.escape(n.lower())}\b", low)]
+                first = low.strip().split(None, 1)[0] if low.strip() else ""
+                names = named if named or first not in {"show", "describe", "summarize"} else names
+            for name in names:
+                kind = "VIEW" if views else "TABLE"
+                con.execute(f'CREATE {kind} "{name}" AS {self._view_sql(name)}')
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def check_licenses(self) -> None:
         """Fail when an excluded licence matches no source: a typo would otherwise exclude nothing."""
@@ -182,8 +303,32 @@ class Atlas:
             self._con = None
 
 
+def top_level_columns(schema: Sequence[tuple[str, str, int | None]]) -> dict[str, list[str]]:
+    """Top-level column names per file from ``parquet_schema`` rows (depth-first: a root per
+    file with its number of children, then each column followed by its nested fields)."""
+    out: dict[str, list[str]] = {}
+    rows = list(schema)
+    i = 0
+    while i < len(rows):
+        file, _, n_root = rows[i]
+        i += 1
+        cols: list[str] = []
+        for _ in range(n_root or 0):
+            cols.append(rows[i][1])
+            pending = rows[i][2] or 0
+            i += 1
+            while pending:  # skip the nested fields of this column
+                pending += (rows[i][2] or 0) - 1
+                i += 1
+        out[file] = cols
+    return out
+
+
 def check_read_only(sql: str) -> None:
-    """Refuse anything but a single SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE statement."""
+    """Refuse anything but a single SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE statement.
+
+    This is for clear messages only; the protection is the sandbox (:meth:`Atlas.sandbox`):
+    even a write that slipped through would change a throwaway in-memory copy."""
     body = sql.strip().rstrip(";").strip()
     if not body:
         raise InputError("empty query", hint='give a SELECT statement, e.g. "SELECT * FROM sources"')
@@ -219,29 +364,6 @@ def check_read_only(sql: str) -> None:
             else (f"{first!r} does not start a query")
         )
         raise InputError(problem, hint="start with SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE)")
-    tokens = set(re.findall(r"[a-z_]+", re.sub(r"'[^']*'", "", body.lower())))
-    bad = sorted(
-        tokens
-        & {
-            "copy",
-            "attach",
-            "install",
-            "load",
-            "pragma",
-            "export",
-            "read_text",
-            "read_blob",
-            "read_csv",
-            "read_csv_auto",
-            "read_json",
-            "write_csv",
-        }
-    )
-    if bad:
-        raise InputError(
-            f"the atlas is read-only: {', '.join(bad)} is not allowed in a query",
-            hint="query the atlas tables only (see `strata atlas tables`)",
-        )
 
 
 def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None = None) -> Atlas:
@@ -251,11 +373,7 @@ def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None 
         raise AtlasError(f"{folder} is a file, not an atlas folder", hint="pass the folder that holds manifest.json")
     man = folder / MANIFEST
     if not man.is_file():
-        raise AtlasError(
-            f"no atlas at {folder} (missing {MANIFEST})",
-            hint="build one with `strata atlas build --raw ../shared/data --out DIR`, "
-            "or drop --atlas/STRATA_ATLAS to use the shipped atlas",
-        )
+        raise AtlasError.keyed("errors.no_atlas", "errors.no_atlas_hint", folder=folder, manifest=MANIFEST)
     try:
         manifest = json.loads(man.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from computestrata.atlas.countries import CountryResolver
+    from computestrata.atlas.expectations import RawManifest
     from computestrata.atlas.sources import Source
 
 FACT_COLUMNS = ("entity", "variable", "unit", "period", "value", "p5", "p95", "source_id", "note")
@@ -34,10 +35,22 @@ class BuildContext:
     skipped: list[RowError] = field(default_factory=list)
     countries: CountryResolver | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Raw files and folders loaders asked for through :meth:`path`.
+    opened: list[Path] = field(default_factory=list)
+    #: The raw-data manifest (:mod:`computestrata.atlas.expectations`) the build checks each
+    #: file against as a loader asks for it, before the loader parses it; None checks nothing.
+    expectations: RawManifest | None = None
+    #: Files opened that no manifest line describes (reported by the build).
+    unchecked: list[str] = field(default_factory=list)
 
     def path(self, *parts: str) -> Path:
-        """A raw file that must exist; a missing one is a clear error, not a KeyError later."""
+        """A raw file (or folder) that must exist and, when the build passes a raw-data
+        manifest, match it (sha256 or row floor): a truncated download stops the build here,
+        naming file, expected and found, instead of building a smaller atlas."""
         p = self.raw.joinpath(*parts)
+        first = p not in self.opened
+        if first:
+            self.opened.append(p)
         if not p.exists():
             raise RawDataError(
                 [
@@ -51,6 +64,13 @@ class BuildContext:
                     )
                 ]
             )
+        if first and self.expectations is not None:
+            from computestrata.atlas.expectations import check_files
+
+            problems, unchecked = check_files(self.raw, [p], self.expectations)
+            self.unchecked.extend(u for u in unchecked if u not in self.unchecked)
+            if problems:
+                raise RawDataError(problems)
         return p
 
     def bad(self, err: RowError) -> None:
