@@ -54,8 +54,15 @@ def test_reference_lookup(query: str, expected: str | None) -> None:
 
 def test_reference_wins_over_epoch(cat: cg.Catalogue) -> None:
     assert cat.lookup("A100").origin == "reference"
-    assert cat.lookup("NVIDIA A100 SXM4 80 GB").origin == "epoch"  # exact Epoch name
-    assert cat.lookup("A800 PCIe 40 GB").origin == "epoch"  # containment, no reference hit
+    # Epoch's record of the same chip, typed by its exact name: one chip, one record — the reference
+    same = cat.lookup("NVIDIA A100 SXM4 80 GB")
+    assert same.origin == "reference" and same.name == "NVIDIA A100 SXM4 80GB"
+    assert any("describes the same chip" in n for n in same.spec.notes)
+    assert cat.lookup("A800 PCIe 40 GB").origin == "epoch"  # containment, no reference twin
+
+
+def _epoch(cat: cg.Catalogue, name: str) -> cg.CatalogueEntry:
+    return next(e for e in cat.entries if e.origin == "epoch" and e.name == name)
 
 
 def test_miss_suggests_closest(cat: cg.Catalogue) -> None:
@@ -68,7 +75,7 @@ def test_miss_suggests_closest(cat: cg.Catalogue) -> None:
 
 
 def test_epoch_mapping(cat: cg.Catalogue) -> None:
-    a100 = cat.lookup("NVIDIA A100 SXM4 80 GB").spec
+    a100 = _epoch(cat, "NVIDIA A100 SXM4 80 GB").spec
     assert a100.figures["int8_tops"] == pytest.approx(624)
     assert a100.figures["fp16_tflops"] == pytest.approx(312)  # max(FP16, tensor FP16)
     assert a100.io_bandwidth_gbps == pytest.approx(600) and a100.dram_bandwidth_gbps == pytest.approx(2039)
@@ -156,3 +163,59 @@ def test_built_atlas_catalogue(built_atlas: Path) -> None:
         assert v.status
     h100 = c.lookup("NVIDIA H100 SXM5 80GB")
     assert classify(h100.spec, "CHN", "2024-06-01").paragraph == "3A090.a.1"
+
+
+# ---------------------------------------------------------------- issue 8 item 11
+
+
+def test_every_catalogue_name_finds_its_chip(cat: cg.Catalogue) -> None:
+    """An exact name the catalogue lists always matches: itself, or the reference record of the same chip."""
+    for e in cat.entries:
+        got = cat.lookup(e.name)
+        assert got.name == e.name or cat.twins.get(e.chip_id, e).name == got.name, e.name
+
+
+def test_ambiguous_words_list_the_candidates_instead_of_picking_one(cat: cg.Catalogue) -> None:
+    with pytest.raises(InputError) as exc:
+        cat.lookup("TPU")  # a reference TPU v5e exists, but so do other TPUs: not a silent pick
+    assert "ambiguous" in exc.value.message
+    assert "Google TPU v4" in (exc.value.hint or "") and "Google TPU v5e" in (exc.value.hint or "")
+
+
+def test_spacing_and_completed_model_numbers_match(cat: cg.Catalogue) -> None:
+    assert cat.lookup("NVIDIA GeForce RTX 4090D").name == "NVIDIA GeForce RTX 4090 D"
+    mi = cg.Catalogue(
+        entries=[
+            cg.CatalogueEntry("x", "AMD Instinct MI308X", "AMD", "epoch", cat.lookup("H100").spec),
+            cg.CatalogueEntry("y", "AMD Instinct MI300X", "AMD", "epoch", cat.lookup("H100").spec),
+        ]
+    )
+    got = mi.lookup("MI308")
+    assert got.name == "AMD Instinct MI308X" and any("completed" in n for n in got.spec.notes)
+    with pytest.raises(InputError):
+        mi.lookup("MI30")  # two more characters is not a completion
+
+
+def test_filled_inputs_are_flagged_with_source_and_confidence(cat: cg.Catalogue) -> None:
+    v5e = cat.lookup("TPU v5e")
+    (flag,) = v5e.filled
+    assert flag["input"] == "die_area_mm2" and flag["value"] == 325 and flag["confidence"] == cg.FILL_CONFIDENCE
+    assert flag["source_id"] == v5e.source_id and flag["from"] == "Google TPU v5e"
+    assert any("confidence" in n and "source_id" in n for n in v5e.spec.notes)
+
+
+def test_unverified_china_market_part_is_flagged() -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                "chip_id": "mi308x",
+                "name": "AMD Radeon Instinct MI308X",
+                "manufacturer": "AMD",
+                "fp16_flops": 6.5e14,
+                "source_id": "epoch_ml_hardware",
+            }
+        ]
+    )
+    got = cg.from_frame(frame).lookup("MI308")
+    assert got.name == "AMD Radeon Instinct MI308X" and got.origin == "epoch"
+    assert any("unverified" in n for n in got.spec.notes) and any("completed" in n for n in got.spec.notes)

@@ -71,9 +71,19 @@ def test_super_compute_sums_rmax_by_country() -> None:
     assert est.source_ids == ["t24"]
 
 
-def test_super_compute_unknown_list_names_the_closest() -> None:
-    with pytest.raises(InputError, match="2019-11"):
+def test_super_compute_unknown_year_names_the_lists_held() -> None:
+    with pytest.raises(InputError, match="2019") as exc:
         es.super_compute(top500_frame(), 2019)
+    assert "latest list is 2024-11" in (exc.value.hint or "")
+
+
+def test_super_compute_year_without_november_uses_its_latest_list_and_says_so() -> None:
+    """--year, --list and "latest" agree with the lists the atlas holds (issue 8 item 10)."""
+    june = top500_frame().assign(list_id=lambda d: d["list_id"].str.replace("2024-11", "2025-06"))
+    frame = pd.concat([top500_frame(), june[june["list_id"] == "2025-06"]], ignore_index=True)
+    est = es.super_compute(frame, 2025)
+    assert est.data["list_id"] == "2025-06" and "2025-06" in est.notes[0]
+    assert es.super_compute(frame, 2024).data["list_id"] == "2024-11"
 
 
 def test_existing_clusters_filters_planned_decommissioned_future_and_countryless() -> None:
@@ -150,10 +160,16 @@ def test_basic_is_empty_and_says_why() -> None:
     assert est.share("USA") is None
 
 
-def test_estimate_shares_are_probabilities() -> None:
-    est = es.intelligent_compute(clusters_frame(), chip_frame(), 2024, draws=500, seed=5)
-    medians = np.array([r["share_median"] for r in est.rows])
-    assert np.all((medians >= 0) & (medians <= 1))
+def test_estimate_shares_are_stock_over_world_in_every_draw() -> None:
+    # coverage fixed and China on the cluster route: a share is the country's resampled
+    # stock over the world's, so it brackets the observed share and the medians nearly add up
+    est = es.intelligent_compute(clusters_frame(), chip_frame(), 2024, draws=2000, seed=5, china_chip_weight=0.0)
+    by = {r["country"]: r for r in est.rows}
+    observed = {"USA": 300 / 600, "CHN": 200 / 600, "DEU": 100 / 600}
+    for c, share in observed.items():
+        assert by[c]["share_p5"] < share < by[c]["share_p95"], c
+        assert by[c]["share_median"] == pytest.approx(share, abs=0.1), c
+    assert sum(r["share_median"] for r in est.rows) == pytest.approx(1.0, abs=0.1)
 
 
 def test_tracked_stock_is_a_sum_of_samples_not_of_percentiles() -> None:
@@ -178,3 +194,101 @@ def test_tracked_stock_is_a_sum_of_samples_not_of_percentiles() -> None:
     assert p5 > 100 * 1.05
     assert 200 < med < 230  # lognormal sum: median a little above the sum of medians
     assert es.tracked_accelerator_stock(cs, 2023, 10, np.random.default_rng(0)) is None
+
+
+# ---------------------------------------------------------------- issue 8 items 9 and 13
+
+
+def phased_frame() -> pd.DataFrame:
+    """Alps-like: phase 1 (6400) superseded by phase 2 (10000, cumulative); a multi-site Chinese
+    record dropped by Epoch's standard filter; an undated existing record."""
+    return pd.DataFrame(
+        {
+            "cluster_id": list("pqrstu"),
+            "name": ["Alps Phase 1", "Alps Phase 2", "US big", "CN multi-site", "CN single", "Undated"],
+            "status": ["Existing"] * 6,
+            "certainty": ["Confirmed"] * 6,
+            "single_cluster": pd.array([True, True, True, False, True, True], dtype="boolean"),
+            "possible_duplicate": pd.array([False] * 6, dtype="boolean"),
+            "h100e": [6400.0, 10000.0, 50000.0, 30000.0, 5000.0, 800.0],
+            "country_iso3": ["CHE", "CHE", "USA", "CHN", "CHN", "USA"],
+            "first_operational_date": pd.to_datetime(
+                ["2024-06-01", "2024-10-01", "2023-01-01", "2023-06-01", "2023-06-01", None]
+            ),
+            "decommissioned_date": pd.to_datetime([None] * 6),
+            "include_in_standard_analysis": pd.array([True, True, True, False, True, True], dtype="boolean"),
+            "exclude": [None] * 6,
+            "superseded_by": [
+                "Alps Phase 2",
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            "source_id": ["epoch_clusters"] * 6,
+        }
+    )
+
+
+def test_superseded_phases_are_dropped_once_the_later_phase_runs() -> None:
+    ex = es.existing_clusters(phased_frame(), 2024)
+    assert "p" not in set(ex["cluster_id"]) and "q" in set(ex["cluster_id"])
+    assert ex.attrs["superseded"] == 1 and ex.attrs["superseded_h100e"] == 6400.0
+    assert ex.attrs["superseded_names"] == ["Alps Phase 1"]
+    # before phase 2 operates, phase 1 is the cluster
+    df = phased_frame()
+    df.loc[1, "first_operational_date"] = pd.Timestamp("2025-03-01")
+    assert "p" in set(es.existing_clusters(df, 2024)["cluster_id"])
+    assert ex.attrs["undated"] == 1 and ex.attrs["undated_h100e"] == 800.0
+    est = es.intelligent_compute(phased_frame(), None, 2024, draws=200, seed=1, multi_site_weight=0.0)
+    assert next(r for r in est.rows if r["country"] == "CHE")["observed_h100e"] == 10000.0
+    assert any("Alps Phase 1" in n for n in est.notes)
+    assert any("no first-operational date" in n for n in est.notes)
+
+
+def test_standard_filter_rule_is_described_exactly() -> None:
+    df = phased_frame()
+    assert es.standard_rule_agreement(df) == (6, 6)
+    assert list(es.multi_site(df)) == [False, False, False, True, False, False]
+    df.loc[3, "possible_duplicate"] = True  # a duplicate is not a multi-site record to add back
+    assert not es.multi_site(df).any()
+
+
+def test_filter_choice_is_a_monte_carlo_factor() -> None:
+    """The multi-site Chinese record (30000) is counted in a share of draws: China's band spans
+    the standard-only value and the value with it."""
+    kw = {"draws": 3000, "seed": 4, "coverage": (0.5, 0.5)}
+    std = es.intelligent_compute(phased_frame(), None, 2024, multi_site_weight=0.0, **kw)
+    all_ = es.intelligent_compute(phased_frame(), None, 2024, multi_site_weight=1.0, **kw)
+    mix = es.intelligent_compute(phased_frame(), None, 2024, **kw)
+
+    def chn(e: es.Estimate) -> dict[str, float]:
+        return next(r for r in e.rows if r["country"] == "CHN")
+
+    assert chn(std)["value_median"] < chn(all_)["value_median"]
+    assert chn(mix)["value_p5"] <= chn(std)["value_median"] * 1.01
+    assert chn(mix)["value_p95"] >= chn(all_)["value_median"] * 0.6
+    assert mix.data["filter"]["multi_site_records"] == 1 and mix.data["filter"]["multi_site_h100e"] == 30000.0
+    assert any("multi-site" in n for n in mix.notes)
+    with pytest.raises(InputError):
+        es.intelligent_compute(phased_frame(), None, 2024, multi_site_weight=1.5, draws=200)
+
+
+def test_cross_check_cites_every_vendor_file_it_reads() -> None:
+    cs = pd.DataFrame(
+        {
+            "vendor": ["NVIDIA", "Google", "NVIDIA"],
+            "chip": ["total", "total", "total"],
+            "owner": ["all", "all", "China"],
+            "period": pd.to_datetime(["2024-12-31"] * 3),
+            "metric": ["h100e"] * 3,
+            "p5": [50.0, 50.0, 1.0],
+            "median": [100.0, 100.0, 2.0],
+            "p95": [200.0, 200.0, 4.0],
+            "source_id": ["nvidia_totals", "tpu_totals", "nvidia_owners"],
+        }
+    )
+    est = es.intelligent_compute(clusters_frame(), cs, 2024, draws=200, seed=1)
+    assert est.data["world_tracked_sales"] is not None
+    assert {"nvidia_totals", "tpu_totals", "nvidia_owners"} <= set(est.source_ids)

@@ -148,3 +148,77 @@ def test_unknown_tier_is_an_error() -> None:
     f = st.top500_tiers(top500(), "2024-11", top=3)
     with pytest.raises(InputError, match="closest"):
         st.tier_concentration(f, "frontiers")
+
+
+# ---------------------------------------------------------------- issue 8 item 10
+
+
+def test_slope_interval_matches_ols_standard_error() -> None:
+    from scipy import stats
+
+    x, y = [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023], [100, 180, 90, 260, 120, 300, 110, 190]
+    s, lo, hi = st.slope_interval(x, y)
+    ref = stats.linregress(x, y)
+    half = stats.t.ppf(0.975, len(x) - 2) * ref.stderr
+    assert (
+        s == pytest.approx(ref.slope)
+        and lo == pytest.approx(ref.slope - half)
+        and hi == pytest.approx(ref.slope + half)
+    )
+    assert st.trend_direction(lo, hi) == "unclear" and st.trend_direction(1, 2) == "up"
+
+
+def test_a_slope_sign_alone_is_not_a_trend() -> None:
+    """+9.6 HHI/yr over 8 noisy points (the chips case): the interval spans 0 → no clear trend,
+    where a sign-of-slope rule said "partly"."""
+    fr = [4000, 4600, 3700, 4400, 3900, 4700, 3800, 4300]
+    rs = [3000, 3500, 2800, 3400, 2900, 3300, 3100, 2950]
+    v = st.verdict("chips", [r for i in range(8) for r in _pair(i, fr[i], rs[i])])
+    assert v.outcome == "no_clear_trend"
+    assert v.numbers["frontier_slope_lo"] < 0 < v.numbers["frontier_slope_hi"]
+    assert "NO CLEAR TREND" in v.text and "95%" in v.text
+    # one clear trend, one unclear: partly, and the unclear one is named as such
+    up = [4000 + 300 * i for i in range(8)]
+    p = st.verdict("x", [r for i in range(8) for r in _pair(i, up[i], rs[i])])
+    assert p.outcome == "partly" and any("no clear trend in the rest" in r for r in p.reasons)
+    assert "no_clear_trend" in st.OUTCOMES and st.outcome_label("no_clear_trend") == "no clear trend"
+
+
+def _pair(i: int, f: float, r: float) -> list[dict[str, object]]:
+    return [
+        {"tier": "frontier", "year": 2016 + i, "hhi": f, "hhi_excess": 100.0},
+        {"tier": "rest", "year": 2016 + i, "hhi": r},
+    ]
+
+
+class _Atlas:
+    """Just enough of an atlas for :func:`concentration_for` on a TOP500 frame."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.manifest = {"tables": {"top500_systems": {"columns": list(frame.columns)}}}
+
+    def require(self, *tables: str) -> None:
+        return None
+
+    def has(self, table: str) -> bool:
+        return table == "top500_systems"
+
+    def df(self, sql: str) -> pd.DataFrame:
+        return self.frame
+
+
+def test_year_list_and_latest_agree_with_the_lists_held() -> None:
+    """Lists 2024-11 and 2025-06: latest = 2025-06; --year 2025 = 2025-06 (said so); --year 2024 =
+    2024-11; an unknown --list names the lists; a year outside is refused naming 2024–2025."""
+    frame = pd.concat([top500("2024-11"), top500("2025-06")], ignore_index=True)
+    a = _Atlas(frame)
+    assert st.concentration_for(a, "top500", "all").period == "2025-06"  # type: ignore[arg-type]
+    r = st.concentration_for(a, "top500", "all", year=2025)  # type: ignore[arg-type]
+    assert r.period == "2025-06" and any("2025-06" in n and "November" in n for n in r.notes)
+    assert st.concentration_for(a, "top500", "all", year=2024).period == "2024-11"  # type: ignore[arg-type]
+    assert any("only the November list" in n for n in r.notes)
+    with pytest.raises(InputError, match="2024–2025"):
+        st.concentration_for(a, "top500", "all", year=2026)  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        st.concentration_for(a, "top500", "all", list_id="2025-11")  # type: ignore[arg-type]

@@ -191,3 +191,96 @@ def test_layer_summary_mean_skips_unknown() -> None:
     out = layer_summary(states, {"a": "L1", "b": "L1", "c": "L2"})
     assert out[0] == {"layer": "L1", "min": 0.5, "weakest": "a", "mean": 0.5, "segments": 2, "unknown": 1}
     assert out[1]["min"] == 1.0
+
+
+# ---------------------------------------------------------------- groups, unknowns, --assume (issue 8 item 7)
+
+
+def test_group_with_cut_members_is_not_an_uncut_supplier() -> None:
+    """KOR cut from DEU, FRA, NLD, ITA in logic design (CSET N6: USA 65, TWN 11, EUR 9, CHN 5, JPN 4, VAR 4, KOR 3).
+
+    EUR holds Germany's and France's share and others': uncertain, so the figure shown counts
+    it as lost: 0.03 + 0.65 + 0.11 + 0.05 + 0.04 + 0.04 (VAR: DEU etc. are in EUR) = 0.92;
+    the upper bound keeps EUR: 1.0.  The old code kept all 100 %.
+    """
+    sh = _sh("d", {"USA": 0.65, "TWN": 0.11, "EUR": 0.09, "CHN": 0.05, "JPN": 0.04, "VAR": 0.04, "KOR": 0.03})
+    v, det = supply_left(sh, "KOR", ["DEU", "FRA", "NLD", "ITA"])
+    assert v == pytest.approx(0.92)
+    assert det["uncertain_from"] == {"EUR": 0.09} and "VAR" in det["kept_from"]
+    assert det["upper"] == pytest.approx(1.0)
+
+
+def test_own_production_inside_a_group_is_not_lost_for_certain() -> None:
+    """DEU cut from everyone in fabrication (CSET S2: CHN 24, TWN 18, JPN 17, KOR 17, USA 10, EUR 8, VAR 7).
+
+    Germany is not listed; its fabs are inside EUR, so it keeps between 0 and 8 %, not 0 for certain.
+    """
+    sh = _sh("f", {"CHN": 0.24, "TWN": 0.18, "JPN": 0.17, "KOR": 0.17, "USA": 0.10, "EUR": 0.08, "VAR": 0.07})
+    v, det = supply_left(sh, "DEU", None)
+    assert v == pytest.approx(0.0) and det["upper"] == pytest.approx(0.08)
+    assert det["own_in"] == ["EUR"] and "VAR" in det["lost_from"]
+    # a country outside Europe that is not listed may sit in VAR instead
+    v, det = supply_left(sh, "IND", None)
+    assert det["own_in"] == ["VAR"] and det["upper"] == pytest.approx(0.07)
+
+
+def test_various_countries_are_cut_only_when_a_named_supplier_may_be_among_them() -> None:
+    sh = _sh("f", {"USA": 0.5, "JPN": 0.3, "VAR": 0.2})
+    v, det = supply_left(sh, "KOR", ["JPN"])  # JPN is listed: VAR cannot include it
+    assert v == pytest.approx(0.7) and det["kept_from"]["VAR"] == 0.2
+    v, det = supply_left(sh, "KOR", ["SGP"])  # SGP is not listed: it may be in VAR
+    assert v == pytest.approx(0.8) and det["uncertain_from"] == {"VAR": 0.2}
+    v, det = supply_left(sh, "USA", ["VAR"])  # naming the group cuts all of it (USA is listed: not inside)
+    assert v == pytest.approx(0.8) and det["lost_from"] == {"VAR": 0.2} and det["upper"] == pytest.approx(0.8)
+    v, det = supply_left(sh, "KOR", ["VAR"])  # KOR is not listed: its own output may be inside VAR
+    assert v == pytest.approx(0.8) and det["uncertain_from"] == {"VAR": 0.2} and det["own_in"] == ["VAR"]
+
+
+def test_unknown_input_does_not_hide_an_input_known_to_be_lost() -> None:
+    """c needs a (w 1, unknown) and b (w 1, lost: 0): c = 0 whatever a is.  With b at 0.5 instead,
+    a could be lower, so c stays unknown."""
+    parents = {"c": [("a", 1.0), ("b", 1.0)]}
+    res = propagate(["a", "b", "c"], parents, {"a": math.nan, "b": 0.0})
+    assert res["c"].available == 0.0 and res["c"].binding == "b"
+    res = propagate(["a", "b", "c"], parents, {"a": math.nan, "b": 0.5})
+    assert math.isnan(res["c"].available)
+    # an unknown input of weight 0.3 cannot pull below 0.7: a known 0.5 decides
+    res = propagate(["a", "b", "c"], {"c": [("a", 0.3), ("b", 1.0)]}, {"a": math.nan, "b": 0.5})
+    assert res["c"].available == pytest.approx(0.5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(dags(), st.data())
+def test_a_known_result_holds_whatever_the_unknown_supplies_are(dag: tuple, data: st.DataObject) -> None:  # type: ignore[type-arg]
+    """Soundness: where propagation returns a number despite unknown supplies, every filling-in of
+    the unknowns (values in [0, 1]) gives that same number."""
+    nodes, parents = dag
+    supply = {n: data.draw(st.sampled_from([math.nan, 0.0, 0.5, 1.0])) for n in nodes if data.draw(st.booleans())}
+    res = propagate(nodes, parents, supply)
+    for fill in (0.0, 0.37, 1.0):
+        full = propagate(nodes, parents, {n: fill if math.isnan(v) else v for n, v in supply.items()})
+        for n in nodes:
+            if not math.isnan(res[n].available):
+                assert full[n].available == pytest.approx(res[n].available)
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.1, math.nan])
+def test_assume_is_validated_in_the_core(bad: float) -> None:
+    from computestrata.errors import InputError
+
+    with pytest.raises(InputError, match="within 0–1"):
+        exposure("XXX", ["tool"], _Book({}), _toy_stack(), assume={"tool": bad})  # type: ignore[arg-type]
+
+
+def test_exposure_reports_the_group_upper_bound_up_the_stack() -> None:
+    """tool shares USA 0.6, EUR 0.4; X cut from DEU: EUR may include Germany → tool 0.6 shown
+    (lower bound) to 1.0; chip (w 0.8) = 1 − 0.8·0.4 = 0.68 .. 1.0.  A listed country is never
+    inside a group: cut from USA instead, EUR is simply kept."""
+    book = _Book({"tool": _sh("tool", {"USA": 0.6, "EUR": 0.4})})
+    res = exposure("XXX", ["tool"], book, _toy_stack(), suppliers=["DEU"])  # type: ignore[arg-type]
+    chip = res.get("chip")
+    assert chip.available == pytest.approx(0.68) and chip.available_upper == pytest.approx(1.0)
+    assert chip.record()["available_upper"] == pytest.approx(1.0)
+    assert any("EUR" in n for n in res.notes) and "EU-27" in res.group_rule
+    res = exposure("XXX", ["tool"], book, _toy_stack(), suppliers=["USA"])  # type: ignore[arg-type]
+    assert res.get("tool").available == pytest.approx(0.4) == res.get("tool").record()["available_upper"]

@@ -4,12 +4,21 @@ Name precedence (documented in ``strata controls classify --help``):
 
 1. an exact name or alias of a **reference chip** (``controls/reference_chips.csv``, transcribed
    from the project's export-control reference notes: it carries the datacenter flag and the
-   aggregate I/O that Epoch lacks);
-2. an exact name of an **Epoch chip** (atlas table ``chips``);
-3. a unique chip whose name contains every word of the query (reference chips first);
+   aggregate I/O that Epoch lacks); names compare case-, punctuation- and space-blind, so
+   "RTX 4090D" = "RTX 4090 D";
+2. an exact name of an **Epoch chip** (atlas table ``chips``).  Every name the catalogue lists
+   matches itself.  When that Epoch record describes the same chip as a reference record (its
+   *twin*: same name or an alias), the **reference record wins**, with a note naming the Epoch
+   record — one chip, one verdict, whatever name is typed;
+3. a unique chip whose name contains every word of the query, a word also matching a model
+   number with one more letter ("MI308" → "MI308X"; the completion is noted).  Twins count as
+   one chip.  Several chips → an ambiguity error **listing the candidates** (never a silent pick);
 4. a unique close fuzzy match (rapidfuzz WRatio >= 92, 5 points clear of the next).
 
 Otherwise an :func:`~computestrata.errors.unknown` error lists the closest names.
+
+Inputs a reference record lacks (die area, DRAM bandwidth) are filled from its Epoch twin and
+flagged in the notes and in ``CatalogueEntry.filled`` with the source id and a confidence.
 
 Mapping Epoch → spec (assumptions, stated in each verdict's notes):
 
@@ -92,11 +101,23 @@ class CatalogueEntry:
     source_id: str | None = None
     release_date: str | None = None
     citation: str | None = None  # reference chips: the datasheets/filings the figures come from
+    #: inputs filled from another record: {"input", "value", "from", "source_id", "confidence"}
+    filled: tuple[dict[str, Any], ...] = ()
 
 
 def normalise(name: str) -> str:
     """Lower-case words joined by single spaces (for exact and containment matching)."""
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def compact(name: str) -> str:
+    """:func:`normalise` without spaces: "RTX 4090D" and "RTX 4090 D" are the same name."""
+    return normalise(name).replace(" ", "")
+
+
+def _word_hit(word: str, have: set[str]) -> bool:
+    """A query word matches a name word exactly or with one more letter (MI308 → MI308X)."""
+    return word in have or (any(ch.isdigit() for ch in word) and any(h[:-1] == word and h[-1].isalpha() for h in have))
 
 
 def slug(name: str) -> str:
@@ -197,6 +218,9 @@ def epoch_entries(frame: pd.DataFrame) -> list[CatalogueEntry]:
         intra = _num(rec.get("intranode_bandwidth_bytes_s"))
         if intra is not None:
             notes.append("aggregate I/O approximated by Epoch intranode bandwidth (host PCIe/network not counted)")
+        caveat = UNVERIFIED_CHINA_MARKET.get(normalise(name))
+        if caveat:
+            notes.append(caveat)
         dc = datacenter_flag(name, _text(rec.get("type")))
         notes.append(
             "datacenter flag "
@@ -240,38 +264,65 @@ class Catalogue:
 
     entries: list[CatalogueEntry]
     notes: list[str] = field(default_factory=list)
+    #: Epoch chip id → the reference record of the same chip (which wins)
+    twins: dict[str, CatalogueEntry] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         return [e.name for e in self.entries]
+
+    def _canonical(self, e: CatalogueEntry, note: str | None = None) -> CatalogueEntry:
+        """The record used for ``e``: its reference twin when it has one; ``note`` added."""
+        notes: list[str] = []
+        if e.origin == "epoch" and e.chip_id in self.twins:
+            notes.append(f"Epoch record {e.name!r} describes the same chip as reference record; the reference wins")
+            e = self.twins[e.chip_id]
+        if note:
+            notes.append(note)
+        if not notes:
+            return e
+        return dataclasses.replace(e, spec=dataclasses.replace(e.spec, notes=(*e.spec.notes, *notes)))
 
     def lookup(self, query: str) -> CatalogueEntry:
         """The chip ``query`` names (see precedence in the module docstring)."""
         q = normalise(query)
         if not q:
             raise InputError("--chip is empty", hint='give a chip name, e.g. --chip "H100"')
+        qc = q.replace(" ", "")
         for origin in ("reference", "epoch"):
             for e in self.entries:
-                if e.origin == origin and q in {normalise(n) for n in (e.name, *e.aliases)}:
-                    return e
-        words = set(q.split())
-        for origin in ("reference", "epoch"):
-            hits = [
-                e
-                for e in self.entries
-                if e.origin == origin and any(words <= set(normalise(n).split()) for n in (e.name, *e.aliases))
-            ]
-            if len(hits) == 1:
-                return hits[0]
-            if len(hits) > 1:
-                raise InputError(
-                    f"chip name {query!r} is ambiguous", hint="did you mean: " + "; ".join(h.name for h in hits[:8])
-                )
+                if e.origin == origin and qc in {compact(n) for n in (e.name, *e.aliases)}:
+                    return self._canonical(e)
+        words = q.split()
+        hits: dict[str, CatalogueEntry] = {}
+        completed = False
+        for e in self.entries:
+            for n in (e.name, *e.aliases):
+                have = set(normalise(n).split())
+                if all(_word_hit(w, have) for w in words):
+                    chip = self.twins.get(e.chip_id, e) if e.origin == "epoch" else e
+                    hits.setdefault(chip.chip_id, chip)
+                    completed = completed or not all(w in have for w in words)
+                    break
+        if len(hits) == 1:
+            (only,) = hits.values()
+            note = f"{query!r} completed to {only.name!r} (model number with one more letter)" if completed else None
+            return self._canonical(only, note)
+        if len(hits) > 1:
+            names = sorted(h.name for h in hits.values())
+            raise InputError.keyed(
+                "errors.chip_ambiguous",
+                "errors.chip_candidates",
+                query=repr(query),
+                n=len(names),
+                names="; ".join(names[:12]) + (" …" if len(names) > 12 else ""),
+            )
         from rapidfuzz import fuzz, process, utils
 
-        pool = {e.name: e for e in self.entries}
+        pool = {e.name: e for e in self.entries if e.origin == "epoch"}
+        pool.update({e.name: e for e in self.entries if e.origin == "reference"})  # same name: reference wins
         best = process.extract(query, list(pool), scorer=fuzz.WRatio, processor=utils.default_process, limit=2)
         if best and best[0][1] >= 92 and (len(best) < 2 or best[0][1] - best[1][1] >= 5):
-            return pool[best[0][0]]
+            return self._canonical(pool[best[0][0]])
         raise unknown("chip", query, pool)
 
 
@@ -279,31 +330,73 @@ def from_frame(frame: pd.DataFrame | None, reference: bool = True) -> Catalogue:
     """Reference chips (unless ``reference`` is false) plus the Epoch chips in ``frame``
     (``None`` → reference chips only)."""
     entries = list(reference_entries()) if reference else []
+    twins: dict[str, CatalogueEntry] = {}
     if frame is not None:
         epoch = epoch_entries(frame)
-        entries = [_fill(e, epoch) for e in entries] + epoch
-    return Catalogue(entries=entries)
+        filled = [_fill(e, epoch) for e in entries]
+        for ref in filled:
+            for tw in _twins(ref, epoch):
+                twins[tw.chip_id] = ref
+        entries = filled + epoch
+    return Catalogue(entries=entries, twins=twins)
 
 
 _FILLABLE = ("die_area_mm2", "dram_bandwidth_gbps")
 
+#: China-market parts with no published datasheet and so no reference record: their Epoch record
+#: is used, with this caveat in the notes (a reference record needs cited public specs; none exist)
+UNVERIFIED_CHINA_MARKET = {
+    "amd radeon instinct mi308x": (
+        "China-market part with no AMD datasheet: Epoch's record (die area as the MI300X's, memory "
+        "bandwidth above it) is unverified; secondary figures disagree (export-controls-RULES.md §6 "
+        "and its survey of public repositories), so no reference record is shipped and this verdict "
+        "is low confidence"
+    ),
+}
+
+
+#: how much a figure taken from another record of the same chip is trusted
+FILL_CONFIDENCE = "medium"
+
+
+def _twins(ref: CatalogueEntry, epoch: list[CatalogueEntry]) -> list[CatalogueEntry]:
+    """Epoch records of the same chip as ``ref``: their name equals its name or an alias
+    (compared with :func:`compact`, so "80 GB" = "80GB")."""
+    names = {compact(n) for n in (ref.name, *ref.aliases)}
+    return [e for e in epoch if compact(e.name) in names]
+
 
 def _fill(ref: CatalogueEntry, epoch: list[CatalogueEntry]) -> CatalogueEntry:
-    """A reference chip with gaps (die area, DRAM bandwidth) filled from the same-named Epoch chip."""
-    names = {normalise(n) for n in (ref.name, *ref.aliases)}
-    twin = next((e for e in epoch if normalise(e.name) in names), None)
-    if twin is None:
+    """A reference chip with gaps (die area, DRAM bandwidth) filled from its Epoch twin.
+
+    Every filled input is flagged: a note and ``filled`` name the record, its source id and a
+    confidence (:data:`FILL_CONFIDENCE`: another source's figure for the same chip, not the
+    reference notes).  With a twin and nothing to fill, the twin is still named (and cited)."""
+    twins = _twins(ref, epoch)
+    if not twins:
         return ref
+    twin = twins[0]
     fills = {
         k: getattr(twin.spec, k)
         for k in _FILLABLE
         if getattr(ref.spec, k) is None and getattr(twin.spec, k) is not None
     }
     if not fills:
-        return ref
-    note = "filled from Epoch chip {!r}: {}".format(twin.name, ", ".join(f"{k}={v:g}" for k, v in fills.items()))
+        note = (
+            f"Epoch record {twin.name!r} (source_id {twin.source_id}) describes the same chip; reference figures used"
+        )
+        return dataclasses.replace(
+            ref, spec=dataclasses.replace(ref.spec, notes=(*ref.spec.notes, note)), source_id=twin.source_id
+        )
+    flags = tuple(
+        {"input": k, "value": v, "from": twin.name, "source_id": twin.source_id, "confidence": FILL_CONFIDENCE}
+        for k, v in fills.items()
+    )
+    note = "filled from Epoch chip {!r} (source_id {}, confidence {}): {}".format(
+        twin.name, twin.source_id, FILL_CONFIDENCE, ", ".join(f"{k}={v:g}" for k, v in fills.items())
+    )
     spec = dataclasses.replace(ref.spec, notes=(*ref.spec.notes, note), **fills)
-    return dataclasses.replace(ref, spec=spec, source_id=twin.source_id)
+    return dataclasses.replace(ref, spec=spec, source_id=twin.source_id, filled=flags)
 
 
 def from_atlas(atlas: Atlas | None) -> Catalogue:

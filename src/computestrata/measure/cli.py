@@ -108,7 +108,12 @@ def table1_cmd(
 def concentration_cmd(
     dataset: Annotated[str, typer.Option("--dataset", help="top500, clusters or chips.")] = "top500",
     tier: Annotated[str, typer.Option("--tier", help="frontier, rest or all.")] = "frontier",
-    year: Annotated[int | None, typer.Option("--year", help="Year (default: latest).")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="Year (TOP500: its November list, else its latest list; default: the latest list held)."
+        ),
+    ] = None,
     list_id: Annotated[
         str | None, typer.Option("--list", help="TOP500 list (YYYY-MM) or chip-stock quarter (YYYY-MM).")
     ] = None,
@@ -163,7 +168,11 @@ def stratification_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """Frontier vs rest concentration over time, and whether 'frontier concentrates' holds in the data."""
+    """Frontier vs rest concentration over time, and whether 'frontier concentrates' holds in the data.
+
+    TOP500 series use only the November list of each year.  Each trend is judged on the 95 %
+    interval of its least-squares slope: up, down, or no clear trend when it spans 0.
+    """
     from computestrata.i18n import set_lang
     from computestrata.measure import display
     from computestrata.measure import stratification as st

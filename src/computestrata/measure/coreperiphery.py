@@ -224,7 +224,7 @@ def from_atlas(
     atlas.require("sc_provision", "sc_providers")
     provision = atlas.table("sc_provision")
     providers = atlas.table("sc_providers")
-    inputs = atlas.table("sc_inputs") if atlas.has("sc_inputs") else None
+    inputs = atlas.table("sc_inputs") if by == "type" and atlas.has("sc_inputs") else None
     if provision.empty and atlas.exclude_licenses:
         raise InputError(
             "the supply-chain network is hidden by --exclude-license "
@@ -233,7 +233,7 @@ def from_atlas(
         )
     mat = country_segment_matrix(provision, providers, inputs, by=by)
     ids: set[str] = set()
-    for f in (provision, providers):
+    for f in (provision, providers) if inputs is None else (provision, providers, inputs):
         ids.update(f["source_id"].dropna().astype(str).unique())
     return core_periphery(mat, starts=starts, seed=seed), sorted(ids), mat
 

@@ -98,13 +98,18 @@ def _ids(*frames: pd.DataFrame) -> list[str]:
 
 
 def top500_list_for_year(top500: pd.DataFrame, year: int, month: str = "11") -> str:
-    """The list id used for ``year`` (November by default); an error lists what exists."""
+    """The list id used for ``year``: November, else the year's latest list when November is not
+    out yet (as ``measure concentration --year`` does); an error names the lists that exist."""
     lists = sorted(str(x) for x in top500["list_id"].dropna().unique())
     want = f"{year}-{month}"
     if want not in lists:
-        from computestrata.errors import unknown
-
-        raise unknown("TOP500 list", want, lists)
+        same_year = [lid for lid in lists if lid.startswith(f"{year}-")]
+        if same_year:
+            return same_year[-1]
+        raise InputError(
+            f"no TOP500 list of {year} in the atlas (lists {lists[0]} to {lists[-1]})" if lists else "no TOP500 lists",
+            hint=f"pick a year from {lists[0][:4]} to {lists[-1][:4]} (latest list is {lists[-1]})" if lists else "",
+        )
     return want
 
 
@@ -136,6 +141,8 @@ def super_compute(top500: pd.DataFrame, year: int, list_id: str | None = None) -
             }
         )
     notes = [t("measure.note.top500_china")]
+    if not lid.endswith("-11"):
+        notes.insert(0, t("measure.note.not_november", list_id=lid, year=year))
     if (by.index == "UNK").any():
         notes.append(t("measure.note.unknown_country"))
     return Estimate(
@@ -187,12 +194,71 @@ def first_sufficient_year(clusters: pd.DataFrame, years: Sequence[int], standard
     return None
 
 
-def existing_clusters(clusters: pd.DataFrame, year: int, standard_only: bool = True) -> pd.DataFrame:
+#: Epoch's ``include_in_standard_analysis`` as a rule on the record's own columns (checked
+#: against every record by :func:`standard_rule_agreement`): Existing, a single cluster
+#: (``single_cluster`` = Yes), not a possible duplicate, certainty Confirmed or Likely.  So the
+#: filter drops not only possible duplicates but also multi-site or unclear records
+#: (``single_cluster`` No/unknown), low-certainty records and decommissioned clusters.
+STANDARD_CERTAINTY = ("confirmed", "likely")
+#: probability, per Monte Carlo draw, of counting the records the standard filter drops only
+#: for being multi-site or of unclear extent (confirmed/likely, not duplicates): the filter
+#: choice is an uncertainty of the estimate, not a fixed decision
+MULTI_SITE_WEIGHT = 0.5
+
+
+def _certain(clusters: pd.DataFrame) -> Any:
+    """Records of certainty Confirmed or Likely (False everywhere without the column)."""
+    if "certainty" not in clusters:
+        return False
+    return clusters["certainty"].astype("string").str.lower().fillna("").isin(STANDARD_CERTAINTY)
+
+
+def standard_rule(clusters: pd.DataFrame) -> pd.Series:
+    """Epoch's standard-analysis filter as a rule on the record's columns (see :data:`STANDARD_CERTAINTY`)."""
+    status = clusters["status"].astype("string").str.lower().fillna("")
+    single = clusters["single_cluster"].astype("boolean").fillna(False) if "single_cluster" in clusters else False
+    dup = clusters["possible_duplicate"].astype("boolean").fillna(False) if "possible_duplicate" in clusters else False
+    cert = _certain(clusters)
+    return (status == "existing") & single & ~dup & cert
+
+
+def standard_rule_agreement(clusters: pd.DataFrame) -> tuple[int, int]:
+    """(records where :func:`standard_rule` equals Epoch's flag, records with a flag)."""
+    if "include_in_standard_analysis" not in clusters or "single_cluster" not in clusters:
+        return 0, 0
+    flag = clusters["include_in_standard_analysis"].astype("boolean")
+    known = flag.notna()
+    return int((standard_rule(clusters)[known] == flag[known]).sum()), int(known.sum())
+
+
+def multi_site(clusters: pd.DataFrame) -> pd.Series:
+    """Records outside the standard set only because they are multi-site or of unclear extent:
+    ``single_cluster`` No or unknown, not a possible duplicate, certainty Confirmed or Likely."""
+    import pandas as pd
+
+    if "single_cluster" not in clusters:
+        return pd.Series(False, index=clusters.index)
+    single = clusters["single_cluster"].astype("boolean")
+    dup = clusters["possible_duplicate"].astype("boolean").fillna(False) if "possible_duplicate" in clusters else False
+    cert = _certain(clusters)
+    std = clusters["include_in_standard_analysis"].astype("boolean").fillna(False)
+    return ~std & ~single.fillna(False) & ~dup & cert
+
+
+def existing_clusters(
+    clusters: pd.DataFrame, year: int, standard_only: bool = True, multi_site_only: bool = False
+) -> pd.DataFrame:
     """Clusters operating at the end of ``year`` with a known country and H100e.
 
     Existing = first operational on or before 31 Dec and not decommissioned by then;
     planned clusters never count.  ``standard_only`` keeps Epoch's own analysis filter
-    (``include_in_standard_analysis``), which drops possible duplicates and doubtful records.
+    (``include_in_standard_analysis``, see :func:`standard_rule`); ``multi_site_only``
+    returns instead the records that filter drops only for being multi-site (:func:`multi_site`).
+
+    An earlier phase of an upgraded cluster (``superseded_by`` names a record operating by
+    then) is dropped: Epoch records phases cumulatively (xAI Colossus phase 1 100k H100e,
+    phase 2 200k), so counting both would double the earlier hardware.  Dropped phases and
+    "existing" records without a date are counted in ``attrs`` so the output can say so.
     """
     import pandas as pd
 
@@ -200,12 +266,19 @@ def existing_clusters(clusters: pd.DataFrame, year: int, standard_only: bool = T
     fod = pd.to_datetime(clusters["first_operational_date"], errors="coerce")
     dec = pd.to_datetime(clusters["decommissioned_date"], errors="coerce")
     status = clusters["status"].astype("string").str.lower().fillna("")
-    keep = (status != "planned") & (fod <= end) & ~(dec <= end)
-    keep &= clusters["h100e"].notna() & (clusters["h100e"] > 0)
+    live = (status != "planned") & (fod <= end) & ~(dec <= end)
+    keep = live & clusters["h100e"].notna() & (clusters["h100e"] > 0)
     if "exclude" in clusters.columns:
         keep &= ~clusters["exclude"].fillna(False).astype(bool)
-    if standard_only and "include_in_standard_analysis" in clusters.columns:
+    if multi_site_only:
+        keep &= multi_site(clusters)
+    elif standard_only and "include_in_standard_analysis" in clusters.columns:
         keep &= clusters["include_in_standard_analysis"].fillna(False).astype(bool)
+    superseded = pd.Series(False, index=clusters.index)
+    if "superseded_by" in clusters.columns and "name" in clusters.columns:
+        live_names = set(clusters.loc[live, "name"].dropna().astype(str))
+        superseded = keep & clusters["superseded_by"].astype("string").isin(live_names).fillna(False)
+        keep &= ~superseded
     no_country = keep & clusters["country_iso3"].isna()
     keep &= clusters["country_iso3"].notna()
     out = clusters[keep].copy()
@@ -213,6 +286,12 @@ def existing_clusters(clusters: pd.DataFrame, year: int, standard_only: bool = T
     # reported, not hidden: operating clusters left out because Epoch records no country
     out.attrs["without_country"] = int(no_country.sum())
     out.attrs["without_country_h100e"] = float(clusters.loc[no_country, "h100e"].sum())
+    out.attrs["superseded"] = int(superseded.sum())
+    out.attrs["superseded_h100e"] = float(clusters.loc[superseded, "h100e"].sum())
+    out.attrs["superseded_names"] = sorted(clusters.loc[superseded, "name"].astype(str)) if superseded.any() else []
+    undated = (status == "existing") & fod.isna()
+    out.attrs["undated"] = int(undated.sum())
+    out.attrs["undated_h100e"] = float(clusters.loc[undated, "h100e"].sum())
     return out
 
 
@@ -231,6 +310,12 @@ def _chip_stock(chip_stocks: pd.DataFrame, year: int, owner: str | None, vendor:
     return cs[m]
 
 
+def _tracked_rows(chip_stocks: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The vendor totals (owner 'all') :func:`tracked_accelerator_stock` sums: one per vendor file."""
+    rows = _chip_stock(chip_stocks, year, "all")
+    return rows[rows["p5"].notna() & rows["p95"].notna() & (rows["median"] > 0)]
+
+
 def tracked_accelerator_stock(
     chip_stocks: pd.DataFrame, year: int, draws: int, gen: Any
 ) -> tuple[Any, list[str]] | None:
@@ -245,8 +330,7 @@ def tracked_accelerator_stock(
 
     from computestrata.measure import montecarlo as mc
 
-    rows = _chip_stock(chip_stocks, year, "all")
-    rows = rows[rows["p5"].notna() & rows["p95"].notna() & (rows["median"] > 0)]
+    rows = _tracked_rows(chip_stocks, year)
     if rows.empty:
         return None
     total = np.zeros(draws)
@@ -264,6 +348,7 @@ def intelligent_compute(
     coverage: tuple[float, float] = EPOCH_COVERAGE,
     standard_only: bool = True,
     china_chip_weight: float = CHINA_CHIP_WEIGHT,
+    multi_site_weight: float = MULTI_SITE_WEIGHT,
 ) -> Estimate:
     """AI accelerator stock (H100e) by country at the end of ``year``, by Monte Carlo.
 
@@ -278,7 +363,11 @@ def intelligent_compute(
        before 2022 (stock the sales model does not see) — else the cluster route E_CHN.
        The two routes disagree (the chip model has no Huawei; Chinese cluster records are
        anonymised and rounded), so the band spans both rather than hiding one;
-    4. world = Σ non-China E_c + China; shares = stock / world (sum to one in every draw).
+    4. the filter factor: with probability ``multi_site_weight`` the draw also counts the
+       records Epoch's standard analysis drops only for being multi-site or of unclear extent
+       (:func:`multi_site`; bootstrapped and scaled like the others) — for China at the end of
+       2024 about 63k H100e of confirmed records — else it keeps Epoch's standard set;
+    5. world = Σ non-China E_c + China; shares = stock / world (sum to one in every draw).
 
     Reported: p5/median/p95 of each country's stock and share across draws.
     """
@@ -292,6 +381,8 @@ def intelligent_compute(
     mc.check_seed(seed)
     if not 0 <= china_chip_weight <= 1:
         raise InputError("china_chip_weight must lie in [0, 1]", hint="e.g. 0.5")
+    if not 0 <= multi_site_weight <= 1:
+        raise InputError("multi_site_weight must lie in [0, 1]", hint="e.g. 0.5; 0 = Epoch's standard set only")
     dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce")
     first, last = dates.min(), dates.max()
     if first == first and year < first.year:
@@ -311,18 +402,31 @@ def intelligent_compute(
             hint="pick a year between 2010 and 2025",
         )
     gen = mc.rng(seed)
+    ms = existing_clusters(clusters, year, multi_site_only=True) if standard_only else ex.iloc[:0]
+    if multi_site_weight == 0:
+        ms = ms.iloc[:0]
+
+    def labelled(frame: pd.DataFrame) -> list[str]:
+        pre = frame["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
+        return [
+            ("CHN|pre" if p else "CHN|post") if c == "CHN" else str(c)
+            for c, p in zip(frame["country_iso3"].astype(str), pre, strict=True)
+        ]
+
     pre = ex["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
-    labels = [
-        ("CHN|pre" if p else "CHN|post") if c == "CHN" else str(c)
-        for c, p in zip(ex["country_iso3"].astype(str), pre, strict=True)
-    ]
-    groups, observed = mc.bootstrap_group_sums(ex["h100e"].to_numpy(float), labels, draws, gen)
+    groups, observed = mc.bootstrap_group_sums(ex["h100e"].to_numpy(float), labelled(ex), draws, gen)
     k = mc.sample_uniform(coverage[0], coverage[1], draws, gen)
     scaled = observed / k[:, None]
     col = {g: i for i, g in enumerate(groups)}
+    ms_on = gen.random(draws) < multi_site_weight
+    ms_groups, ms_observed = mc.bootstrap_group_sums(ms["h100e"].to_numpy(float), labelled(ms), draws, gen)
+    ms_scaled = ms_observed * ms_on[:, None] / k[:, None]
+    ms_col = {g: i for i, g in enumerate(ms_groups)}
+    groups = list(dict.fromkeys([*groups, *ms_groups]))
 
     def part(name: str) -> Any:
-        return scaled[:, col[name]] if name in col else np.zeros(draws)
+        base = scaled[:, col[name]] if name in col else np.zeros(draws)
+        return base + (ms_scaled[:, ms_col[name]] if name in ms_col else 0.0)
 
     china_clusters = part("CHN|pre") + part("CHN|post")
     china = china_clusters
@@ -415,6 +519,32 @@ def intelligent_compute(
                 / (ex.attrs["without_country_h100e"] + float(ex["h100e"].sum())),
             )
         )
+    if standard_only:
+        agree, flagged = standard_rule_agreement(clusters)
+        ms_chn = float(ms.loc[ms["country_iso3"] == "CHN", "h100e"].sum())
+        notes.append(
+            t(
+                "measure.note.standard_filter",
+                agree=agree,
+                n=flagged,
+                year=year,
+                records=len(ms),
+                h100e=float(ms["h100e"].sum()),
+                china=ms_chn,
+                weight=multi_site_weight,
+            )
+        )
+    if ex.attrs.get("superseded"):
+        notes.append(
+            t(
+                "measure.note.superseded",
+                n=ex.attrs["superseded"],
+                h100e=ex.attrs["superseded_h100e"],
+                names=", ".join(ex.attrs["superseded_names"][:6]) + (" …" if ex.attrs["superseded"] > 6 else ""),
+            )
+        )
+    if ex.attrs.get("undated"):
+        notes.append(t("measure.note.undated", n=ex.attrs["undated"], h100e=ex.attrs["undated_h100e"]))
     if tracked is not None:
         tr, wv = mc.summarise(tracked[0]), mc.summarise(world)
         notes.append(
@@ -440,6 +570,8 @@ def intelligent_compute(
         weight=china_chip_weight,
     )
     src = _ids(ex) + (_ids(chip_rows) if used_chips and chip_rows is not None else [])
+    if tracked is not None and chip_stocks is not None:  # the cross-check reads each vendor's totals file
+        src += _ids(_tracked_rows(chip_stocks, year))
     return Estimate(
         kind="intelligent",
         year=year,
@@ -456,6 +588,19 @@ def intelligent_compute(
             "draws": draws,
             "seed": seed,
             "standard_only": standard_only,
+            "filter": {
+                "rule": "status Existing, single_cluster Yes, not possible_duplicate, certainty Confirmed or Likely",
+                "rule_agrees_with_epoch": list(standard_rule_agreement(clusters)),
+                "multi_site_weight": multi_site_weight if standard_only else None,
+                "multi_site_records": len(ms),
+                "multi_site_h100e": float(ms["h100e"].sum()),
+            },
+            "superseded_phases": {
+                "records": ex.attrs.get("superseded", 0),
+                "h100e": ex.attrs.get("superseded_h100e", 0.0),
+                "names": ex.attrs.get("superseded_names", []),
+            },
+            "undated_existing": {"records": ex.attrs.get("undated", 0), "h100e": ex.attrs.get("undated_h100e", 0.0)},
             "components": components,
             # cross-check of the cluster-based world total: Epoch's sales model, summed over vendors
             "world_tracked_sales": (

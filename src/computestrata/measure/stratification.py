@@ -215,14 +215,40 @@ def series(frames: Sequence[TierFrame], seed: int | None = DEFAULT_SEED) -> list
     return rows
 
 
-def _slope(x: Sequence[float], y: Sequence[float]) -> float:
-    """Least-squares slope of y on x (per year)."""
+#: confidence level of the interval on each trend (OLS slope, t distribution with n − 2 df)
+TREND_LEVEL = 0.95
+
+
+def slope_interval(x: Sequence[float], y: Sequence[float], level: float = TREND_LEVEL) -> tuple[float, float, float]:
+    """Least-squares slope of y on x with its ``level`` confidence interval (t, n − 2 df).
+
+    NaNs when fewer than 3 points (no interval can be formed from 2).
+
+    >>> s, lo, hi = slope_interval([0, 1, 2, 3], [0, 1, 2, 3])
+    >>> round(s, 6), round(lo, 6), round(hi, 6)
+    (1.0, 1.0, 1.0)
+    """
     import numpy as np
+    from scipy import stats
 
     xa, ya = np.asarray(x, float), np.asarray(y, float)
-    if xa.size < 2 or np.ptp(xa) == 0:
-        return float("nan")
-    return float(np.polyfit(xa, ya, 1)[0])
+    n = xa.size
+    if n < 3 or np.ptp(xa) == 0:
+        return float("nan"), float("nan"), float("nan")
+    slope, icpt = np.polyfit(xa, ya, 1)
+    resid = ya - (slope * xa + icpt)
+    se = float(np.sqrt((resid @ resid) / (n - 2) / ((xa - xa.mean()) @ (xa - xa.mean()))))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 2)) * se
+    return float(slope), float(slope - half), float(slope + half)
+
+
+def trend_direction(lo: float, hi: float) -> str:
+    """``up`` when the whole interval is above 0, ``down`` when below, else ``unclear``."""
+    if lo > 0:
+        return "up"
+    if hi < 0:
+        return "down"
+    return "unclear"
 
 
 @dataclass
@@ -250,9 +276,11 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     """Judge 'frontier concentrates, the rest diffuses' from a series of tier metrics.
 
     Three tests, each computed from the rows: (1) level — the frontier's HHI exceeds that
-    of random tiers of its size on average; (2) the frontier's HHI trend (least-squares
-    slope) is upward; (3) the rest's HHI trend is downward.  All three → holds; one or two →
-    partly; none → fails.
+    of random tiers of its size on average; (2) the frontier's HHI trend is upward and (3) the
+    rest's HHI trend is downward, each judged on the 95 % interval of its least-squares slope
+    (:func:`slope_interval`): up, down, or *unclear* when the interval spans 0.  Both trends
+    unclear → ``no_clear_trend``; all three met → holds; none met and none unclear → fails;
+    otherwise partly (an unclear trend is not met, and is named in the reasons).
     """
     import numpy as np
 
@@ -263,38 +291,55 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     if len(fr) < 3 or len(rs) < 3:
         why = t("measure.why.too_short")
         return Verdict(dataset, "no_data", t("measure.verdict.no_data", dataset=dataset, why=why), reasons=[why])
+    fs, fs_lo, fs_hi = slope_interval([r["year"] for r in fr], [r["hhi"] for r in fr])
+    rs_, rs_lo, rs_hi = slope_interval([r["year"] for r in rs], [r["hhi"] for r in rs])
     nums = {
         "frontier_hhi_first": fr[0]["hhi"],
         "frontier_hhi_last": fr[-1]["hhi"],
         "rest_hhi_first": rs[0]["hhi"],
         "rest_hhi_last": rs[-1]["hhi"],
-        "frontier_slope": _slope([r["year"] for r in fr], [r["hhi"] for r in fr]),
-        "rest_slope": _slope([r["year"] for r in rs], [r["hhi"] for r in rs]),
+        "frontier_slope": fs,
+        "frontier_slope_lo": fs_lo,
+        "frontier_slope_hi": fs_hi,
+        "rest_slope": rs_,
+        "rest_slope_lo": rs_lo,
+        "rest_slope_hi": rs_hi,
+        "trend_level": TREND_LEVEL,
         "mean_excess": float(np.mean([r["hhi_excess"] for r in fr])),
         "periods": float(len(fr)),
     }
+    f_dir, r_dir = trend_direction(fs_lo, fs_hi), trend_direction(rs_lo, rs_hi)
     checks = {
-        "level": nums["mean_excess"] > 0,
-        "frontier_trend": nums["frontier_slope"] > 0,
-        "rest_trend": nums["rest_slope"] < 0,
+        "level": "met" if nums["mean_excess"] > 0 else "not_met",
+        "frontier_trend": {"up": "met", "down": "not_met"}.get(f_dir, "unclear"),
+        "rest_trend": {"down": "met", "up": "not_met"}.get(r_dir, "unclear"),
     }
-    reasons = [t(f"measure.why.{k}") for k, ok in checks.items() if not ok]
-    passed = sum(checks.values())
-    outcome = "holds" if passed == 3 else "fails" if passed == 0 else "partly"
+    ci = {"frontier_trend": (fs_lo, fs_hi), "rest_trend": (rs_lo, rs_hi)}
+    reasons = [
+        t(f"measure.why.{k}_unclear", lo=ci[k][0], hi=ci[k][1], level=TREND_LEVEL)
+        if v == "unclear"
+        else t(f"measure.why.{k}")
+        for k, v in checks.items()
+        if v != "met"
+    ]
+    passed = sum(v == "met" for v in checks.values())
+    unclear = sum(v == "unclear" for v in checks.values())
+    if checks["frontier_trend"] == checks["rest_trend"] == "unclear":
+        outcome = "no_clear_trend"
+    else:
+        outcome = "holds" if passed == 3 else "fails" if passed == 0 and not unclear else "partly"
     fmt = {
         "dataset": dataset,
         "f0": nums["frontier_hhi_first"],
         "f1": nums["frontier_hhi_last"],
         "r0": nums["rest_hhi_first"],
         "r1": nums["rest_hhi_last"],
-        "fs": nums["frontier_slope"],
-        "rs": nums["rest_slope"],
+        "fs": fs,
+        "rs": rs_,
         "ex": nums["mean_excess"],
     }
-    key = {"holds": "measure.verdict.holds", "partly": "measure.verdict.partly", "fails": "measure.verdict.fails"}[
-        outcome
-    ]
-    text = t(key, why="; ".join(reasons), **fmt)
+    text = t(f"measure.verdict.{outcome}", why="; ".join(reasons), **fmt)
+    text += " " + t("measure.verdict.intervals", level=TREND_LEVEL, fs_lo=fs_lo, fs_hi=fs_hi, rs_lo=rs_lo, rs_hi=rs_hi)
     return Verdict(dataset, outcome, text, nums, reasons)
 
 
@@ -491,7 +536,7 @@ STRATIFICATION_COLUMNS = (
     "lead_share",
 )
 #: verdict outcomes :func:`analyse` can report
-OUTCOMES = ("holds", "partly", "fails", "no_data")
+OUTCOMES = ("holds", "partly", "fails", "no_clear_trend", "no_data")
 
 
 @dataclass
@@ -769,6 +814,7 @@ def analyse(
         *robust_notes,
         *tier_notes,
         t("measure.note.verdict_rule"),
+        *([t("measure.note.november_only")] if "top500" in tables else []),
         t("measure.note.random_baseline"),
         t("measure.note.hhi_scale"),
         t("measure.note.top500_china"),
@@ -838,6 +884,22 @@ def concentration_for(
         raise unknown("tier", tier, (*TIERS, "all"))
     table = dataset_table(atlas, dataset)
     span = data_years(table, dataset)
+    extra_notes: list[str] = []
+    if dataset == "top500":
+        # one period: --list, else the year's November list (or its latest list when November is
+        # not out yet), else the latest list in the atlas — the same lists the atlas holds
+        lists = sorted(str(x) for x in table["list_id"].dropna().astype(str).unique())
+        span = (int(lists[0][:4]), int(lists[-1][:4])) if lists else None
+        if list_id is not None and list_id not in lists:
+            raise unknown("TOP500 list", list_id, lists)
+        if list_id is None and lists:
+            pool = [lid for lid in lists if year is None or lid.startswith(f"{year}-")]
+            if year is not None and pool and f"{year}-11" in pool:
+                list_id = f"{year}-11"
+            elif pool:
+                list_id = pool[-1]
+                if year is not None:
+                    extra_notes.append(t("measure.note.not_november", list_id=list_id, year=year))
     if year is not None and span is not None and not span[0] <= year <= span[1]:
         raise InputError(
             f"--year must be within {span[0]}–{span[1]} years with {dataset} data (got {year})",
@@ -868,5 +930,5 @@ def concentration_for(
     if tier == "frontier":
         notes.append(t("measure.note.random_baseline"))
     if dataset == "top500":
-        notes.append(t("measure.note.top500_china"))
+        notes += [*extra_notes, t("measure.note.november_only"), t("measure.note.top500_china")]
     return ConcentrationResult(dataset, tier, frame.period, res, notes, list(frame.source_ids))

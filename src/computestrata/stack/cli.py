@@ -415,14 +415,21 @@ def _concentration_table(
         rows.append(rec)
     data: dict[str, Any]
     if kind == "concentration":
-        missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows}]
+        derived = [s for s in api.segments() if s.derived_from is not None]
+        missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows} and s not in derived]
         head = [t("stack.note.concentration_rules")]
         if [m for m in missing if m not in hidden]:
             head.append(t("stack.note.no_data", segment=_names([m for m in missing if m not in hidden])))
+        head += [
+            t("stack.note.derived_once", segment=_segment_name(s.id), parent=_segment_name(str(s.derived_from)))
+            for s in derived
+        ]
         columns: tuple[str, ...] = ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage")
         data = {"year": year, "missing": missing, "citations": sorted(cites)}
     else:
-        head = [t("stack.note.chokepoint_rule"), t("stack.note.as_of")]
+        # every segment was tested to find the chokepoints: the data of those that are not are cited too
+        sids.update(i for c in api.concentration(a, year) for i in c.source_ids)
+        head = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), t("stack.note.screened")]
         columns = ("segment", "year", "n90", "top", "hhi", "cr1")
         data = {"year": year, "rule": "n90 <= 3", "citations": sorted(cites)}
     if hidden:
@@ -557,13 +564,14 @@ def exposure_cmd(
     rows = [s.record() for s in res.segments]
     for r in rows:
         r.pop("supply", None)
-    notes = [t("stack.note.assumption"), *res.notes, *map(_citation_note, res.citations)]
+    notes = [t("stack.note.assumption"), t("stack.note.group_rule"), *res.notes, *map(_citation_note, res.citations)]
     extra = api.curated_sources([res])
     data = {
         "country": res.country,
         "cut": res.cut,
         "from": res.suppliers,
         "assumption": res.assumption,
+        "group_rule": res.group_rule,
         "layers": res.layers,
         "supply": {s.segment_id: s.supply for s in res.segments if s.supply},
         "citations": res.citations,
@@ -577,5 +585,7 @@ def exposure_cmd(
         {"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]} for r in res.layers
     ]
     _table(t("stack.title.layers"), layer_rows, ("layer", "min", "weakest", "mean"), False, None, lang)
-    cols = ("segment", "layer", "available", "cut", "path")
+    cols: tuple[str, ...] = ("segment", "layer", "available", "available_upper", "cut", "path")
+    if all(r["available_upper"] == r["available"] or r["available"] != r["available"] for r in rows):
+        cols = ("segment", "layer", "available", "cut", "path")  # no group left anything open
     _table(title, rows, cols, False, a, lang, res.source_ids, notes, None, extra)

@@ -54,7 +54,7 @@ def eccns_in_force(on: date | str, posture: str | None = None, basis: str = "com
     if basis not in BASES:
         raise unknown("--basis", basis, BASES)
     day = rg.parse_date(on, "--date")
-    real_regime = rg.load()
+    real_regime = rg.load_full()  # chips plus equipment, EDA and materials (U.S. rules; see controlled_eccns)
     real = controlled_eccns(real_regime, day, basis)  # type: ignore[arg-type]
     if posture is None:
         rows = real

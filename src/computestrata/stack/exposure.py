@@ -15,7 +15,14 @@ The rule (printed with every result, :data:`ASSUMPTION`):
    (as the US foreign-direct-product rules do), so the country cannot route around a cut
    by importing the downstream item.
 4. Unknown stays unknown: a cut segment with no share data gives NaN unless the user
-   assumes a supply (``--assume SEG=FRACTION``), and NaN propagates upwards.
+   assumes a supply (``--assume SEG=FRACTION``, validated here: within 0–1, cut segments
+   only), and NaN propagates upwards — except where a known input already decides the
+   minimum (an essential input known to be lost leaves 0 whatever the unknown one is).
+5. Groups are not suppliers of their own: ``EUR``, ``VAR`` and ``UNK`` are resolved to
+   the countries that may hold their share (:data:`~computestrata.stack.shares.GROUP_RULE`).
+   A group that may contain both cut and uncut suppliers (e.g. Europe when only Germany
+   and France cut; Europe for Germany's own fabs) is *uncertain*: the figure shown counts
+   it as lost (a lower bound), ``available_upper`` counts it as kept, and a note names it.
 
 The binding term of each segment gives the constraining path: follow it down to the cut
 segment whose loss limits it.
@@ -63,20 +70,31 @@ def propagate(
     segment (absent = 1).  ``avail(n) = min(supply(n), min_p 1 - w_p (1 - avail(p)))``.
     ``binding`` is ``n`` itself when its own supply binds, the parent otherwise, None when
     nothing is lost.  Ties prefer the own supply, then the parent id in sort order.
+
+    An unknown term (NaN) makes the result unknown only when it could be lower than the
+    known minimum: an unknown own supply can be as low as 0, an unknown parent's term as
+    low as ``1 - w``.  So an input known to be 0 (essential, fully lost) still decides the
+    segment beside an unknown one — unknown never hides a known total loss.
     """
     out: dict[str, NodeState] = {}
     for n in order:
         own = float(supply.get(n, 1.0))
         terms: list[tuple[float, int, str]] = [(own, 0, n)]
+        floors: dict[str, float] = {n: 0.0}  # the lowest value each term could take
         for p, w in parents.get(n, ()):
             if p not in out:
                 raise InputError(f"node {p!r} comes after {n!r} in the order", hint="pass a topological order")
             terms.append((1.0 - w * (1.0 - out[p].available), 1, p))
+            floors[p] = 1.0 - w
         nan = [t for t in terms if math.isnan(t[0])]
+        known = [t for t in terms if not math.isnan(t[0])]
         if nan:
-            cause = nan[0][2]
-            out[n] = NodeState(math.nan, cause, (n,) if cause == n else (*out[cause].path, n))
-            continue
+            low = min(known, key=lambda t: (t[0], t[1], t[2])) if known else None
+            if low is None or any(floors[t[2]] < low[0] for t in nan):
+                cause = nan[0][2]
+                out[n] = NodeState(math.nan, cause, (n,) if cause == n else (*out[cause].path, n))
+                continue
+            terms = known
         value, _, cause = min(terms, key=lambda t: (t[0], t[1], t[2]))
         value = min(1.0, max(0.0, value))
         if value >= 1.0 - 1e-12:
@@ -94,22 +112,52 @@ def supply_left(
     """Supply of a cut segment left to ``country`` (0–1) and how it was reached.
 
     NaN when there are no shares; a lower bound (flagged) when the shares cover less than
-    95 % of the world, counting unlisted countries as holding nothing.
+    95 % of the world, counting unlisted countries as holding nothing.  Group entities
+    (``EUR``, ``VAR``, ``UNK``) follow :data:`~computestrata.stack.shares.GROUP_RULE`: a group
+    is kept when none of its possible members is cut, lost when none can be uncut (the
+    country's own production may sit inside a group), else *uncertain* — counted as lost in
+    the value and as kept in ``det["upper"]``.
     """
+    from computestrata.stack.shares import GROUPS, may_hold
+
+    empty: dict[str, Any] = {"own": None, "kept_from": {}, "lost_from": {}, "uncertain_from": {}, "own_in": []}
     if sh is None:
-        return math.nan, {"own": None, "kept_from": {}, "lost_from": {}, "lower_bound": False, "year": None}
+        return math.nan, {**empty, "upper": math.nan, "lower_bound": False, "year": None}
     own = sh.share_of(country)
     named = set(suppliers) if suppliers is not None else None
-    kept, lost = {}, {}
+    listed = list(sh.shares)
+    kept: dict[str, float] = {}
+    lost: dict[str, float] = {}
+    unsure: dict[str, float] = {}
+    own_in: list[str] = []
     for ent, v in sh.shares.items():
         if ent == country:
             continue
-        if named is None or ent in named:
+        if ent in GROUPS:
+            mine = may_hold(ent, country, listed)
+            if mine and v > 0:
+                own_in.append(ent)
+            if named is None or ent in named:
+                can_cut, can_keep = True, mine
+            else:
+                can_cut, can_keep = any(may_hold(ent, s, listed) for s in named), True
+            (lost if not can_keep else kept if not can_cut else unsure)[ent] = v
+        elif named is None or ent in named:
             lost[ent] = v
         else:
             kept[ent] = v
     value = min(1.0, (own or 0.0) + sum(kept.values()))
-    return value, {"own": own, "kept_from": kept, "lost_from": lost, "lower_bound": sh.coverage < 0.95, "year": sh.year}
+    upper = min(1.0, value + sum(unsure.values()))
+    return value, {
+        "own": own,
+        "kept_from": kept,
+        "lost_from": lost,
+        "uncertain_from": unsure,
+        "own_in": own_in,
+        "upper": upper,
+        "lower_bound": sh.coverage < 0.95,
+        "year": sh.year,
+    }
 
 
 @dataclass
@@ -121,12 +169,15 @@ class SegmentExposure:
     binding: str | None
     path: tuple[str, ...]
     supply: dict[str, Any] | None = None
+    available_upper: float | None = None  # when groups leave it open (see GROUP_RULE); None = same
 
     def record(self) -> dict[str, Any]:
+        upper = self.available if self.available_upper is None else self.available_upper
         return {
             "segment": self.segment_id,
             "layer": self.layer,
             "available": self.available,
+            "available_upper": upper,
             "cut": self.cut,
             "binding": self.binding,
             "path": " → ".join(self.path) or None,
@@ -142,6 +193,7 @@ class ExposureResult:
     segments: list[SegmentExposure]
     layers: list[dict[str, Any]]
     assumption: str = ASSUMPTION
+    group_rule: str = ""
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
@@ -158,6 +210,7 @@ class ExposureResult:
             "cut": self.cut,
             "from": self.suppliers,
             "assumption": self.assumption,
+            "group_rule": self.group_rule,
             "segments": [s.record() for s in self.segments],
             "layers": self.layers,
             "citations": self.citations,
@@ -187,6 +240,25 @@ def layer_summary(
     return out
 
 
+def check_assume(assume: Mapping[str, float], cut: Sequence[str]) -> None:
+    """``--assume`` must name cut segments and give a supply left within [0, 1] (no clamping:
+    1.5 is a typo, not "everything")."""
+    for sid, v in assume.items():
+        if sid not in cut:
+            raise InputError(
+                f"--assume names {sid!r}, which is not cut", hint="assume a supply only for --cut segments"
+            )
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            x = math.nan
+        if not 0.0 <= x <= 1.0:  # also refuses NaN
+            raise InputError(
+                f"--assume {sid}={v}: the supply left must be within 0–1",
+                hint=f"e.g. --assume {sid}=0.2 (20 % of the supply is left)",
+            )
+
+
 def exposure(
     country: str,
     cut: Sequence[str],
@@ -210,20 +282,28 @@ def exposure(
     sources: set[str] = set()
     citations: set[str] = set()
     from computestrata.stack.segments import segment, segment_ids
-    from computestrata.stack.shares import over_coverage_note
+    from computestrata.stack.shares import GROUP_RULE, over_coverage_note
 
     known = set(segment_ids())
+    check_assume(assume or {}, cut)
+    for s in suppliers or ():
+        if s == country:
+            raise InputError(
+                f"--from includes the country itself ({country})", hint="a country is not cut from its own production"
+            )
+    supply_hi: dict[str, float] = {}
     for sid in cut:
         # notes name segments in the reader's language (a toy graph's own ids stay as they are)
         name = segment(sid).label(get_lang()) if sid in known else sid
         if assume and sid in assume:
-            supply[sid] = float(assume[sid])
+            supply[sid] = supply_hi[sid] = float(assume[sid])
             details[sid] = {"assumed": supply[sid]}
             notes.append(t("stack.note.assumed", segment=name, share=f"{supply[sid]:.0%}"))
             continue
         sh = book.for_segment(sid, year)
         value, det = supply_left(sh, country, suppliers)
         supply[sid] = value
+        supply_hi[sid] = det["upper"]
         details[sid] = det
         if sh is None:
             notes.append(t("stack.note.supply_unknown", segment=name, segment_id=sid))
@@ -234,26 +314,40 @@ def exposure(
                 notes.append(t("stack.note.low_coverage", segment=name, coverage=f"{sh.coverage:.0%}"))
             if det["own"] is None:
                 notes.append(t("stack.note.own_share_missing", segment=name, country=country))
+            for g in det["own_in"]:
+                notes.append(
+                    t("stack.note.own_in_group", segment=name, country=country, group=g, share=f"{sh.shares[g]:.0%}")
+                )
+            if det["uncertain_from"]:
+                notes.append(
+                    t(
+                        "stack.note.group_uncertain",
+                        segment=name,
+                        groups=", ".join(f"{g} {v:.0%}" for g, v in det["uncertain_from"].items()),
+                        low=f"{value:.0%}",
+                        high=f"{det['upper']:.0%}",
+                    )
+                )
             over = over_coverage_note(segment(sid), sh.raw_coverage) if sid in known else None
             if over:  # the supply left uses the scaled shares: say so
                 notes.append(over)
-    for sid in assume or {}:
-        if sid not in cut:
-            raise InputError(
-                f"--assume names {sid!r}, which is not cut", hint="assume a supply only for --cut segments"
-            )
-    for s in suppliers or ():
-        if s == country:
-            raise InputError(
-                f"--from includes the country itself ({country})", hint="a country is not cut from its own production"
-            )
+    # the propagation runs over the graph's edges: cite the table that confirmed them
+    sources.update(str(d["source_id"]) for _, _, d in graph.edges(data=True) if d.get("source_id"))
     states = propagate(order, parents, supply)
+    upper = propagate(order, parents, supply_hi)
     affected = set(cut) | set().union(*(nx.descendants(graph, c) for c in cut)) if cut else set()
     keep = [n for n in order if include_all or n in affected]
     layer_of = {n: graph.nodes[n]["layer"] for n in order}
     rows = [
         SegmentExposure(
-            n, layer_of[n], states[n].available, n in supply, states[n].binding, states[n].path, details.get(n)
+            n,
+            layer_of[n],
+            states[n].available,
+            n in supply,
+            states[n].binding,
+            states[n].path,
+            details.get(n),
+            upper[n].available,
         )
         for n in keep
     ]
@@ -264,6 +358,7 @@ def exposure(
         suppliers=list(suppliers) if suppliers else None,
         segments=rows,
         layers=layer_summary(states, layer_of, keep),
+        group_rule=GROUP_RULE,
         notes=notes,
         source_ids=sorted(sources),
         citations=sorted(citations),

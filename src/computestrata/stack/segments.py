@@ -38,6 +38,7 @@ SHARE_BASES: tuple[str, ...] = (
     "ai_models",
     "paper_dc_capacity",
     "cloud",
+    "derived",
     "none",
 )
 # Ids other parts of the system rely on; the data file must keep them.
@@ -111,6 +112,8 @@ class Segment:
     control_refs: tuple[str, ...] = ()
     cset_inputs: tuple[str, ...] = ()
     share_basis: str = "none"
+    #: share_basis "derived": the segment whose shares stand in for this one (counted once, there)
+    derived_from: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def label(self, lang: str = "en") -> str:
@@ -134,6 +137,7 @@ class Segment:
             "control_refs": list(self.control_refs),
             "cset_inputs": list(self.cset_inputs),
             "share_basis": self.share_basis,
+            "derived_from": self.derived_from,
         }
 
 
@@ -241,6 +245,9 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
             raise _fail(at, f"unknown share_basis {basis!r}", f"use one of {', '.join(SHARE_BASES)}")
         if basis == "cset" and not cset:
             raise _fail(at, "share_basis cset without cset_inputs", "list the CSET inputs it aggregates")
+        derived = raw.get("derived_from")
+        if (basis == "derived") != bool(derived):
+            raise _fail(at, "share_basis derived needs derived_from (and only it)", "derived_from: SEGMENT_ID")
         out.append(
             Segment(
                 id=sid,
@@ -252,8 +259,19 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
                 control_refs=tuple(str(c) for c in raw.get("control_refs") or []),
                 cset_inputs=tuple(cset),
                 share_basis=basis,
+                derived_from=str(derived) if derived else None,
             )
         )
+    ids = {s.id: s for s in out}
+    for s in out:
+        if s.derived_from is not None and (
+            s.derived_from not in ids or ids[s.derived_from].share_basis in ("derived", "none")
+        ):
+            raise _fail(
+                f"segment {s.id}",
+                f"derived_from {s.derived_from!r} is not a segment with its own shares",
+                "name a segment whose share_basis is a data source",
+            )
     return tuple(out)
 
 

@@ -14,12 +14,18 @@ Where the shares come from depends on the segment's ``share_basis`` (``segments.
   figures quoted from reports, labelled ``LicenseRef-compiled-facts`` like the atlas's
   hand-compiled tables, so ``--exclude-license LicenseRef-compiled-facts`` hides them too.
 * ``gpu_clusters`` — Epoch GPU clusters: H100-equivalents of existing clusters operational
-  by the end of the year, by country (Chinese clusters are under-covered by Epoch).
+  by the end of the year, by country (Chinese clusters are under-covered by Epoch); an
+  earlier phase of an upgraded cluster is dropped once its later (cumulative) phase runs.
 * ``top500`` — Rmax share of the year's last TOP500 list (China has submitted few systems
   since about 2019, so TOP500 understates it).
 * ``ai_models`` — Epoch notable models published in the three years to the year, counted
   per organisation country (a model with k countries counts 1/k for each).
 * ``paper_dc_capacity`` — the paper's data-centre capacity shares (USA 53 %, CHN 15 %).
+* ``derived`` — no data of its own: another segment's shares stand in (``derived_from``), with a
+  note.  DRAM and NAND derive from memory fabrication, because CSET has one memory series (N5,
+  memory sales by firm headquarters, DRAM and NAND together; memory firms design and fabricate).
+  :meth:`ShareBook.all` leaves derived segments out, so concentration tables and chokepoints
+  count that series once.
 * ``cloud`` — Synergy Research shares (compiled table ``cloud_market_share``; the paper's
   2024Q3 figures for years it lacks), by provider rolled up to headquarters (:data:`CLOUD_HQ`).
 
@@ -42,6 +48,7 @@ Missing stays missing: a segment without data has no shares (never zeros).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,6 +66,73 @@ if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
 
 GROUPS = {"EUR": "Europe (group)", "VAR": "various countries (group)", "UNK": "country unknown"}
+#: Who may hold a group's share (a declared reading: CSET does not publish the composition).
+#: ``EUR`` = CSET's "Europe": the EU-27, the other EEA states, Switzerland and the United Kingdom.
+#: ``VAR`` ("various countries") = every country not listed separately for that segment and not
+#: in a listed group; ``UNK`` = any country.  :func:`may_hold` applies the rule per segment.
+EUR_MEMBERS = frozenset(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+        "ISL",
+        "LIE",
+        "NOR",
+        "CHE",
+        "GBR",
+    ]
+)
+GROUP_RULE = (
+    "Groups: EUR (Europe) = EU-27 + Iceland, Liechtenstein, Norway, Switzerland, United Kingdom; "
+    "VAR (various countries) = the countries not listed separately for the segment (nor in a listed group); "
+    "UNK = any country. A group's share is kept when none of its possible members is cut, lost when "
+    "all are, and otherwise uncertain: counted as lost in the figure shown (a lower bound) and as kept "
+    "in the upper bound."
+)
+
+
+def may_hold(group: str, country: str, listed: Iterable[str]) -> bool:
+    """Whether ``country`` may hold part of ``group``'s share (per :data:`GROUP_RULE`).
+
+    >>> may_hold("EUR", "DEU", ["EUR", "USA"]), may_hold("VAR", "DEU", ["EUR", "USA", "VAR"])
+    (True, False)
+    >>> may_hold("VAR", "IND", ["EUR", "USA", "VAR"]), may_hold("VAR", "USA", ["USA", "VAR"])
+    (True, False)
+    """
+    names = set(listed)
+    if country in names or country in GROUPS:
+        return False
+    if group == "EUR":
+        return country in EUR_MEMBERS
+    if group == "VAR":
+        return not ("EUR" in names and country in EUR_MEMBERS)
+    return True
+
+
 # Units that are not one country: they never count as a holder in CR-k, HHI or n90
 # (see :mod:`computestrata.stack.concentration` for what happens to their mass).
 NON_HOLDERS = frozenset(GROUPS)
@@ -273,6 +347,7 @@ class ShareBook:
         self._curated = [r for r in self._all_curated if r.get("license", CURATED_LICENSE) not in excluded]
         self._cache: dict[str, list[Candidate]] = {}
         self._cset: tuple[pd.DataFrame, dict[str, float | None]] | None = None
+        self._cset_ids: list[str] = []
         self._unfiltered: ShareBook | None = None
 
     @property
@@ -309,6 +384,14 @@ class ShareBook:
     def for_segment(self, seg: Segment | str, year: int | None = None) -> SegmentShares | None:
         """Shares of one segment as of ``year`` (latest data year at or before it); None if none."""
         s = segment(seg) if isinstance(seg, str) else seg
+        if s.derived_from is not None:  # a proxy: the parent's shares, said so
+            base = self.for_segment(s.derived_from, year)
+            if base is None:
+                return None
+            note = render_note(("stack.note.derived", {"parent": segment(s.derived_from).label(get_lang())}), s)
+            return dataclasses.replace(
+                base, segment_id=s.id, basis=f"derived:{s.derived_from}", notes=[*base.notes, note]
+            )
         cands = [c for c in self._candidates(s) if year is None or c[0] <= year]
         if not cands:
             return None
@@ -321,7 +404,9 @@ class ShareBook:
         return SegmentShares(s.id, y, scaled, s.share_basis, list(sids), list(cites), notes, list(used), raw)
 
     def all(self, year: int | None = None) -> dict[str, SegmentShares | None]:
-        return {s.id: self.for_segment(s, year) for s in segments()}
+        """Shares of every segment with its own data (derived segments are left out: their
+        parent's series is counted once, under the parent)."""
+        return {s.id: self.for_segment(s, year) for s in segments() if s.derived_from is None}
 
     # --- the licence filter
     def unfiltered(self) -> ShareBook | None:
@@ -341,7 +426,7 @@ class ShareBook:
         if full is None:
             return {}
         out: dict[str, list[str]] = {}
-        for sid in ids if ids is not None else [s.id for s in segments()]:
+        for sid in ids if ids is not None else [s.id for s in segments() if s.derived_from is None]:
             if self.for_segment(sid, year) is not None:
                 continue
             sh = full.for_segment(sid, year)
@@ -375,11 +460,17 @@ class ShareBook:
             if not (self._has("sc_provision") and self._has("sc_providers")):
                 return None
             assert self.atlas is not None
-            table = cset_input_shares(self.atlas.table("sc_provision"), self.atlas.table("sc_providers"))
+            providers = self.atlas.table("sc_providers")
+            table = cset_input_shares(self.atlas.table("sc_provision"), providers)
+            # every share also rests on the providers table (provider → country) and the inputs
+            # table (what each input is, its market size): both are cited with the provision rows
+            self._cset_ids = sorted(set(providers["source_id"].dropna().astype(str)))
             sizes: dict[str, float | None] = {}
             if self._has("sc_inputs"):
-                for r in self.atlas.rows("SELECT input_id, market_size_usd FROM sc_inputs"):
+                for r in self.atlas.rows("SELECT input_id, market_size_usd, source_id FROM sc_inputs"):
                     sizes[r["input_id"]] = r["market_size_usd"]
+                    if r["source_id"] and r["source_id"] not in self._cset_ids:
+                        self._cset_ids.append(str(r["source_id"]))
             self._cset = (table, sizes)
         return self._cset
 
@@ -394,7 +485,7 @@ class ShareBook:
             shares, used = aggregate_inputs(sub, s.cset_inputs, sizes, as_of=int(y))
             if not shares:
                 continue
-            sids = sorted(set(sub["source_id"])) + (["cset_chip_explorer_inputs"] if len(used) > 1 else [])
+            sids = sorted(set(sub["source_id"]) | set(self._cset_ids))
             years = sorted({u["year"] for u in used if u["used"]})
             notes: list[NoteSpec] = []
             if len(years) > 1:
@@ -431,13 +522,16 @@ class ShareBook:
         assert self.atlas is not None
         df = self.atlas.df(
             "SELECT coalesce(country_iso3, 'UNK') AS entity, h100e, year(first_operational_date) AS y0, "
-            "year(decommissioned_date) AS y1, source_id FROM gpu_clusters WHERE status IN ('Existing', "
-            "'Decommissioned') AND h100e IS NOT NULL AND first_operational_date IS NOT NULL "
+            "year(decommissioned_date) AS y1, name, superseded_by, source_id FROM gpu_clusters "
+            "WHERE status IN ('Existing', 'Decommissioned') AND h100e IS NOT NULL "
+            "AND first_operational_date IS NOT NULL "
             "AND NOT coalesce(exclude, false) AND NOT coalesce(possible_duplicate, false)"
         )
         out: list[Candidate] = []
         for y in range(int(df["y0"].min()) if len(df) else 0, int(df["y0"].max()) + 1 if len(df) else 0):
             live = df[(df["y0"] <= y) & (df["y1"].isna() | (df["y1"] > y))]
+            # an earlier phase of an upgraded cluster is inside its later phase once that runs
+            live = live[~live["superseded_by"].isin(set(live["name"].dropna()))]
             shares = shares_from_values(
                 {str(k): float(v) for k, v in live.groupby("entity")["h100e"].sum().to_dict().items()}
             )
