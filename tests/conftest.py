@@ -68,8 +68,12 @@ def atlas(built_atlas: Path):  # type: ignore[no-untyped-def]
 def _english() -> Iterator[None]:
     """Every test starts in English (whatever ``STRATA_LANG`` says) and resets afterwards:
     ``--lang`` sets the language for the whole process, so it must not leak between tests."""
+    from computestrata.errors import take_notices
     from computestrata.i18n import set_lang
+    from computestrata.render import set_sources_mode
 
     set_lang("en")
     yield
     set_lang(None)
+    set_sources_mode(None)  # `--sources full` is also process-wide
+    take_notices()  # a warning (ambiguous country) never leaks into the next test's output

@@ -31,7 +31,10 @@ def test_rules_lists_every_real_instrument_and_letter_as_a_source() -> None:
     assert {f"controls_letter_{m.id}" for m in reg.measures} <= ids
     assert {f"controls_rule_{i.id}" for i in reg.instruments if not i.hypothetical} <= ids
     assert not any(f"controls_rule_{i.id}" in ids for i in reg.instruments if i.hypothetical)
-    assert "[controls_rule_oct2022_ac] 87 FR 62186" in _run("rules", "--lang", "en")
+    # the listing collapses per publisher by default; --sources full cites each instrument
+    full = runner.invoke(app, ["--sources", "full", "controls", "rules", "--lang", "en"]).output
+    assert "[controls_rule_oct2022_ac] 87 FR 62186" in full
+    assert "controls_rule_oct2022_ac" in _run("rules", "--lang", "en")
 
 
 def test_eccns_cite_the_real_rules_in_force_that_day() -> None:

@@ -90,7 +90,57 @@ def country_arg(atlas: object, word: str, what: str = "country", extra_codes: It
     if text.upper() in extra:
         return text.upper()
     hit = resolver_from_atlas(atlas).resolve(text) if text else None
+    candidates = AMBIGUOUS.get(normalise_name(text)) if text else None
+    if candidates:
+        _ambiguous(atlas, text, candidates, hit, what)
     if hit:
         return hit
-    names = atlas.rows("SELECT iso3, name_en FROM countries ORDER BY iso3")
-    raise unknown(what, word, [f"{r['iso3']} ({r['name_en']})" for r in names] + sorted(extra))
+    col = _name_column()
+    names = atlas.rows(f"SELECT iso3, coalesce({col}, name_en) AS name FROM countries ORDER BY iso3")
+    raise unknown(what, word, [f"{r['iso3']} ({r['name']})" for r in names] + sorted(extra))
+
+
+#: Names that stand for more than one country (normalised as :func:`normalise_name` does).
+#: A typed name that resolves is read as the data sources read it, with a warning that
+#: lists the others; one that does not resolve is an error listing them all.
+AMBIGUOUS: dict[str, tuple[str, ...]] = {
+    "korea": ("KOR", "PRK"),
+    "코리아": ("KOR", "PRK"),
+    "congo": ("COG", "COD"),
+    "콩고": ("COG", "COD"),
+    "刚果": ("COG", "COD"),
+    "guinea": ("GIN", "GNB", "GNQ", "PNG"),
+    "sudan": ("SDN", "SSD"),
+    "virgin islands": ("VGB", "VIR"),
+    "samoa": ("WSM", "ASM"),
+}
+
+
+def _name_column() -> str:
+    from computestrata.i18n import get_lang
+
+    return {"ko": "name_ko", "zh": "name_zh"}.get(get_lang(), "name_en")
+
+
+def _ambiguous(atlas: object, word: str, candidates: tuple[str, ...], hit: str | None, what: str) -> None:
+    """Warn (resolved) or refuse (unresolved) a name that several countries answer to."""
+    from computestrata.atlas.store import Atlas
+    from computestrata.errors import InputError, kind_param, notice
+    from computestrata.i18n import t
+
+    assert isinstance(atlas, Atlas)
+    col = _name_column()
+    rows = atlas.rows(f"SELECT iso3, coalesce({col}, name_en) AS name FROM countries")
+    name = {r["iso3"]: r["name"] for r in rows}
+    listed = ", ".join(f"{c} ({name.get(c, c)})" for c in candidates)
+    if hit:
+        notice(t("errors.ambiguous_country", word=repr(word), candidates=listed, chosen=hit))
+        return
+    raise InputError.keyed(
+        "errors.ambiguous_country_unresolved",
+        "errors.ambiguous_country_hint",
+        what=kind_param(what),
+        word=repr(word),
+        candidates=listed,
+        codes=", ".join(candidates),
+    )

@@ -6,7 +6,7 @@ rows with the instrument behind every change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -144,3 +144,24 @@ def timeline(
         )
         prev = v
     return events
+
+
+def status_counts(rows: Sequence[Mapping[str, Any]], dates: Sequence[str]) -> list[dict[str, Any]]:
+    """Chips per verdict status at each date (the compact form of a matrix).
+
+    Statuses no chip has on any date are left out; a date with no chip keeps its row.
+
+    >>> status_counts([{"date": "d1", "status": "free"}, {"date": "d1", "status": "denial"},
+    ...                {"date": "d2", "status": "denial"}], ["d1", "d2"])
+    [{'date': 'd1', 'free': 1, 'denial': 1}, {'date': 'd2', 'free': 0, 'denial': 1}]
+    """
+    from collections import Counter
+
+    from computestrata.controls.classify import STATUSES
+
+    by_date: dict[str, Counter[str]] = {d: Counter() for d in dates}
+    for r in rows:
+        by_date.setdefault(str(r["date"]), Counter())[str(r["status"])] += 1
+    seen = {s for c in by_date.values() for s in c}
+    order = [s for s in (*STATUSES, *sorted(seen - set(STATUSES))) if s in seen]
+    return [{"date": d, **{s: c[s] for s in order}} for d, c in by_date.items()]

@@ -25,7 +25,9 @@ def _checked(lang: str | None) -> str | None:
     if lang is not None and lang not in LANGS:
         from computestrata.errors import InputError
 
-        raise InputError(f"unknown language {lang!r}", hint=f"use one of {', '.join(LANGS)}")
+        raise InputError.keyed(
+            "errors.unknown_language", "errors.unknown_language_hint", language=repr(lang), langs=", ".join(LANGS)
+        )
     return lang
 
 

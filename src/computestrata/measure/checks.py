@@ -12,9 +12,13 @@ from computestrata.errors import InputError
 def at_least(option: str, value: int, minimum: int, example: int | None = None) -> int:
     """``value`` if it is ≥ ``minimum``, else an InputError naming ``option``."""
     if value < minimum:
-        raise InputError(
-            f"{option} must be at least {minimum} (got {value})",
-            hint=f"e.g. {option} {example if example is not None else minimum}",
+        raise InputError.keyed(
+            "errors.at_least",
+            "errors.example",
+            option=option,
+            minimum=minimum,
+            value=value,
+            example=example if example is not None else minimum,
         )
     return value
 
@@ -22,8 +26,13 @@ def at_least(option: str, value: int, minimum: int, example: int | None = None) 
 def within(option: str, value: int, low: int, high: int, example: int | None = None) -> int:
     """``value`` if ``low`` ≤ value ≤ ``high``, else an InputError naming ``option`` and the range."""
     if not low <= value <= high:
-        raise InputError(
-            f"{option} must be between {low:,} and {high:,} (got {value:,})",
-            hint=f"e.g. {option} {example if example is not None else low}",
+        raise InputError.keyed(
+            "errors.within",
+            "errors.example",
+            option=option,
+            low=f"{low:,}",
+            high=f"{high:,}",
+            value=f"{value:,}",
+            example=example if example is not None else low,
         )
     return value

@@ -65,20 +65,18 @@ def resolve_list(atlas: Atlas, list_id: str | None) -> str:
     """``list_id`` checked against the atlas ('2024-11', '2024/11' or '202411'); None = latest."""
     ids = list_ids(atlas)
     if not ids:
-        raise InputError(
-            "the atlas holds no TOP500 list (or all are excluded by licence)",
-            hint="rebuild the atlas, or drop --exclude-license",
-        )
+        raise InputError.keyed("errors.top500_none", "errors.top500_none_hint")
     if list_id is None:
         return ids[-1]
     m = re.fullmatch(r"\s*(\d{4})\D?(\d{1,2})\s*", str(list_id))
     norm = f"{m.group(1)}-{int(m.group(2)):02d}" if m else str(list_id)
     if norm not in ids:
         if norm in missing_lists(ids):
-            raise InputError(
-                f"the TOP500 list {norm} is not in this atlas (its export is missing from the raw data)",
-                hint=f"add it with `strata atlas add top500 FILE --atlas DIR`; nearby lists: "
-                f"{', '.join(i for i in ids if i[:4] == norm[:4])}",
+            raise InputError.keyed(
+                "errors.top500_list_missing",
+                "errors.top500_list_missing_hint",
+                list_id=norm,
+                near=", ".join(i for i in ids if i[:4] == norm[:4]),
             )
         raise unknown("TOP500 list", str(list_id), ids)
     return norm
