@@ -117,6 +117,9 @@ class Verdict:
     instruments_in_force: list[str]
     notes: list[str] = field(default_factory=list)
     notice: str = ""
+    #: Fields only some item kinds have (equipment: exporter, made_in, end_use, screening …);
+    #: merged into the JSON so a chip verdict keeps exactly its old keys.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def severity(self) -> int:
@@ -152,6 +155,7 @@ class Verdict:
             "reasons": [r.to_dict() for r in self.reasons],
             "notes": self.notes,
             "notice": self.notice,
+            **self.extra,
         }
 
 

@@ -42,7 +42,14 @@ KINDS = (
     "license_exception",
     "eccn_control",
     "provision",
+    "end_use",
+    "fdp",
 )
+#: Item kinds a ``paragraph`` may test: chips and HBM by parameters (``classify.py``);
+#: equipment, EDA software and materials by the ECCN paragraph the user names (``items_beyond.py``).
+ITEM_KINDS = ("chip", "hbm", "equipment", "eda", "material")
+#: Who enacts a rule: the U.S. EAR, the Netherlands, Japan, China (see ``rules_beyond/``).
+AUTHORITIES = ("USA", "NLD", "JPN", "CHN")
 QUANTITIES = (
     "tpp",
     "pd",
@@ -131,6 +138,19 @@ class Component:
     text: str = ""
     limits: Mapping[str, float] = field(default_factory=dict)
     hypothetical: bool = False
+    authority: str = "USA"
+    #: The day the component stops binding (rescinded, expired), if any.
+    until: date | None = None
+    #: Windows ``(from, to, citation)`` in which it is suspended (``to`` exclusive: it binds again).
+    suspended: tuple[tuple[date, date, str], ...] = ()
+    #: Kind-specific fields (end uses, FDP triggers, carve-outs); see ``rules_beyond/README.md``.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def active(self, on: date) -> bool:
+        """False after ``until`` and inside a suspension window."""
+        if self.until is not None and on >= self.until:
+            return False
+        return not any(start <= on < end for start, end, _ in self.suspended)
 
     def covers(self, paragraph: str) -> bool:
         """Whether this component applies to ECCN paragraph ``paragraph`` (prefix match)."""
@@ -155,6 +175,7 @@ class Instrument:
     summary: str = ""
     sources: str = ""
     hypothetical: bool = False
+    authority: str = "USA"
 
     def binds(self, basis: Basis) -> date:
         """When the instrument as a whole starts to bind on this date basis."""
@@ -250,16 +271,18 @@ class Regime:
                 if when <= on:
                     steps.append((when, order, comp))
         folded: dict[str, Component] = {}
+        # ids are per authority: a Dutch 3B001.f.1.a never replaces the U.S. one
         for _, _, comp in sorted(steps, key=lambda s: (s[0], s[1])):
+            key = comp.id if comp.authority == "USA" else f"{comp.authority}:{comp.id}"
             if comp.action == "remove":
-                folded.pop(comp.id, None)
+                folded.pop(key, None)
             else:
-                folded.pop(comp.id, None)  # re-insert so the newest version sorts last
-                folded[comp.id] = comp
+                folded.pop(key, None)  # re-insert so the newest version sorts last
+                folded[key] = comp
         return RegimeState(
             on=on,
             basis=basis,
-            components=tuple(folded.values()),
+            components=tuple(c for c in folded.values() if c.active(on)),
             instruments=tuple(live),
             rescinded=tuple(sorted(rescinded)),
         )
@@ -272,6 +295,10 @@ class Regime:
             days.add(inst.effective)
             for c in inst.components:
                 days.add(c.binds if basis == "compliance" else inst.effective)
+                if c.until:
+                    days.add(c.until)
+                for start, end, _ in c.suspended:
+                    days.update((start, end))
         for m in self.measures:
             days.add(m.effective)
             if m.until:
@@ -486,6 +513,9 @@ def parse_instrument(
             raise InputError(f"{where}: missing field {key!r}", hint="see the other files in controls/rules/")
     effective = _date(raw["effective"], f"{where}: effective")
     compliance = _date(raw["compliance"], f"{where}: compliance") if raw.get("compliance") else None
+    authority = str(raw.get("authority", "USA"))
+    if authority not in AUTHORITIES:
+        raise unknown(f"authority in {where}", authority, AUTHORITIES)
     comps: list[Component] = []
     seen: set[str] = set()
     for i, c in enumerate(raw.get("components", []) or []):
@@ -503,8 +533,8 @@ def parse_instrument(
             raise unknown(f"action in {w}", str(action), ("add", "remove"))
         if kind == "review_policy" and action == "add" and c.get("policy") not in POLICIES:
             raise unknown(f"review policy in {w}", str(c.get("policy")), POLICIES)
-        if kind == "paragraph" and action == "add" and (not c.get("eccn") or c.get("item") not in ("chip", "hbm")):
-            raise InputError(f"{w}: a paragraph needs eccn and item (chip or hbm)", hint="item: chip")
+        if kind == "paragraph" and action == "add" and (not c.get("eccn") or c.get("item") not in ITEM_KINDS):
+            raise InputError(f"{w}: a paragraph needs eccn and item ({', '.join(ITEM_KINDS)})", hint="item: chip")
         if kind == "license_exception" and action == "add" and not c.get("code"):
             raise InputError(f"{w}: a license exception needs a code", hint="code: NAC")
         if c.get("segment") is not None:
@@ -513,6 +543,13 @@ def parse_instrument(
             check_segment(str(c["segment"]), w, seg_ids)
         own = _date(c["compliance"], f"{w}: compliance") if c.get("compliance") else None
         binds = own or compliance or effective
+        if c.get("effective"):  # a component of a later stage (e.g. the ECAD part of an IFR)
+            binds = max(binds, _date(c["effective"], f"{w}: effective"))
+        until = c.get("until", raw.get("until"))
+        suspended = tuple(
+            (_date(s["from"], f"{w}: suspended"), _date(s["to"], f"{w}: suspended"), str(s.get("citation", "")))
+            for s in c.get("suspended", []) or []
+        )
         comps.append(
             Component(
                 id=str(c["id"]),
@@ -536,6 +573,10 @@ def parse_instrument(
                 text=" ".join(str(c.get("text", "")).split()),
                 limits=dict(c.get("limits", {}) or {}),
                 hypothetical=bool(c.get("hypothetical", False)),
+                authority=authority,
+                until=_date(until, f"{w}: until") if until else None,
+                suspended=suspended,
+                extra={k: c[k] for k in _EXTRA_KEYS if k in c},
             )
         )
     return Instrument(
@@ -553,7 +594,12 @@ def parse_instrument(
         summary=" ".join(str(raw.get("summary", "")).split()),
         sources=str(raw.get("sources", "")),
         hypothetical=bool(raw.get("hypothetical", False)),
+        authority=authority,
     )
+
+
+#: Component keys kept verbatim in :attr:`Component.extra` (read by ``items_beyond.py``).
+_EXTRA_KEYS = ("end_uses", "items", "triggers", "exempt_made_in", "us_person", "equivalent", "reason", "products")
 
 
 def _read_yaml(name: str) -> Any:
@@ -668,24 +714,68 @@ def load() -> Regime:
     )
 
 
+#: Earliest date the beyond-chips rules (equipment, lists, allied and Chinese controls) cover.
+EARLIEST_BEYOND = date(2018, 1, 1)
+
+
+@cache
+def load_full() -> Regime:
+    """The shipped chip regime plus ``controls/rules_beyond`` (equipment, EDA, materials, end
+    uses, FDP rules, Dutch, Japanese and Chinese controls) and their extra country groups.
+
+    Kept apart from :func:`load` so the chip verdicts and timelines do not change with rules
+    that cannot touch a chip; everything else (stack join, equipment classify) uses this one.
+    """
+    countries = _countries()
+    raw = dict(_read_yaml("groups/country_groups.yaml"))
+    extra = _read_yaml("groups/beyond_groups.yaml")
+    raw["groups"] = [*raw.get("groups", []), *extra.get("groups", [])]
+    groups, treated = parse_groups(raw, countries)
+    base = load()
+    instruments = list(base.instruments)
+    folder = resources.files("computestrata.controls") / "rules_beyond"
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            data = _read_yaml(f"rules_beyond/{entry.name}")
+            instruments.append(parse_instrument(data, f"rules_beyond/{entry.name}", countries, groups))
+    ids = [i.id for i in instruments]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise InputError(
+            f"instrument ids defined twice: {dup}", hint="ids must be unique across rules/ and rules_beyond/"
+        )
+    return dataclasses.replace(
+        base,
+        instruments=tuple(sorted(instruments, key=lambda i: (i.effective, i.id))),
+        groups=groups,
+        treated_as=treated,
+        name="US EAR, Dutch, Japanese and Chinese controls (as enacted)",
+    )
+
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_date(text: str | date, what: str = "--date") -> date:
-    """A YYYY-MM-DD date not before 2022-01-01, or a clear :class:`InputError`."""
+def parse_date(text: str | date, what: str = "--date", earliest: date = EARLIEST) -> date:
+    """A YYYY-MM-DD date not before ``earliest`` (2022-01-01 for chips), or a clear :class:`InputError`."""
     if isinstance(text, date):
         d = text
     else:
         s = str(text).strip()
         if not _DATE_RE.match(s):
-            raise InputError(f"{what}: malformed date {text!r}", hint="use YYYY-MM-DD, e.g. 2024-06-30")
+            raise InputError.keyed("errors.date_malformed", "errors.date_format", what=what, text=repr(text))
         try:
             d = date.fromisoformat(s)
         except ValueError as exc:
-            raise InputError(f"{what}: not a calendar date {text!r}", hint="use YYYY-MM-DD") from exc
-    if d < EARLIEST:
-        raise InputError(
-            f"{what}: {d.isoformat()} is before 2022-01-01, which the rule data does not cover",
-            hint="the advanced-computing controls start with 87 FR 62186 (2022-10-07); use a later date",
+            raise InputError.keyed(
+                "errors.date_not_calendar", "errors.date_format", what=what, text=repr(text)
+            ) from exc
+    if d < earliest:
+        raise InputError.keyed(
+            "errors.date_before_rules",
+            "errors.date_before_chips" if earliest == EARLIEST else "errors.date_before_other",
+            what=what,
+            day=d.isoformat(),
+            earliest=earliest.isoformat(),
         )
     return d

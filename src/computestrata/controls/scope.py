@@ -378,16 +378,24 @@ def apply_posture(
     )
 
 
-def controlled_eccns(regime: Regime, on: date | None = None, basis: Basis = "compliance") -> list[dict[str, Any]]:
-    """ECCNs the regime controls on ``on``, with segment, paragraphs and citations (for the stack module)."""
+def controlled_eccns(
+    regime: Regime, on: date | None = None, basis: Basis = "compliance", authorities: tuple[str, ...] = ("USA",)
+) -> list[dict[str, Any]]:
+    """ECCNs the regime controls on ``on``, with segment, paragraphs and citations (for the stack module).
+
+    One row per (ECCN, segment): 3B001 reaches EUV lithography (f.1.a, k-n, q, r), DUV lithography
+    (f.1.b, f.6) and other fab equipment (a.4, c, d, p) through different paragraphs.  Only rules of
+    ``authorities`` count (default: the U.S. EAR; the Dutch, Japanese and Chinese rules are
+    reached through ``controls.api.controls_for_segment``, which takes a direction).
+    """
     day = _default_on(regime, on)
     state = regime.at(day, basis)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[tuple[str, str | None], dict[str, Any]] = {}
     for c in state.components:
-        if c.kind not in ("paragraph", "eccn_control") or not c.eccn:
+        if c.kind not in ("paragraph", "eccn_control") or not c.eccn or c.authority not in authorities:
             continue
         row = out.setdefault(
-            c.eccn,
+            (c.eccn, c.segment),
             {
                 "eccn": c.eccn,
                 "segment": c.segment,
@@ -397,9 +405,12 @@ def controlled_eccns(regime: Regime, on: date | None = None, basis: Basis = "com
                 "confidence": c.confidence,
             },
         )
+        if c.authority not in row.setdefault("authorities", []):
+            row["authorities"].append(c.authority)
         if c.kind == "paragraph":
             row["paragraphs"].append(c.id)
         if c.citation not in row["citations"]:
             row["citations"].append(c.citation)
         row["hypothetical"] = row["hypothetical"] and c.hypothetical
-    return sorted(out.values(), key=lambda r: r["eccn"])
+        row["confidence"] = max(row["confidence"], c.confidence, key="HML".index)  # the weakest tag wins
+    return sorted(out.values(), key=lambda r: (r["eccn"], r["segment"] or ""))

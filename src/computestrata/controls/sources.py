@@ -67,15 +67,27 @@ def reference_chips(entries: Iterable[CatalogueEntry]) -> list[dict[str, Any]]:
     ]
 
 
+#: Who issues the instruments of each authority, and the status of their texts (official texts
+#: are not protected by copyright in all four: 17 U.S.C. 105, Auteurswet art. 11, 著作権法 13条,
+#: 著作权法 第五条).
+AUTHORITY_PUBLISHERS = {
+    "USA": ("US Department of Commerce, Bureau of Industry and Security", RULES_LICENSE),
+    "NLD": ("Government of the Netherlands (Ministry of Foreign Affairs)", "LicenseRef-NL-official-text"),
+    "JPN": ("Government of Japan, Ministry of Economy, Trade and Industry (METI)", "LicenseRef-JP-official-text"),
+    "CHN": ("PRC Ministry of Commerce (MOFCOM) and General Administration of Customs", "LicenseRef-PRC-official-text"),
+}
+
+
 def instrument(inst: Instrument) -> dict[str, Any]:
-    """The record of one rule or BIS announcement (Federal Register link when it has an FR doc)."""
+    """The record of one rule or announcement (Federal Register link when it has an FR doc)."""
     fr = inst.fr_doc
+    publisher, licence = AUTHORITY_PUBLISHERS.get(inst.authority, AUTHORITY_PUBLISHERS["USA"])
     return record(
         f"controls_rule_{inst.id}",
-        "US Department of Commerce, Bureau of Industry and Security" + (" (Federal Register)" if fr else ""),
+        publisher + (" (Federal Register)" if fr else ""),
         inst.title,
         inst.citation + (f", FR Doc {fr}" if fr and fr not in inst.citation else ""),
-        RULES_LICENSE,
+        licence,
         url=f"https://www.federalregister.gov/d/{fr}" if fr else None,
         date_published=(inst.published or inst.effective).isoformat(),
     )
