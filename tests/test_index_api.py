@@ -154,7 +154,8 @@ def test_analyse_unit_structure_profile_and_drop_one() -> None:
     prof = out.data["profile"]
     assert prof["unit"] == "A" and prof["index_rank"] == 1
     assert all(s["rank"] == 1 for s in prof["strengths"])
-    assert sorted(r["indicator"] for r in out.data["drop_one"]) == ["x1", "x2", "y1", "y2"]
+    # every indicator, then every aggregate below the index (COINr remove_elements at any level)
+    assert sorted(r["indicator"] for r in out.data["drop_one"]) == ["p1", "p2", "x1", "x2", "y1", "y2"]
     assert all(r["mean_abs_shift"] == 0 for r in out.data["drop_one"])  # same order whatever is dropped
     assert {c["node"] for c in out.data["correlations"]} == {"x1", "x2", "y1", "y2", "p1", "p2"}
     with pytest.raises(InputError):

@@ -182,7 +182,7 @@ def test_analyse_compare_and_framework_detail(setup: tuple[Path, Path]) -> None:
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert {r["node"] for r in data["rows"]} == {"economy", "green", "mini"}
-    assert data["profile"]["unit"] == "KOR" and len(data["drop_one"]) == 4
+    assert data["profile"]["unit"] == "KOR" and len(data["drop_one"]) == 6  # 4 indicators + 2 pillars
     out = runner.invoke(app, ["index", "compare", *base, "--other", str(fw), "--other-year", "2021"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)

@@ -142,8 +142,8 @@ def test_every_normaliser_builds_an_index() -> None:
         for ind in cfg["indicators"]:
             ind["target"] = -1 if ind.get("direction") == -1 else 30
             ind["goalposts"] = [-1, 40]
-        if method == "dist_frontier":
-            continue  # i1 has a zero and i3 runs downward: dist_frontier refuses (tested in steps)
+        if method in ("dist_frontier", "dist_ref"):
+            continue  # dist_frontier refuses i1's zero; D is the worst unit on i3 (both tested elsewhere)
         res = engine.build(config.parse(cfg), small_panel(), 2020)
         assert res.index.notna().all(), method
 
@@ -172,14 +172,20 @@ def test_unknown_year_and_missing_indicator_are_loud() -> None:
         (lambda c: c["steps"].update(weigths={}), "steps.weigths: unknown key"),
         (lambda c: c["indicators"][0].update(available=False), "unavailable_reason"),
         (lambda c: c["aggregates"].append({"id": "root2"}), "exactly one root"),
-        (lambda c: c["steps"].update(normalise={"method": "zscore"}), "z-scores"),
+        (lambda c: c["aggregates"][0].update(parent="p2") or c["aggregates"][1].update(parent="p1"), "cycle"),
+        (
+            lambda c: (
+                c["steps"].update(weights={"method": "manual"}) or [i.update(weight=0) for i in c["indicators"][:2]]
+            ),
+            r"aggregates \(p1\).*sum to 0",
+        ),
         (lambda c: c["steps"].update(normalise={"method": "dist_target"}), "needs a target"),
         (lambda c: c["steps"].update(impute={"method": "group_mean"}), "steps.impute.group"),
     ],
 )
 def test_config_errors_name_the_key_and_the_fix(mutate: Any, match: str) -> None:
     cfg = deepcopy(small_config())
-    cfg["aggregates"][2]["method"] = "geometric" if "z-scores" in match else None
+    cfg["aggregates"][2]["method"] = None
     mutate(cfg)
     if cfg["aggregates"][2].get("method") is None:
         cfg["aggregates"][2].pop("method")
@@ -239,3 +245,20 @@ def test_analysis_outputs() -> None:
     assert same["mean_abs_shift"] == 0 and same["spearman"] == pytest.approx(1.0)
     with pytest.raises(InputError):
         analysis.strengths_weaknesses(res, "ZZZ")
+
+
+def test_zscores_under_a_geometric_mean_are_shifted_to_positive() -> None:
+    """COINr refuses nothing here either; we shift every z-scored column by one constant
+    so the smallest is 1, which keeps the geometric mean defined (documented divergence)."""
+    cfg = small_config(normalise={"method": "zscore"})
+    res = engine.build(config.parse(cfg), small_panel(), 2020)
+    z = res.scores[res.indicators]
+    assert z.min().min() == pytest.approx(1.0)
+    assert res.index.notna().all()
+    plain = engine.build(
+        config.parse(small_config(normalise={"method": "zscore"}, aggregate={"method": "arithmetic"})),
+        small_panel(),
+        2020,
+    )
+    diff = z - plain.scores[res.indicators]
+    assert np.allclose(diff.to_numpy(), diff.to_numpy()[0, 0])  # one common shift

@@ -305,7 +305,8 @@ def test_tables_show_pillar_names_and_json_keeps_ids(setup: tuple[Path, Path]) -
     base = ["index", "build", "-f", str(fw), "-y", "2022", "--atlas", str(atlas)]
     shown = runner.invoke(app, [*base, "--lang", "ko"])
     assert shown.exit_code == 0, shown.output
-    assert "지수 점수" in shown.output and "연도" in shown.output
+    # the header may wrap ("지수" over "점수") however the shared table renderer sizes columns
+    assert "지수" in shown.output and "점수" in shown.output and "연도" in shown.output
     data = json.loads(runner.invoke(app, [*base, "--json"]).output)
     assert set(data["rows"][0]) == {"index_rank", "unit", "index_score", "economy", "green"}
     fw_named = synthetic.framework(n_ind=6, pillars=2, subindices=0)

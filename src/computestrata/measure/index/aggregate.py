@@ -39,6 +39,7 @@ def power_mean(
     epsilon: float = 1e-6,
     min_coverage: float = 0.5,
     units: Sequence[str] | None = None,
+    by_count: bool = False,
 ) -> Array:
     """Weighted power mean of the children on the last axis of ``x`` (``(..., units, k)``).
 
@@ -56,7 +57,8 @@ def power_mean(
     tot = w.sum(axis=-1)
     got = ww.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cover = got / tot
+        # COINr dat_thresh counts children present; the default counts their weight
+        cover = have.mean(axis=-1) if by_count else got / tot
         wn = ww / got[..., None]
     x0 = np.where(have, x, 0.0)
     p = 0.0 if method == "geometric" else -1.0 if method == "harmonic" else power
@@ -113,3 +115,25 @@ def copeland(x: Array, w: Array) -> Array:
     wins = (c > 0.5 + 1e-12).sum(axis=1)
     losses = (c < 0.5 - 1e-12).sum(axis=1)
     return (wins - losses).astype(float)
+
+
+def outranking_matrix(x: Array, w: Array | None = None) -> tuple[Array, int, float]:
+    """COINr ``outrankMatrix``: entry (a, b) is the weight share of children on which unit a
+    beats unit b (ties count half; the diagonal is 0).  Also returns the number of pairs in
+    which one unit beats the other on every child (``nDominant``) and their share of all pairs."""
+    import numpy as np
+
+    a = np.asarray(x, dtype=float)
+    if np.isnan(a).any():
+        raise InputError("the outranking matrix needs complete data", hint="impute first")
+    k = a.shape[1]
+    wv = np.full(k, 1.0 / k) if w is None else np.asarray(w, dtype=float) / np.sum(w)
+    gt = (a[:, None, :] > a[None, :, :]).astype(float)
+    eq = (a[:, None, :] == a[None, :, :]).astype(float)
+    m = (gt + 0.5 * eq) @ wv
+    np.fill_diagonal(m, 0.0)
+    n = a.shape[0]
+    upper = np.triu_indices(n, 1)
+    dominant = int(((np.abs(m[upper] - 1.0) < 1e-12) | (np.abs(m.T[upper] - 1.0) < 1e-12)).sum())
+    pairs = n * (n - 1) // 2
+    return m, dominant, dominant / pairs if pairs else float("nan")

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from computestrata.measure.index.engine import Panel
 
 FrameworkRef = str | Path | Framework
+#: the user's own data: a .csv/.xlsx/.parquet path or a DataFrame (wide or long)
+DataRef = Any
+#: the one unit grouping the atlas supplies for group imputation
+ATLAS_GROUP = "income_group"
 
 
 @dataclass
@@ -61,12 +65,30 @@ class Loaded:
     #: licences excluded, and the indicators they left without data
     licences: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
+    #: what reading the user's own data learnt (None: atlas or a ready panel)
+    own_data: Any = None
 
     @property
     def screened(self) -> Framework:
         """The framework years are screened against: as declared, so indicators a licence
         filter hides count as missing data (else a thin year would pass as a full one)."""
         return self.declared if self.declared is not None else self.fw
+
+    def when(self, year: int) -> str:
+        """The year as shown: "(no year)" for own data without a year column."""
+        from computestrata.measure.index.userdata import NO_YEAR
+
+        if self.own_data is not None and not self.own_data.has_year and year == NO_YEAR:
+            return t("index.word.no_year")
+        return t("index.word.year", year=year)
+
+    def stated(self, year: int) -> str | None:
+        """The year as data (JSON, metadata): None for own data without a year column."""
+        from computestrata.measure.index.userdata import NO_YEAR
+
+        if self.own_data is not None and not self.own_data.has_year and year == NO_YEAR:
+            return None
+        return str(year)
 
     def valid_years(self) -> list[int]:
         """The framework's valid years on the data actually available (licence filter applied)."""
@@ -83,6 +105,10 @@ class Loaded:
         from computestrata.errors import InputError
         from computestrata.measure.index import years
 
+        if self.own_data is not None and not self.own_data.has_year:
+            if year is not None and year not in self.panel.years:
+                raise InputError(f"{option} {year}: the data has no year column", hint=f"drop {option}")
+            return self.panel.years[0]
         try:
             chosen, defaulted = years.check_year(self.screened, self.panel, year, option)
         except InputError as exc:
@@ -152,13 +178,31 @@ def load(
     atlas: Atlas | Path | str | None = None,
     panel: Panel | None = None,
     exclude_license: list[str] | None = None,
+    data: DataRef | None = None,
+    year: int | None = None,
 ) -> Loaded:
-    """The framework (name, YAML path or object) and its panel (given, or read from the atlas)."""
+    """The framework (name, YAML path or object) and its panel: given, read from the user's
+    ``data`` (file path or DataFrame, wide or long, see :mod:`.userdata`), or from the atlas."""
+    from computestrata.errors import InputError
     from computestrata.measure.index import config
 
     fw = framework if isinstance(framework, Framework) else config.load(framework)
+    if data is not None:
+        from computestrata.measure.index import userdata
+
+        if exclude_license:
+            raise InputError("--exclude-license filters atlas sources", hint="drop it when giving --data")
+        ud = userdata.load(data, fw, year)
+        return Loaded(fw, ud.panel, ud.notes, own_data=ud)
     if panel is not None:
         return Loaded(fw, panel, [])
+    grouped = fw.steps.impute.startswith("group_") or any(m.startswith("group_") for m in fw.uncertainty.impute)
+    if grouped and fw.steps.impute_group != ATLAS_GROUP:
+        raise InputError(
+            f"steps.impute.group: {fw.steps.impute_group!r} is not a grouping the atlas has",
+            hint=f"use `group: {ATLAS_GROUP}` (World Bank income group), or give your own data with a group "
+            "column (--data)",
+        )
     from computestrata.measure.index import indicators
 
     at = _atlas(atlas, exclude_license)
@@ -249,17 +293,20 @@ def build_index(
     level: int = 2,
     *,
     panel: Panel | None = None,
+    data: DataRef | None = None,
     exclude_license: list[str] | None = None,
     detail: bool = False,
+    plot_dir: Path | str | None = None,
 ) -> IndexTable:
     """Scores and ranks of one year: index rank/score per unit plus the scores of ``level``
     (1 = indicators; the top level adds no columns).  ``year`` must be one of the
     framework's valid years (:mod:`.years`); ``None`` = the latest.  ``detail`` adds levels,
-    weights, all scores and the step log to ``data``."""
+    weights, all scores and the step log to ``data``; ``plot_dir`` writes the pictures
+    (:mod:`.plots`) there."""
     from computestrata.errors import InputError
     from computestrata.measure.index import engine
 
-    src = load(framework, atlas, panel, exclude_license)
+    src = load(framework, atlas, panel, exclude_license, data=data, year=year)
     fw = src.fw
     top = fw.n_levels
     if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= top:
@@ -282,25 +329,31 @@ def build_index(
         }
         row.update({c: res.scores.loc[unit, c] for c in cols})
         rows.append(row)
-    data: dict[str, Any] = {
+    payload: dict[str, Any] = {
         "framework": fw.id,
-        "year": str(year),
+        "year": src.stated(year),
         "units": len(res.units),
         "indicators_used": res.indicators,
         "imputed_share": round(res.imputed_share(), 4),
     }
     if detail:
-        data["levels"] = {str(k): v for k, v in res.levels.items()}
-        data["weights"] = {
+        payload["levels"] = {str(k): v for k, v in res.levels.items()}
+        payload["weights"] = {
             k: (v.tolist() if getattr(v, "ndim", 1) == 1 else "per unit (BoD)") for k, v in res.weights.items()
         }
-        data["scores"] = {u: res.scores.loc[u].to_dict() for u in res.units}
-        data["log"] = res.log
+        payload["scores"] = {u: res.scores.loc[u].to_dict() for u in res.units}
+        payload["log"] = res.log
     lead = [t("index.note.open_analogue")] if fw.origin.startswith("shipped") else []
+    if plot_dir is not None:
+        from computestrata.measure.index import plots
+
+        files, pnotes = plots.write(plots.figures(res), plot_dir)
+        payload["pictures"] = [str(f) for f in files if f.suffix != ".js"]
+        lead += pnotes
     return IndexTable(
-        title=t("index.title.build", name=fw.name_of(root, get_lang()), year=year),
+        title=t("index.title.build", name=fw.name_of(root, get_lang()), year=src.when(year)),
         rows=rows,
-        data=data,
+        data=payload,
         notes=lead + src.notes + res.notes,
         source_ids=list(res.source_ids),
         labels=_names(fw, cols),
@@ -314,28 +367,50 @@ def uncertainty_table(
     atlas: Atlas | Path | str | None = None,
     *,
     panel: Panel | None = None,
+    data: DataRef | None = None,
     exclude_license: list[str] | None = None,
+    samples_out: Path | str | None = None,
+    samples_in: Path | str | None = None,
 ) -> IndexTable:
     """Monte Carlo over the framework's uncertain choices: rank interval of every unit.
 
     ``n`` replications (default: the framework's ``uncertainty.n``) must be at least
-    :data:`.uncertainty.MIN_N`; a count that is not a power of two is rounded up (noted)."""
+    :data:`.uncertainty.MIN_N`; a count that is not a power of two is rounded up (noted).
+    ``samples_out`` writes the sample (a CSV row per replication: each factor's level, the
+    mean rank shift and every unit's rank); ``samples_in`` runs a sample read from such a CSV
+    (its factor columns) instead of drawing one."""
     import numpy as np
+    import pandas as pd
 
+    from computestrata.errors import InputError
     from computestrata.measure.index import uncertainty as ua
 
     ua.check_n(n, 1 << 10)  # refuse a bad count before loading any data
-    src = load(framework, atlas, panel, exclude_license)
+    if samples_in is not None and not Path(samples_in).is_file():
+        raise InputError(f"--samples-in {samples_in}: no such file", hint="give a CSV written by --samples-out")
+    src = load(framework, atlas, panel, exclude_license, data=data, year=year)
     fw = src.fw
     year = src.year(year)
-    res = ua.run_ua(fw, src.panel, year, n=n)
+    plan = ua.make_plan(fw, src.panel, year)
+    codes = None
+    if samples_in is not None:
+        codes = ua.samples_from_frame(plan, pd.read_csv(samples_in, dtype=str), str(samples_in))
+    res = ua.run_ua(fw, src.panel, year, n=n, plan=plan, codes=codes)
+    if samples_out is not None:
+        assert res.codes is not None
+        table = ua.samples_to_frame(plan, res.codes).assign(mean_rank_shift=res.mean_shift)
+        ranks = pd.DataFrame(res.ranks, columns=[f"rank:{u}" for u in res.units]).replace(0, pd.NA)
+        target = Path(samples_out)
+        tmp = target.with_name(f".{target.name}.part")
+        pd.concat([table, ranks], axis=1).to_csv(tmp, index=False)
+        tmp.replace(target)
     rows = res.rank_table()
     for row in rows:
         for k in ("rank", "rank_median", "rank_p5", "rank_p95"):
             row[k] = whole(row[k])
-    data: dict[str, Any] = {
+    payload: dict[str, Any] = {
         "framework": fw.id,
-        "year": str(year),
+        "year": src.stated(year),
         "replications": res.n,
         "factors": {f.name: len(f.levels) for f in res.factors},
         "mean_rank_shift": float(np.mean(res.mean_shift)),
@@ -343,9 +418,9 @@ def uncertainty_table(
         "seconds": round(res.seconds, 3),
     }
     return IndexTable(
-        title=t("index.title.uncertainty", name=fw.id, year=year, n=res.n),
+        title=t("index.title.uncertainty", name=fw.id, year=src.when(year), n=res.n),
         rows=rows,
-        data=data,
+        data=payload,
         notes=[t("index.note.rank_interval"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
         cells={"factors": {f.name: factor_label(f.name) for f in res.factors}},
@@ -359,19 +434,23 @@ def sensitivity_table(
     atlas: Atlas | Path | str | None = None,
     *,
     panel: Panel | None = None,
+    data: DataRef | None = None,
     exclude_license: list[str] | None = None,
     detail: bool = False,
+    target: str = "mean_shift",
 ) -> IndexTable:
     """Sobol first-order and total indices of the mean rank shift per uncertain choice;
     ``detail`` adds the indices of every unit's rank.  ``n`` base samples (at least
-    :data:`.uncertainty.MIN_N`, rounded up to a power of two) give N·(factors + 2) runs."""
+    :data:`.uncertainty.MIN_N`, rounded up to a power of two) give N·(factors + 2) runs.
+    ``target``: what is decomposed — ``mean_shift`` (COINr's), ``rank:UNIT``, ``score:UNIT``
+    or ``gap:A-B``."""
     from computestrata.measure.index import uncertainty as ua
 
     ua.check_n(n, 1 << 10, "base samples")
-    src = load(framework, atlas, panel, exclude_license)
+    src = load(framework, atlas, panel, exclude_license, data=data, year=year)
     fw = src.fw
     year = src.year(year)
-    res = ua.run_sa(fw, src.panel, year, n=n)
+    res = ua.run_sa(fw, src.panel, year, n=n, target=target)
     rows = [
         {
             "uncertain_factor": r["factor"],
@@ -383,29 +462,42 @@ def sensitivity_table(
         }
         for r in res.factor_table()
     ]
-    data: dict[str, Any] = {
+    payload: dict[str, Any] = {
         "framework": fw.id,
-        "year": str(year),
+        "year": src.stated(year),
+        "target": target,
         "base_samples": res.n_base,
         "replications": res.runs,
         "seconds": round(res.seconds, 3),
     }
     if detail:
-        data["per_unit"] = {
+        payload["per_unit"] = {
             u: {
                 f.name: {"S1": float(res.unit_s1[i, j]), "ST": float(res.unit_st[i, j])}
                 for i, f in enumerate(res.factors)
             }
             for j, u in enumerate(res.units)
         }
+    what = target_words(target)
     return IndexTable(
-        title=t("index.title.sensitivity", name=fw.id, year=year),
+        title=t("index.title.sensitivity", name=fw.id, year=src.when(year), what=what),
         rows=rows,
-        data=data,
-        notes=[t("index.note.sobol"), *src.notes, *res.notes],
+        data=payload,
+        notes=[t("index.note.sobol", what=what), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
         cells={"uncertain_factor": {f.name: factor_label(f.name) for f in res.factors}},
     )
+
+
+def target_words(target: str) -> str:
+    """What a sensitivity analysis decomposes, in words (``target`` as checked by the run)."""
+    kind, _, rest = target.partition(":")
+    if kind == "gap":
+        first, _, second = rest.partition("-")
+        return t("index.word.target.gap", a=first, b=second)
+    if kind in ("rank", "score"):
+        return t(f"index.word.target.{kind}", unit=rest)
+    return t("index.word.target.mean_shift")
 
 
 def analyse_unit(
@@ -416,27 +508,29 @@ def analyse_unit(
     atlas: Atlas | Path | str | None = None,
     *,
     panel: Panel | None = None,
+    data: DataRef | None = None,
     exclude_license: list[str] | None = None,
     detail: bool = False,
 ) -> IndexTable:
     """Structure of the index (α, PC1 share, weakest child per aggregate); with ``unit`` its
-    strengths and weaknesses, with ``drop_one`` the rank shift when each indicator is
+    strengths and weaknesses, with ``drop_one`` the rank shift when each indicator (and each
+    aggregate below the index) is
     dropped, with ``detail`` all correlations and within-aggregate matrices."""
     from computestrata.measure.index import analysis, engine
 
-    src = load(framework, atlas, panel, exclude_license)
+    src = load(framework, atlas, panel, exclude_license, data=data, year=year)
     fw = src.fw
     year = src.year(year)
     res = engine.build(fw, src.panel, year)
-    data: dict[str, Any] = {"framework": fw.id, "year": str(year)}
+    payload: dict[str, Any] = {"framework": fw.id, "year": src.stated(year)}
     names = _names(fw, [*res.indicators, *res.children])
     parts: list[IndexTable] = []
     if detail:
-        data["correlations"] = analysis.correlations(res)
-        data["within"] = {node: analysis.within(res, node) for node in res.children}
+        payload["correlations"] = analysis.correlations(res)
+        payload["within"] = {node: analysis.within(res, node) for node in res.children}
     if unit:
         prof = analysis.strengths_weaknesses(res, unit)
-        data["profile"] = prof
+        payload["profile"] = prof
         for kind in ("strengths", "weaknesses"):
             parts.append(
                 IndexTable(
@@ -447,21 +541,21 @@ def analyse_unit(
                 )
             )
     if drop_one:
-        data["drop_one"] = analysis.drop_one(fw, src.panel, year, nominal=res)
+        payload["drop_one"] = analysis.drop_one(fw, src.panel, year, nominal=res, aggregates=True)
         parts.append(
             IndexTable(
                 title=t("index.title.drop_one"),
                 rows=[
                     {k: r[k] for k in ("indicator", "mean_abs_shift", "max_abs_shift", "note")}
-                    for r in data["drop_one"]
+                    for r in payload["drop_one"]
                 ],
                 cells={"indicator": names},
             )
         )
     return IndexTable(
-        title=t("index.title.analyse", name=fw.id, year=year),
+        title=t("index.title.analyse", name=fw.id, year=src.when(year)),
         rows=analysis.structure(res),
-        data=data,
+        data=payload,
         notes=[t("index.note.alpha"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
         cells={"node": names, "weakest_child": names},
@@ -477,6 +571,7 @@ def compare_versions(
     atlas: Atlas | Path | str | None = None,
     *,
     panel: Panel | None = None,
+    data: DataRef | None = None,
     other_panel: Panel | None = None,
     exclude_license: list[str] | None = None,
 ) -> IndexTable:
@@ -486,9 +581,9 @@ def compare_versions(
     from computestrata.errors import InputError
     from computestrata.measure.index import analysis, engine
 
-    at = _atlas(atlas, exclude_license) if panel is None else atlas  # open once for both versions
-    src_a = load(framework, at, panel, exclude_license)
-    src_b = load(other, at, other_panel if other_panel is not None else panel, exclude_license)
+    at = _atlas(atlas, exclude_license) if panel is None and data is None else atlas  # open once for both
+    src_a = load(framework, at, panel, exclude_license, data=data, year=year)
+    src_b = load(other, at, other_panel if other_panel is not None else panel, exclude_license, data=data)
     notes: list[str] = []
     if year is None and other_year is None:
         both = sorted(set(src_a.valid_years()) & set(src_b.valid_years()))
@@ -508,9 +603,293 @@ def compare_versions(
     b = engine.build(src_b.fw, src_b.panel, other_year)
     cmp = analysis.compare(a, b)
     return IndexTable(
-        title=t("index.title.compare", a=src_a.fw.id, b=src_b.fw.id, year=year),
+        title=t("index.title.compare", a=src_a.fw.id, b=src_b.fw.id, year=src_a.when(year)),
         rows=[{**r, **{k: whole(r[k]) for k in ("rank_a", "rank_b", "change")}} for r in cmp["rows"]],
         data={"year": str(year), "other_year": str(other_year), **{k: v for k, v in cmp.items() if k != "rows"}},
         notes=notes + src_a.notes + src_b.notes,
         source_ids=sorted(set(a.source_ids) | set(b.source_ids)),
+    )
+
+
+def starter_framework(data: DataRef, name: str = "my_index", out: Path | str | None = None) -> str:
+    """A starter framework (YAML text) for a data table (``strata index init``); with ``out``
+    it is also written there (aside first, then moved, so a failure leaves no half file).
+    The text is checked to parse, so what ``init`` writes always builds once edited."""
+    import yaml
+
+    from computestrata.errors import InputError
+    from computestrata.measure.index import config, userdata
+
+    text = userdata.starter(data, name)
+    config.parse(yaml.safe_load(text), origin="init")
+    if out is not None:
+        target = Path(out)
+        if target.exists():
+            raise InputError(f"{target} exists", hint="choose another --out path or remove the file")
+        if not target.parent.is_dir():
+            raise InputError(f"--out {target}: folder {target.parent} does not exist", hint="create it first")
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return text
+
+
+def export_index(
+    framework: FrameworkRef,
+    out: Path | str | None = None,
+    year: int | None = None,
+    atlas: Atlas | Path | str | None = None,
+    *,
+    panel: Panel | None = None,
+    data: DataRef | None = None,
+    exclude_license: list[str] | None = None,
+    n: int | None = None,
+    plot_dir: Path | str | None = None,
+) -> IndexTable:
+    """Build, analyse and (with ``n``) stress-test the index, then write every table to one
+    ``.xlsx`` (a sheet per table) and/or the pictures to ``plot_dir`` (HTML, SVG when possible).
+    Returns the list of sheets and files written."""
+    from computestrata.errors import InputError
+    from computestrata.measure.index import engine, export
+    from computestrata.measure.index import uncertainty as ua
+
+    if out is None and plot_dir is None:
+        raise InputError("nothing to export", hint="give --out FILE.xlsx and/or --plot DIR")
+    if out is not None and Path(out).suffix.lower() != ".xlsx":
+        raise InputError(f"--out {out}: not an .xlsx path", hint="end the file name with .xlsx")
+    if n is not None:
+        ua.check_n(n, 1 << 10)
+    src = load(framework, atlas, panel, exclude_license, data=data, year=year)
+    fw = src.fw
+    year = src.year(year)
+    res = engine.build(fw, src.panel, year)
+    unc = sens = None
+    notes = list(src.notes) + list(res.notes)
+    if n is not None and fw.uncertainty.factor_names():
+        u = ua.run_ua(fw, src.panel, year, n=n)
+        unc = u.rank_table()
+        s = ua.run_sa(fw, src.panel, year, n=n)
+        sens = s.factor_table()
+        notes += [x for x in u.notes if x not in notes]
+    elif n is not None:
+        notes.append(t("index.note.no_factor"))
+    rows: list[dict[str, Any]] = []
+    if out is not None:
+        sheets = export.tables(res, groups=src.panel.groups or None, uncertainty=unc, sensitivity=sens)
+        path = export.write_xlsx(sheets, out)
+        rows += [{"file": str(path), "sheet": name, "rows": len(df)} for name, df in sheets.items()]
+    if plot_dir is not None:
+        from computestrata.measure.index import plots
+
+        files, pnotes = plots.write(plots.figures(res, unc, sens), plot_dir)
+        rows += [{"file": str(f), "sheet": "", "rows": None} for f in files]
+        notes += pnotes
+    return IndexTable(
+        title=t("index.title.export", name=fw.id, year=src.when(year)),
+        rows=rows,
+        data={"framework": fw.id, "year": src.stated(year), "units": len(res.units)},
+        notes=notes,
+        source_ids=list(res.source_ids),
+    )
+
+
+def import_coin_tool(path: Path | str, framework_out: Path | str, data_out: Path | str) -> IndexTable:
+    """A JRC COIN Tool workbook as a framework YAML and a wide data CSV (each written aside,
+    then moved), checked to build together; returns what was written."""
+    import yaml
+
+    from computestrata.errors import InputError
+    from computestrata.measure.index import coin_tool, config, userdata
+
+    raw, table = coin_tool.read(path)
+    fw = config.parse(raw, origin=str(path))
+    userdata.from_frame(table, fw, origin=str(path))  # the two fit together
+    outs = [Path(framework_out), Path(data_out)]
+    for target in outs:
+        if target.exists():
+            raise InputError(f"{target} exists", hint="choose another output path or remove the file")
+        if not target.parent.is_dir():
+            raise InputError(f"{target}: folder {target.parent} does not exist", hint="create it first")
+    texts = [
+        "# Imported from a COIN Tool workbook by `strata index import-coin-tool`\n"
+        + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True),
+        table.to_csv(index=False),
+    ]
+    for target, text in zip(outs, texts, strict=True):
+        tmp = target.with_name(f".{target.name}.part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return IndexTable(
+        title=t("index.title.coin_tool", name=fw.id),
+        rows=[
+            {"file": str(outs[0]), "what": "framework", "count": len(fw.indicators)},
+            {"file": str(outs[1]), "what": "data", "count": len(table)},
+        ],
+        data={"framework": fw.id, "indicators": len(fw.indicators), "units": len(table)},
+    )
+
+
+def weights_table(
+    framework: FrameworkRef,
+    year: int | None = None,
+    atlas: Atlas | Path | str | None = None,
+    *,
+    panel: Panel | None = None,
+    data: DataRef | None = None,
+    exclude_license: list[str] | None = None,
+    kind: str = "effective",
+    level: int = 2,
+    objective: str = "balance",
+    target: list[float] | None = None,
+) -> IndexTable:
+    """The weights that actually act: ``effective`` — each node's share of the index (COINr
+    ``get_eff_weights``); ``optimal`` — weights of ``level``'s nodes whose correlations with
+    the index match ``target`` shares (default equal; ``objective="infomax"``: largest
+    summed correlation), COINr ``get_opt_weights``."""
+    import numpy as np
+
+    from computestrata.errors import unknown
+    from computestrata.measure.index import analysis, engine
+
+    if kind not in ("effective", "optimal"):
+        raise unknown("--kind", kind, ["effective", "optimal"])
+    src = load(framework, atlas, panel, exclude_license, data=data, year=year)
+    fw = src.fw
+    year = src.year(year)
+    res = engine.build(fw, src.panel, year)
+    parent = {k: node for node, kids in res.children.items() for k in kids}
+    nominal: dict[str, float] = {}
+    for node, kids in res.children.items():
+        w = np.asarray(res.weights.get(node), dtype=float)
+        if w.ndim == 1 and w.sum() > 0:
+            nominal.update(zip(kids, (w / w.sum()).tolist(), strict=True))
+    payload: dict[str, Any] = {"framework": fw.id, "year": src.stated(year), "kind": kind}
+    if kind == "effective":
+        eff = analysis.effective_weights(res)
+        depth = {i: 1 for i in res.indicators} | {n: lvl for lvl, ns in res.levels.items() for n in ns}
+        order = sorted(parent, key=lambda n: (-depth[n], parent[n]))
+        rows = [
+            {
+                "component": n,
+                "parent": parent[n],
+                "level": depth[n],
+                "weight": nominal.get(n),
+                "effective_weight": eff.get(n),
+            }
+            for n in order
+        ]
+        title = t("index.title.weights_effective", name=fw.id, year=src.when(year))
+    else:
+        if objective not in ("balance", "infomax"):
+            raise unknown("--objective", objective, ["balance", "infomax"])
+        opt = analysis.optimal_weights(res, level, target if target else "equal", kind=objective)
+        rows = [
+            {
+                "component": n,
+                "weight": nominal.get(n),
+                "optimal_weight": opt["weights"][n],
+                "target_share": None if opt["target"] is None else opt["target"][k],
+                ("obtained" if opt["target"] is not None else "correlation"): opt["obtained"][k],
+            }
+            for k, n in enumerate(opt["nodes"])
+        ]
+        payload.update(level=level, objective=objective, converged=opt["converged"], iterations=opt["iterations"])
+        title = t("index.title.weights_optimal", name=fw.id, year=src.when(year), level=level)
+    return IndexTable(
+        title=title,
+        rows=rows,
+        data=payload,
+        notes=[t(f"index.note.weights_{kind}"), *src.notes, *res.notes],
+        source_ids=list(res.source_ids),
+        cells={"component": _names(fw, list(parent)), "parent": _names(fw, list(res.children))},
+    )
+
+
+def trends_table(
+    framework: FrameworkRef,
+    node: str | None = None,
+    atlas: Atlas | Path | str | None = None,
+    *,
+    panel: Panel | None = None,
+    data: DataRef | None = None,
+    exclude_license: list[str] | None = None,
+) -> IndexTable:
+    """Each unit's score over every valid year of the framework and its compound annual
+    growth (COINr ``get_trends`` / ``CAGR``), for the index or any ``node``."""
+    from computestrata.errors import InputError, unknown
+    from computestrata.measure.index import analysis, engine
+
+    src = load(framework, atlas, panel, exclude_license, data=data)
+    fw = src.fw
+    if src.own_data is not None and not src.own_data.has_year:
+        raise InputError(
+            "trends need data for several years, and the data file has no year column",
+            hint="add a year column (wide) or use the long layout (unit, year, indicator, value)",
+        )
+    years = src.valid_years()
+    if len(years) < 2:
+        raise InputError(
+            f"trends need at least two valid years (have {', '.join(map(str, years)) or 'none'})",
+            hint="give data for more years (a year column in your data)",
+        )
+    key = node or fw.root.id
+    known = [i.id for i in fw.indicators] + [a.id for a in fw.aggregates]
+    if key not in known:
+        raise unknown("node", key, known)
+    results = {y: engine.build(fw, src.panel, y) for y in years}
+    rows = analysis.cagr(results, key)
+    for row in rows:
+        for y in years:
+            r = results[y]
+            row[str(y)] = float(r.scores.loc[row["unit"], key]) if row["unit"] in r.units else None
+    return IndexTable(
+        title=t("index.title.trends", name=fw.name_of(key, get_lang()), first=years[0], last=years[-1]),
+        rows=rows,
+        data={"framework": fw.id, "node": key, "years": [str(y) for y in years]},
+        notes=[*src.notes, t("index.note.cagr")],
+        source_ids=sorted({s for r in results.values() for s in r.source_ids}),
+        columns=["unit", *map(str, years), "cagr"],
+    )
+
+
+def compare_many(
+    frameworks: list[FrameworkRef],
+    year: int | None = None,
+    atlas: Atlas | Path | str | None = None,
+    *,
+    panel: Panel | None = None,
+    data: DataRef | None = None,
+    exclude_license: list[str] | None = None,
+) -> IndexTable:
+    """Any number of index versions side by side (COINr ``compare_coins_multi``): each
+    unit's rank in every version, and the largest rank difference across them."""
+    from computestrata.errors import InputError
+    from computestrata.measure.index import engine
+
+    if len(frameworks) < 2:
+        raise InputError("compare needs at least two versions", hint="repeat --other")
+    at = _atlas(atlas, exclude_license) if panel is None and data is None else atlas
+    loaded = [load(f, at, panel, exclude_license, data=data, year=year) for f in frameworks]
+    if year is None:
+        common = sorted(set.intersection(*(set(s.valid_years()) for s in loaded)))
+        if not common:
+            raise InputError("the versions have no valid year in common", hint="give --year")
+        year = common[-1]
+    built = [engine.build(s.fw, s.panel, s.year(year)) for s in loaded]
+    ids = [f"{k + 1}:{s.fw.id}" for k, s in enumerate(loaded)]
+    units = sorted(set.intersection(*(set(b.units) for b in built)))
+    rows = []
+    for u in units:
+        ranks = [whole(b.ranks.loc[u, b.fw.root.id]) for b in built]
+        row: dict[str, Any] = {"unit": u, **dict(zip(ids, ranks, strict=True))}
+        have = [r for r in ranks if r is not None]
+        row["max_rank_difference"] = (max(have) - min(have)) if have else None
+        rows.append(row)
+    rows.sort(key=lambda r: r[ids[0]] if r[ids[0]] is not None else 10**9)
+    return IndexTable(
+        title=t("index.title.compare_many", n=len(built), year=year),
+        rows=rows,
+        data={"year": str(year), "versions": ids, "units": len(units)},
+        notes=[n for s in loaded for n in s.notes],
+        source_ids=sorted({x for b in built for x in b.source_ids}),
     )

@@ -27,6 +27,15 @@ YearOpt = Annotated[
         "its own data, not carried forward, for the share of indicators and pillars the framework's screening needs.",
     ),
 ]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="Your own data instead of the atlas: .csv, .xlsx or .parquet, wide (a row per unit, a column per "
+        "indicator, optional year/group columns) or long (unit, year, indicator, value[, source]).",
+    ),
+]
 NOpt = Annotated[
     int | None,
     typer.Option(
@@ -135,6 +144,10 @@ def build_cmd(
     level: Annotated[
         int, typer.Option("--level", help="Also show scores of this level: 1 = indicators, 2 = pillars.")
     ] = 2,
+    data: DataOpt = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also write the pictures here (HTML; SVG when kaleido works).")
+    ] = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
@@ -147,10 +160,13 @@ def build_cmd(
         lang,
         atlas,
         exclude_license,
+        uses_atlas=data is None,
+        data=data,
         framework=framework,
         year=year,
         level=level,
         detail=as_json,
+        plot_dir=plot,
     )
 
 
@@ -159,13 +175,35 @@ def uncertainty_cmd(
     framework: FrameworkOpt,
     year: YearOpt = None,
     n: NOpt = None,
+    samples_out: Annotated[
+        Path | None,
+        typer.Option("--samples-out", help="Write the sample (factor levels, rank shift, ranks) to this CSV."),
+    ] = None,
+    samples_in: Annotated[
+        Path | None,
+        typer.Option("--samples-in", help="Run this sample (a CSV from --samples-out) instead of drawing one."),
+    ] = None,
+    data: DataOpt = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Monte Carlo over the framework's uncertain choices: rank intervals per unit."""
-    _show("uncertainty_table", as_json, lang, atlas, exclude_license, framework=framework, year=year, n=n)
+    _show(
+        "uncertainty_table",
+        as_json,
+        lang,
+        atlas,
+        exclude_license,
+        uses_atlas=data is None,
+        data=data,
+        framework=framework,
+        year=year,
+        n=n,
+        samples_out=samples_out,
+        samples_in=samples_in,
+    )
 
 
 @app.command("sensitivity")
@@ -173,6 +211,14 @@ def sensitivity_cmd(
     framework: FrameworkOpt,
     year: YearOpt = None,
     n: NOpt = None,
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help="What to decompose: mean_shift (COINr's), rank:UNIT, score:UNIT or gap:UNIT-UNIT (score gap).",
+        ),
+    ] = "mean_shift",
+    data: DataOpt = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
@@ -185,10 +231,13 @@ def sensitivity_cmd(
         lang,
         atlas,
         exclude_license,
+        uses_atlas=data is None,
+        data=data,
         framework=framework,
         year=year,
         n=n,
         detail=as_json,
+        target=target,
     )
 
 
@@ -197,7 +246,10 @@ def analyse_cmd(
     framework: FrameworkOpt,
     year: YearOpt = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Strengths and weaknesses of one unit.")] = None,
-    drop_one: Annotated[bool, typer.Option("--drop-one", help="Rank shift when each indicator is dropped.")] = False,
+    drop_one: Annotated[
+        bool, typer.Option("--drop-one", help="Rank shift when each indicator or aggregate is dropped.")
+    ] = False,
+    data: DataOpt = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
@@ -210,6 +262,8 @@ def analyse_cmd(
         lang,
         atlas,
         exclude_license,
+        uses_atlas=data is None,
+        data=data,
         framework=framework,
         year=year,
         unit=unit,
@@ -221,25 +275,197 @@ def analyse_cmd(
 @app.command("compare")
 def compare_cmd(
     framework: FrameworkOpt,
-    other: Annotated[str, typer.Option("--other", help="The second version: framework name or YAML.")],
+    other: Annotated[
+        list[str],
+        typer.Option("--other", help="Another version: framework name or YAML (repeat to compare more than two)."),
+    ],
     year: YearOpt = None,
     other_year: Annotated[
         int | None, typer.Option("--other-year", help="Year of the second version (default: --year).")
     ] = None,
+    data: DataOpt = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """Compare two index versions (configs or years): rank change of every common unit."""
+    """Compare index versions (configs or years): rank change of every common unit."""
+    if len(other) > 1:
+        if other_year is not None:
+            from computestrata.errors import InputError
+
+            raise InputError("--other-year works with one --other", hint="compare several versions in one year")
+        _show(
+            "compare_many",
+            as_json,
+            lang,
+            atlas,
+            exclude_license,
+            uses_atlas=data is None,
+            data=data,
+            frameworks=[framework, *other],
+            year=year,
+        )
+        return
     _show(
         "compare_versions",
         as_json,
         lang,
         atlas,
         exclude_license,
+        uses_atlas=data is None,
+        data=data,
         framework=framework,
-        other=other,
+        other=other[0],
         year=year,
         other_year=other_year,
+    )
+
+
+@app.command("init")
+def init_cmd(
+    data: Annotated[Path, typer.Option("--data", "-d", help="A data file (.csv, .xlsx, .parquet), wide or long.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the framework here (default: print it).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Id of the new framework.")] = "my_index",
+    lang: LangOpt = None,
+) -> None:
+    """Write a starter framework (YAML) from a data file's columns, to edit and build."""
+    from computestrata.i18n import set_lang
+    from computestrata.measure.index import api
+
+    if lang:
+        set_lang(lang)
+    text = api.starter_framework(data, name=name, out=out)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(str(out))
+
+
+@app.command("export")
+def export_cmd(
+    framework: FrameworkOpt,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Excel workbook to write (.xlsx): a sheet per table.")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Folder for the pictures (HTML; SVG when kaleido works).")
+    ] = None,
+    year: YearOpt = None,
+    n: Annotated[
+        int | None, typer.Option("--n", help="Also run uncertainty and sensitivity with this many samples.")
+    ] = None,
+    data: DataOpt = None,
+    atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Write every table (data at each step, weights, scores, ranks, analysis, intervals) to one
+    .xlsx and/or the pictures (scores, ranks, framework, correlations, rank intervals, Sobol)."""
+    _show(
+        "export_index",
+        as_json,
+        lang,
+        atlas,
+        exclude_license,
+        uses_atlas=data is None,
+        data=data,
+        framework=framework,
+        out=out,
+        plot_dir=plot,
+        year=year,
+        n=n,
+    )
+
+
+@app.command("import-coin-tool")
+def import_coin_tool_cmd(
+    workbook: Annotated[Path, typer.Argument(help="A JRC COIN Tool workbook (.xlsx).")],
+    framework_out: Annotated[Path, typer.Option("--framework-out", help="Write the framework (YAML) here.")],
+    data_out: Annotated[Path, typer.Option("--data-out", help="Write the data (wide CSV) here.")],
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Turn a COIN Tool workbook into a framework and a data file for `strata index build`."""
+    _show(
+        "import_coin_tool",
+        as_json,
+        lang,
+        uses_atlas=False,
+        path=workbook,
+        framework_out=framework_out,
+        data_out=data_out,
+    )
+
+
+@app.command("trends")
+def trends_cmd(
+    framework: FrameworkOpt,
+    node: Annotated[
+        str | None, typer.Option("--node", help="An indicator or aggregate id (default: the index).")
+    ] = None,
+    data: DataOpt = None,
+    atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Scores over every valid year and compound annual growth (CAGR) per unit."""
+    _show(
+        "trends_table",
+        as_json,
+        lang,
+        atlas,
+        exclude_license,
+        uses_atlas=data is None,
+        data=data,
+        framework=framework,
+        node=node,
+    )
+
+
+@app.command("weights")
+def weights_cmd(
+    framework: FrameworkOpt,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="effective: each component's share of the index (COINr get_eff_weights); optimal: weights "
+            "whose correlations with the index match target shares (COINr get_opt_weights).",
+        ),
+    ] = "effective",
+    level: Annotated[int, typer.Option("--level", help="Level whose weights are optimised (--kind optimal).")] = 2,
+    objective: Annotated[
+        str, typer.Option("--objective", help="balance (match the target shares) or infomax (--kind optimal).")
+    ] = "balance",
+    target: Annotated[
+        list[float] | None,
+        typer.Option("--target", help="Target share per node of --level, repeated in order (default: equal)."),
+    ] = None,
+    year: YearOpt = None,
+    data: DataOpt = None,
+    atlas: AtlasOpt = None,
+    exclude_license: ExcludeLicenseOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Effective weights of every component, or optimised weights of one level."""
+    _show(
+        "weights_table",
+        as_json,
+        lang,
+        atlas,
+        exclude_license,
+        uses_atlas=data is None,
+        data=data,
+        framework=framework,
+        year=year,
+        kind=kind,
+        level=level,
+        objective=objective,
+        target=target,
     )

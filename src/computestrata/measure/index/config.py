@@ -25,8 +25,18 @@ IMPUTE_METHODS = (
     "group_median",
     "panel_linear",
     "panel_locf",
+    "panel_latest",
+    "row_mean",
+    "row_median",
+    "em",
 )
-OUTLIER_METHODS = ("none", "winsorise", "log")
+#: panel methods (fill a unit's gap from its own other years)
+PANEL_METHODS = ("panel_linear", "panel_locf", "panel_latest")
+#: transforms applied to a flagged indicator (directly, or when winsorisation fails):
+#: ``log`` = ``log_CT_orig`` log(x − min + 1) (our default), ``log_CT`` = COINr's default
+#: log(x − min + 0.01·range), ``log_CT_plus`` (mirrored for negative skew), ``boxcox`` (λ)
+LOG_TRANSFORMS = ("log", "log_CT", "log_CT_orig", "log_CT_plus", "boxcox")
+OUTLIER_METHODS = ("none", "winsorise", *LOG_TRANSFORMS)
 NORMALISE_METHODS = (
     "minmax",
     "zscore",
@@ -37,8 +47,13 @@ NORMALISE_METHODS = (
     "goalposts",
     "borda",
     "ratio_ref",
+    "scaled",
+    "dist_ref",
+    "ordinal_rank",
 )
-WEIGHT_METHODS = ("equal", "manual", "pca", "entropy", "bod")
+#: rank tie rules (scipy names; COINr's ``ties.method = "min"`` is ``min``)
+TIE_RULES = ("average", "min", "max", "dense", "ordinal")
+WEIGHT_METHODS = ("equal", "manual", "pca", "pca_signed", "entropy", "bod")
 AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
 ZERO_RULES = ("error", "zero", "epsilon", "shift")
 #: aggregation methods that need strictly positive inputs (log or 1/x inside)
@@ -77,6 +92,8 @@ def in_lang(texts: Mapping[str, str], lang: str = "en") -> str:
 
 def _choice(value: Any, choices: Sequence[str], path: str) -> str:
     text = str(value)
+    if choices is IMPUTE_METHODS and text.startswith("custom:") and len(text) > 7:
+        return text  # a registered Python function (impute.register), checked when used
     if text not in choices:
         near = ", ".join(closest(text, choices, 3))
         raise _fail(path, f"unknown choice {text!r}", f"use one of {', '.join(choices)} (closest: {near})")
@@ -124,6 +141,10 @@ class Indicator:
     goalposts: tuple[float, float] | None = None
     available: bool = True
     unavailable_reason: dict[str, str] = field(default_factory=dict)  # per language
+    scale: float = 1.0  # denominated value = value / denominator × scale
+    normalise: dict[str, Any] | None = None  # per-indicator method and parameters
+    treat: dict[str, Any] | None = None  # per-indicator outlier treatment ("none", forced winsorising…)
+    impute: str | None = None  # per-indicator imputation method
 
     @property
     def derived(self) -> str | None:
@@ -163,12 +184,18 @@ class Steps:
     kurtosis: float = 3.5
     max_points: int = 5
     outlier_fallback: str = "log"
+    boxcox_lambda: float = 0.5
+    force_winsorise: bool = False
     normalise: str = "minmax"
     range: tuple[float, float] = (0.0, 100.0)
     centre: float = 0.0
     spread: float = 1.0
     reference_unit: str | None = None
     panel_bounds: str = "by_year"  # or "global": one set of normalisation bounds for all years
+    ties: str = "average"  # rank tie rule for rank/percentile (COINr: min)
+    cap: bool = True  # dist_target / dist_ref: cap scores at the target (COINr default: no cap)
+    trunc: bool = True  # goalposts: clip to the posts (COINr trunc2posts, default yes)
+    scaled: tuple[float, float, float] = (0.0, 100.0, 100.0)  # n_scaled: low, high, scale factor
     weights: str = "manual"
     weights_by_level: dict[int, str] = field(default_factory=dict)
     aggregate: str = "arithmetic"
@@ -177,6 +204,20 @@ class Steps:
     zeros: str = "error"
     epsilon: float = 1e-6
     min_coverage: float = 0.5
+    power_by_level: dict[int, float] = field(default_factory=dict)
+    min_coverage_by_level: dict[int, float] = field(default_factory=dict)
+    coverage: str = "weight"  # or "count": share of children present, not of their weight
+    weight_set: str | None = None  # a named set from the framework's ``weight_sets``
+    min_unit_nonzero: float = 0.0  # screen: share of non-zero values a unit needs (COINr nonzero_thresh)
+    include_units: tuple[str, ...] = ()  # screen: kept whatever their coverage
+    exclude_units: tuple[str, ...] = ()  # screen: removed whatever their coverage
+    screen_after: bool = False  # screen: on the imputed data (COINr Screen(dset = "Imputed"))
+
+    def power_at(self, level: int) -> float:
+        return self.power_by_level.get(level, self.power)
+
+    def coverage_at(self, level: int) -> float:
+        return self.min_coverage_by_level.get(level, self.min_coverage)
 
     def weights_at(self, level: int) -> str:
         return self.weights_by_level.get(level, self.weights)
@@ -198,6 +239,20 @@ class Uncertainty:
     weight_sets: int = 100
     weight_levels: tuple[int, ...] = ()
     data_draws: int = 0  # 0 = no data noise; else draws from p5/p95 bands
+    #: levels whose aggregation method is one factor (switched together), e.g. ((2, 3),)
+    tied: tuple[tuple[int, ...], ...] = ()
+    #: any step parameter before aggregation: path (see PARAM_PATHS) → its values
+    params: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    #: named weight sets to choose among (the nominal weights are level 0), all levels at once
+    weight_set_names: tuple[str, ...] = ()
+
+    def agg_factor(self, level: int) -> str | None:
+        """The name of the factor that switches ``level``'s aggregation (None: not varied)."""
+        ch = self.aggregate.get(level)
+        if not ch or len(ch) < 2:
+            return None
+        group = next((g for g in self.tied if level in g), (level,))
+        return "aggregate_L" + "+".join(str(v) for v in group)
 
     def factor_names(self) -> list[str]:
         """Names of the active factors, in sampling order."""
@@ -206,11 +261,15 @@ class Uncertainty:
             names.append("impute")
         if len(self.normalise) > 1:
             names.append("normalise")
-        for lvl, ch in sorted(self.aggregate.items()):
-            if len(ch) > 1:
-                names.append(f"aggregate_L{lvl}")
+        names.extend(f"param:{p}" for p in self.params)
+        for lvl in sorted(self.aggregate):
+            name = self.agg_factor(lvl)
+            if name is not None and name not in names:
+                names.append(name)
         if self.weight_noise > 0:
             names.extend(f"weights_L{lvl}" for lvl in self.weight_levels)
+        if self.weight_set_names:
+            names.append("weight_set")
         if self.data_draws > 0:
             names.append("data")
         return names
@@ -229,6 +288,8 @@ class Framework:
     uncertainty: Uncertainty
     units: tuple[str, ...] | None = None
     origin: str = ""
+    #: named weight sets: set name → {node id: weight} (COINr ``coin$Meta$Weights``)
+    weight_sets: dict[str, dict[str, float]] = field(default_factory=dict)
 
     # --- tree helpers -------------------------------------------------------------------
     @property
@@ -269,6 +330,9 @@ class Framework:
         return next(i for i in self.indicators if i.id == ind)
 
     def weight_of(self, node: str) -> float:
+        chosen = self.weight_sets.get(self.steps.weight_set or "", {})
+        if node in chosen:
+            return chosen[node]
         for i in self.indicators:
             if i.id == node:
                 return i.weight
@@ -336,9 +400,13 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
         "available",
         "unavailable_reason",
         "unit",
+        "scale",
+        "normalise",
+        "treat",
+        "impute",
     )
     _unknown_keys(raw, allowed, path)
-    for key in ("id", "source", "parent"):
+    for key in ("id", "parent"):
         if not raw.get(key):
             raise _fail(f"{path}.{key}", "is missing", f"give the indicator a `{key}`")
     ind_id = str(raw["id"])
@@ -363,7 +431,7 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
     return Indicator(
         id=ind_id,
         name=_names(raw.get("name", ind_id), f"{path}.name"),
-        source=str(raw["source"]),
+        source=str(raw.get("source") or "data"),
         parent=str(raw["parent"]),
         direction=int(direction),
         weight=_number(raw.get("weight", 1.0), f"{path}.weight"),
@@ -373,7 +441,59 @@ def _parse_indicator(raw: Any, k: int) -> Indicator:
         goalposts=goalposts,
         available=available,
         unavailable_reason=reason,
+        scale=_number(raw.get("scale", 1.0), f"{path}.scale", positive=True),
+        normalise=_spec(raw.get("normalise"), NORMALISE_METHODS, f"{path}.normalise"),
+        treat=_spec(raw.get("treat"), ("none", "winsorise", *LOG_TRANSFORMS), f"{path}.treat"),
+        impute=_choice(raw["impute"], IMPUTE_METHODS, f"{path}.impute") if raw.get("impute") else None,
     )
+
+
+#: parameters a per-indicator ``normalise:`` / ``treat:`` spec may carry
+SPEC_KEYS = (
+    "method",
+    "range",
+    "ties",
+    "cap",
+    "trunc",
+    "scaled",
+    "centre",
+    "spread",
+    "max_points",
+    "skew",
+    "kurtosis",
+    "fallback",
+    "force",
+    "lambda",
+)
+
+
+def _spec(raw: Any, methods: Sequence[str], path: str) -> dict[str, Any] | None:
+    """A per-indicator step spec: a method name, or ``{method: ..., <parameters>}``."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return {"method": _choice(raw, methods, path)}
+    if not isinstance(raw, Mapping) or "method" not in raw:
+        raise _fail(
+            path, "must be a method name or a mapping with `method:`", "e.g. `{method: goalposts, trunc: false}`"
+        )
+    _unknown_keys(raw, SPEC_KEYS, path)
+    out = dict(raw)
+    out["method"] = _choice(raw["method"], methods, f"{path}.method")
+    if "ties" in out:
+        out["ties"] = _choice(out["ties"], TIE_RULES, f"{path}.ties")
+    if "fallback" in out:
+        out["fallback"] = _choice(out["fallback"], ("none", *LOG_TRANSFORMS), f"{path}.fallback")
+    for key in ("max_points", "skew", "kurtosis", "lambda", "centre", "spread"):
+        if key in out:
+            out[key] = _number(out[key], f"{path}.{key}")
+    for key in ("range", "scaled"):
+        if key in out:
+            v = out[key]
+            if not isinstance(v, Sequence) or len(v) not in (2, 3):
+                raise _fail(f"{path}.{key}", "needs two (or, for scaled, three) numbers", "e.g. `[0, 100]`")
+            out[key] = tuple(_number(x, f"{path}.{key}") for x in v)
+    return out
 
 
 def _parse_aggregate(raw: Any, k: int) -> Aggregate:
@@ -411,6 +531,34 @@ def _by_level(raw: Any, choices: Sequence[str], path: str) -> dict[int, str]:
     return out
 
 
+def _flag(value: Any, path: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _fail(path, f"{value!r} is not true or false", "write `true` or `false`")
+
+
+def _strings(value: Any, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise _fail(path, "must be a list", "write `[USA, CHN]`")
+    return tuple(str(v) for v in value)
+
+
+def _level_map(raw: Any, path: str) -> dict[int, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise _fail(path, "must map level numbers to values", "e.g. `{2: 0.5, 3: 1}`")
+    out: dict[int, Any] = {}
+    for lvl, v in raw.items():
+        try:
+            out[int(lvl)] = v
+        except (TypeError, ValueError):
+            raise _fail(f"{path}.{lvl}", "is not a level number", "use 2, 3, ...") from None
+    return out
+
+
 def _parse_steps(raw: Any) -> Steps:
     raw = raw or {}
     if not isinstance(raw, Mapping):
@@ -422,12 +570,37 @@ def _parse_steps(raw: Any) -> Steps:
     no = raw.get("normalise") or {}
     we = raw.get("weights") or {}
     ag = raw.get("aggregate") or {}
-    _unknown_keys(sc, ("min_unit_coverage", "min_indicator_coverage"), "steps.screen")
+    _unknown_keys(
+        sc,
+        ("min_unit_coverage", "min_indicator_coverage", "min_unit_nonzero", "include", "exclude", "when"),
+        "steps.screen",
+    )
     _unknown_keys(im, ("method", "group", "panel", "max_age"), "steps.impute")
-    _unknown_keys(ou, ("method", "skew", "kurtosis", "max_points", "fallback"), "steps.outliers")
-    _unknown_keys(no, ("method", "range", "centre", "spread", "reference_unit", "panel_bounds"), "steps.normalise")
-    _unknown_keys(we, ("method", "by_level"), "steps.weights")
-    _unknown_keys(ag, ("method", "by_level", "power", "zeros", "epsilon", "min_coverage"), "steps.aggregate")
+    _unknown_keys(ou, ("method", "skew", "kurtosis", "max_points", "fallback", "lambda", "force"), "steps.outliers")
+    _unknown_keys(
+        no,
+        ("method", "range", "centre", "spread", "reference_unit", "panel_bounds", "ties", "cap", "trunc", "scaled"),
+        "steps.normalise",
+    )
+    _unknown_keys(we, ("method", "by_level", "set"), "steps.weights")
+    _unknown_keys(
+        ag,
+        (
+            "method",
+            "by_level",
+            "power",
+            "zeros",
+            "epsilon",
+            "min_coverage",
+            "power_by_level",
+            "min_coverage_by_level",
+            "coverage",
+        ),
+        "steps.aggregate",
+    )
+    scaled = no.get("scaled", [0, 100, 100])
+    if not isinstance(scaled, Sequence) or len(scaled) != 3:
+        raise _fail("steps.normalise.scaled", "needs three numbers", "write `scaled: [low, high, scale_factor]`")
     rng = no.get("range", [0, 100])
     if not isinstance(rng, Sequence) or len(rng) != 2:
         raise _fail("steps.normalise.range", "needs two numbers", "write `range: [1, 100]`")
@@ -447,21 +620,29 @@ def _parse_steps(raw: Any) -> Steps:
         min_indicator_coverage=_number(sc.get("min_indicator_coverage", 0.66), "steps.screen.min_indicator_coverage"),
         impute=impute,
         impute_group=str(group) if group else None,
-        impute_panel=_choice(im["panel"], ("panel_linear", "panel_locf"), "steps.impute.panel")
-        if im.get("panel")
-        else None,
+        impute_panel=_choice(im["panel"], PANEL_METHODS, "steps.impute.panel") if im.get("panel") else None,
         panel_max_age=_count(im["max_age"], "steps.impute.max_age", 0) if im.get("max_age") is not None else None,
         outliers=_choice(ou.get("method", "winsorise"), OUTLIER_METHODS, "steps.outliers.method"),
         skew=_number(ou.get("skew", 2.0), "steps.outliers.skew", positive=True),
         kurtosis=_number(ou.get("kurtosis", 3.5), "steps.outliers.kurtosis"),
         max_points=_count(ou.get("max_points", 5), "steps.outliers.max_points", 0),
-        outlier_fallback=_choice(ou.get("fallback", "log"), ("log", "none"), "steps.outliers.fallback"),
+        outlier_fallback=_choice(ou.get("fallback", "log"), ("none", *LOG_TRANSFORMS), "steps.outliers.fallback"),
+        boxcox_lambda=_number(ou.get("lambda", 0.5), "steps.outliers.lambda"),
+        force_winsorise=_flag(ou.get("force", False), "steps.outliers.force"),
         normalise=_choice(no.get("method", "minmax"), NORMALISE_METHODS, "steps.normalise.method"),
         range=(lo, hi),
         centre=_number(no.get("centre", 0.0), "steps.normalise.centre"),
         spread=_number(no.get("spread", 1.0), "steps.normalise.spread", positive=True),
         reference_unit=str(no["reference_unit"]) if no.get("reference_unit") else None,
         panel_bounds=_choice(no.get("panel_bounds", "by_year"), ("by_year", "global"), "steps.normalise.panel_bounds"),
+        ties=_choice(no.get("ties", "average"), TIE_RULES, "steps.normalise.ties"),
+        cap=_flag(no.get("cap", True), "steps.normalise.cap"),
+        trunc=_flag(no.get("trunc", True), "steps.normalise.trunc"),
+        scaled=(
+            _number(scaled[0], "steps.normalise.scaled[0]"),
+            _number(scaled[1], "steps.normalise.scaled[1]"),
+            _number(scaled[2], "steps.normalise.scaled[2]"),
+        ),
         weights=_choice(we.get("method", "manual"), WEIGHT_METHODS, "steps.weights.method"),
         weights_by_level=_by_level(we.get("by_level"), WEIGHT_METHODS, "steps.weights.by_level"),
         aggregate=_choice(ag.get("method", "arithmetic"), AGGREGATE_METHODS, "steps.aggregate.method"),
@@ -470,12 +651,93 @@ def _parse_steps(raw: Any) -> Steps:
         zeros=_choice(ag.get("zeros", "error"), ZERO_RULES, "steps.aggregate.zeros"),
         epsilon=_number(ag.get("epsilon", 1e-6), "steps.aggregate.epsilon", positive=True),
         min_coverage=_number(ag.get("min_coverage", 0.5), "steps.aggregate.min_coverage"),
+        power_by_level={
+            lvl: _number(v, f"steps.aggregate.power_by_level.{lvl}")
+            for lvl, v in _level_map(ag.get("power_by_level"), "steps.aggregate.power_by_level").items()
+        },
+        min_coverage_by_level={
+            lvl: _number(v, f"steps.aggregate.min_coverage_by_level.{lvl}")
+            for lvl, v in _level_map(ag.get("min_coverage_by_level"), "steps.aggregate.min_coverage_by_level").items()
+        },
+        coverage=_choice(ag.get("coverage", "weight"), ("weight", "count"), "steps.aggregate.coverage"),
+        weight_set=str(we["set"]) if we.get("set") else None,
+        min_unit_nonzero=_number(sc.get("min_unit_nonzero", 0.0), "steps.screen.min_unit_nonzero"),
+        include_units=_strings(sc.get("include"), "steps.screen.include"),
+        exclude_units=_strings(sc.get("exclude"), "steps.screen.exclude"),
+        screen_after=_choice(sc.get("when", "before"), ("before", "after"), "steps.screen.when") == "after",
     )
-    for name in ("min_unit_coverage", "min_indicator_coverage", "min_coverage"):
+    both = set(steps.include_units) & set(steps.exclude_units)
+    if both:
+        raise _fail("steps.screen", f"unit(s) {', '.join(sorted(both))} both included and excluded", "keep one list")
+    for lvl, v in steps.min_coverage_by_level.items():
+        if not 0 <= v <= 1:
+            raise _fail(f"steps.aggregate.min_coverage_by_level.{lvl}", f"{v} is not a share", "use 0 to 1")
+    for name in ("min_unit_coverage", "min_indicator_coverage", "min_coverage", "min_unit_nonzero"):
         v = getattr(steps, name)
         if not 0 <= v <= 1:
             raise _fail(f"steps.*.{name}", f"{v} is not a share", "use a number from 0 to 1")
     return steps
+
+
+#: step parameters an uncertainty run may vary (before aggregation) → the Steps field
+PARAM_PATHS = {
+    "outliers.max_points": "max_points",
+    "outliers.skew": "skew",
+    "outliers.kurtosis": "kurtosis",
+    "outliers.fallback": "outlier_fallback",
+    "outliers.lambda": "boxcox_lambda",
+    "normalise.range": "range",
+    "normalise.ties": "ties",
+    "normalise.cap": "cap",
+    "normalise.trunc": "trunc",
+    "normalise.centre": "centre",
+    "normalise.spread": "spread",
+    "normalise.scaled": "scaled",
+    "indicators.exclude": "",  # lists of indicators left out (indicator-set uncertainty)
+}
+
+
+def _param_values(path: str, raw: Any) -> tuple[Any, ...]:
+    """The values one varied parameter takes: a list, or ``{uniform: [low, high], levels: k}``
+    (a continuous distribution, sampled at the k midpoints of equal-probability bins)."""
+    where = f"uncertainty.factors.params.{path}"
+    if path not in PARAM_PATHS:
+        near = ", ".join(closest(path, list(PARAM_PATHS), 3))
+        raise _fail(where, "is not a parameter that can vary", f"use one of {', '.join(PARAM_PATHS)} (closest: {near})")
+    if isinstance(raw, Mapping):
+        _unknown_keys(raw, ("uniform", "levels"), where)
+        lo_hi = raw.get("uniform")
+        if not isinstance(lo_hi, Sequence) or len(lo_hi) != 2:
+            raise _fail(f"{where}.uniform", "needs [low, high]", "e.g. `{uniform: [1.5, 3], levels: 8}`")
+        lo, hi = _number(lo_hi[0], f"{where}.uniform[0]"), _number(lo_hi[1], f"{where}.uniform[1]")
+        k = _count(raw.get("levels", 8), f"{where}.levels", 2)
+        vals: tuple[Any, ...] = tuple(lo + (hi - lo) * (i + 0.5) / k for i in range(k))
+        if path == "outliers.max_points":
+            vals = tuple(sorted({round(v) for v in vals}))
+        return vals
+    if not isinstance(raw, Sequence) or isinstance(raw, str) or len(raw) < 2:
+        raise _fail(where, "needs a list of at least two values", "e.g. `[3, 5, 7]`")
+    out: list[Any] = []
+    for k, v in enumerate(raw):
+        at = f"{where}[{k}]"
+        if path in ("normalise.range", "normalise.scaled"):
+            n = 2 if path == "normalise.range" else 3
+            if not isinstance(v, Sequence) or len(v) != n:
+                raise _fail(at, f"needs {n} numbers", "e.g. `[0, 100]`")
+            out.append(tuple(_number(x, at) for x in v))
+        elif path == "indicators.exclude":
+            out.append(_strings(v, at))
+        elif path == "normalise.ties":
+            out.append(_choice(v, TIE_RULES, at))
+        elif path == "outliers.fallback":
+            out.append(_choice(v, ("none", *LOG_TRANSFORMS), at))
+        elif path in ("normalise.cap", "normalise.trunc"):
+            out.append(_flag(v, at))
+        elif path == "outliers.max_points":
+            out.append(_count(v, at, 0))
+        else:
+            out.append(_number(v, at))
+    return tuple(out)
 
 
 def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
@@ -484,7 +746,11 @@ def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
         raise _fail("uncertainty", "must be a mapping", "see frameworks/gci.yaml")
     _unknown_keys(raw, ("n", "seed", "factors"), "uncertainty")
     fac = raw.get("factors") or {}
-    _unknown_keys(fac, ("impute", "normalise", "aggregate", "weights", "data_noise"), "uncertainty.factors")
+    _unknown_keys(
+        fac,
+        ("impute", "normalise", "aggregate", "weights", "data_noise", "params", "weight_sets"),
+        "uncertainty.factors",
+    )
     imp = tuple(
         _choice(m, IMPUTE_METHODS, f"uncertainty.factors.impute[{k}]") for k, m in enumerate(fac.get("impute") or [])
     )
@@ -500,8 +766,24 @@ def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
             "must map levels to method lists",
             "write `aggregate: {3: [arithmetic, geometric]}`",
         )
+    tied: list[tuple[int, ...]] = []
     for lvl, ms in ag_raw.items():
-        agg[int(lvl)] = tuple(_choice(m, AGGREGATE_METHODS, f"uncertainty.factors.aggregate.{lvl}") for m in ms)
+        try:  # "2+3": one switch for both levels (COINr cannot tie them)
+            group = tuple(int(v) for v in str(lvl).split("+"))
+        except ValueError:
+            raise _fail(f"uncertainty.factors.aggregate.{lvl}", "is not a level", "write `3` or `2+3`") from None
+        methods = tuple(_choice(m, AGGREGATE_METHODS, f"uncertainty.factors.aggregate.{lvl}") for m in ms)
+        for level in group:
+            if level in agg:
+                raise _fail(f"uncertainty.factors.aggregate.{lvl}", f"level {level} is varied twice", "list it once")
+            agg[level] = methods
+        if len(group) > 1:
+            tied.append(group)
+    praw = fac.get("params") or {}
+    if not isinstance(praw, Mapping):
+        raise _fail("uncertainty.factors.params", "must map parameters to values", "e.g. `{outliers.skew: [2, 3]}`")
+    params = {str(p): _param_values(str(p), v) for p, v in praw.items()}
+    wsets = _strings(fac.get("weight_sets"), "uncertainty.factors.weight_sets")
     we = fac.get("weights") or {}
     _unknown_keys(we, ("noise", "sets", "levels"), "uncertainty.factors.weights")
     dn = fac.get("data_noise") or {}
@@ -516,6 +798,9 @@ def _parse_uncertainty(raw: Any, steps: Steps) -> Uncertainty:
         weight_sets=_count(we.get("sets", 100), "uncertainty.factors.weights.sets", 1),
         weight_levels=tuple(int(v) for v in we.get("levels", [])),
         data_draws=_count(dn.get("draws", 0), "uncertainty.factors.data_noise.draws", 0),
+        tied=tuple(tied),
+        params=params,
+        weight_set_names=wsets,
     )
 
 
@@ -545,6 +830,19 @@ def _check_tree(fw: Framework) -> None:
                 f"{parent!r} is not an aggregate id",
                 f"closest: {', '.join(closest(parent, agg_ids, 3))}",
             )
+    for a in fw.aggregates:  # a cycle in the aggregates is an orphan branch: it never reaches the root
+        seen_up: list[str] = []
+        walk_up: str | None = a.id
+        while walk_up is not None:
+            if walk_up in seen_up:
+                loop = " → ".join([*seen_up[seen_up.index(walk_up) :], walk_up])
+                raise _fail(
+                    f"aggregates ({a.id}).parent",
+                    f"the tree has a cycle ({loop}), so {a.id} never reaches the root {roots[0]}",
+                    "fix the `parent` links so that every aggregate leads up to the root",
+                )
+            seen_up.append(walk_up)
+            walk_up = fw.aggregate(walk_up).parent
     for a in fw.aggregates:
         if not fw.children(a.id, active_only=False):
             raise _fail(
@@ -573,15 +871,36 @@ def _check_tree(fw: Framework) -> None:
         )
     # loud incompatibilities of step choices
     s = fw.steps
-    for lvl in range(2, fw.n_levels + 1):
-        for agg_id in fw.nodes_at(lvl):
-            m = fw.method_at(agg_id)
-            if m in POSITIVE_METHODS and s.normalise == "zscore":
+    node_ids = set(ids)
+    for set_name, wset in fw.weight_sets.items():
+        for node in wset:
+            if node not in node_ids:
                 raise _fail(
-                    f"aggregates ({agg_id}).method",
-                    f"{m} mean of z-scores (negative values)",
-                    "use a bounded normaliser with `range: [1, 100]`, or arithmetic",
+                    f"weight_sets.{set_name}.{node}",
+                    "is not an indicator or aggregate id",
+                    f"closest: {', '.join(closest(node, sorted(node_ids), 3))}",
                 )
+    if s.weight_set is not None and s.weight_set not in fw.weight_sets:
+        raise _fail(
+            "steps.weights.set",
+            f"no weight set {s.weight_set!r}",
+            f"name one of the framework's `weight_sets`: {', '.join(fw.weight_sets) or '(none defined)'}",
+        )
+    for a in fw.aggregates:
+        if (a.weights or s.weights_at(fw.level_of(a.id))) != "manual":
+            continue
+        kids = fw.children(a.id)
+        ws = [fw.weight_of(k) for k in kids]
+        if kids and not sum(ws) > 0:
+            where = f"weight_sets.{s.weight_set}" if s.weight_set else "weight"
+            raise _fail(
+                f"aggregates ({a.id})",
+                f"the weights of its children {', '.join(kids)} sum to {sum(ws):g} ({where})",
+                "give at least one child a positive `weight:` (weights are shares, so they cannot sum to zero)",
+            )
+        neg = [k for k, w in zip(kids, ws, strict=True) if w < 0]
+        if neg:
+            raise _fail(f"aggregates ({a.id})", f"negative weight for {', '.join(neg)}", "use weights >= 0")
     for ind in fw.active:
         if s.normalise == "dist_target" and ind.target is None:
             raise _fail(
@@ -598,16 +917,23 @@ def _check_tree(fw: Framework) -> None:
     if s.normalise == "ratio_ref" and not s.reference_unit:
         raise _fail("steps.normalise.reference_unit", "ratio_ref needs a reference unit", "write `reference_unit: USA`")
     u = fw.uncertainty
-    for m in u.normalise:
-        if m == "zscore" and any(
-            x in POSITIVE_METHODS
-            for x in [*(a for ms in u.aggregate.values() for a in ms), *(fw.method_at(n) for n in fw.nodes_at(2))]
-        ):
+    for name in u.weight_set_names:
+        if name not in fw.weight_sets:
             raise _fail(
-                "uncertainty.factors.normalise",
-                "zscore mixed with geometric/harmonic means",
-                "drop zscore from the choices or the positive-only means",
+                "uncertainty.factors.weight_sets",
+                f"no weight set {name!r}",
+                f"define it under `weight_sets` (have: {', '.join(fw.weight_sets) or 'none'})",
             )
+    if u.weight_set_names and u.weight_noise > 0:
+        raise _fail("uncertainty.factors", "weight noise and named weight sets together", "vary one of them")
+    for k, excluded in enumerate(u.params.get("indicators.exclude", ())):
+        for ind in excluded:
+            if ind not in {i.id for i in fw.active}:
+                raise _fail(
+                    f"uncertainty.factors.params.indicators.exclude[{k}]",
+                    f"{ind!r} is not an available indicator",
+                    f"closest: {', '.join(closest(ind, [i.id for i in fw.active], 3))}",
+                )
     for lvl in u.aggregate:
         if not 2 <= lvl <= fw.n_levels:
             raise _fail(f"uncertainty.factors.aggregate.{lvl}", "no such level", f"use levels 2..{fw.n_levels}")
@@ -618,12 +944,34 @@ def _check_tree(fw: Framework) -> None:
         raise _fail("uncertainty.factors.weights.levels", "weight noise needs levels", "write `levels: [2, 3]`")
 
 
+def _weight_sets(raw: Any) -> dict[str, dict[str, float]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise _fail("weight_sets", "must map set names to {node: weight}", "e.g. `weight_sets: {equal: {p1: 1}}`")
+    out: dict[str, dict[str, float]] = {}
+    for name, wset in raw.items():
+        if not isinstance(wset, Mapping):
+            raise _fail(f"weight_sets.{name}", "must map node ids to weights", "e.g. `{p1: 2, p2: 1}`")
+        out[str(name)] = {str(k): _number(v, f"weight_sets.{name}.{k}") for k, v in wset.items()}
+    return out
+
+
+def uses_positive_means(fw: Framework) -> bool:
+    """Whether some aggregate (nominal or varied) takes a geometric/harmonic mean (needs x > 0)."""
+    methods = [fw.method_at(a.id) for a in fw.aggregates]
+    methods += [m for ms in fw.uncertainty.aggregate.values() for m in ms]
+    return any(m in POSITIVE_METHODS for m in methods)
+
+
 def parse(raw: Any, origin: str = "") -> Framework:
     """Validate a parsed YAML mapping into a :class:`Framework` (loud on any problem)."""
     if not isinstance(raw, Mapping):
         raise _fail("(top)", "the file is not a mapping", "start with `id:`, `indicators:`, ...")
     _unknown_keys(
-        raw, ("id", "name", "description", "units", "indicators", "aggregates", "steps", "uncertainty"), "(top)"
+        raw,
+        ("id", "name", "description", "units", "indicators", "aggregates", "steps", "uncertainty", "weight_sets"),
+        "(top)",
     )
     if not raw.get("id"):
         raise _fail("id", "is missing", "give the framework an `id`")
@@ -645,6 +993,7 @@ def parse(raw: Any, origin: str = "") -> Framework:
         uncertainty=_parse_uncertainty(raw.get("uncertainty"), steps),
         units=tuple(str(u) for u in units) if units else None,
         origin=origin,
+        weight_sets=_weight_sets(raw.get("weight_sets")),
     )
     _check_tree(fw)
     if not fw.active:

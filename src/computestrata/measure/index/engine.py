@@ -131,6 +131,10 @@ class Prepared:
             "target": np.array([np.nan if i.target is None else i.target for i in inds]),
             "goalposts": np.array([i.goalposts or (np.nan, np.nan) for i in inds], dtype=float),
             "names": self.indicators,
+            "ties": s.ties,
+            "cap": s.cap,
+            "trunc": s.trunc,
+            "scaled": s.scaled,
         }
 
 
@@ -156,7 +160,23 @@ def _screen(
     have = have[:, keep_i]
     cov_u = have.mean(axis=1) if keep_i.any() else np.zeros(len(units))
     keep_u = cov_u >= s.min_unit_coverage
+    if s.min_unit_nonzero > 0:  # COINr Screen(nonzero_thresh): share of non-zero values among those present
+        xs = x[:, keep_i]
+        with np.errstate(invalid="ignore"):
+            nonzero = (np.nan_to_num(xs) != 0).sum(axis=1) / np.maximum((~np.isnan(xs)).sum(axis=1), 1)
+        for u in np.nonzero(keep_u & (nonzero < s.min_unit_nonzero))[0]:
+            log.append({"step": "screen", "unit": units[u], "nonzero": float(nonzero[u]), "action": "dropped"})
+        keep_u &= nonzero >= s.min_unit_nonzero
+    for k, name in enumerate(units):  # forced include/exclude (COINr Force): said in the log
+        if name in s.include_units and not keep_u[k]:
+            keep_u[k] = True
+            log.append({"step": "screen", "unit": name, "coverage": float(cov_u[k]), "action": "forced in"})
+        if name in s.exclude_units and keep_u[k]:
+            keep_u[k] = False
+            log.append({"step": "screen", "unit": name, "coverage": float(cov_u[k]), "action": "forced out"})
     for u in np.nonzero(~keep_u)[0]:
+        if units[u] in s.exclude_units or (s.min_unit_nonzero > 0 and cov_u[u] >= s.min_unit_coverage):
+            continue
         log.append({"step": "screen", "unit": units[u], "coverage": float(cov_u[u]), "action": "dropped"})
     if (~keep_u).any():
         notes.append(t("index.note.units_dropped", n=int((~keep_u).sum()), min=f"{s.min_unit_coverage:.0%}"))
@@ -207,6 +227,34 @@ def _sources(panel: Panel, prep: Prepared, year: int, from_panel: bool) -> list[
     return sorted({part.strip() for s in ids for part in str(s).split(";") if part.strip()})
 
 
+def _impute_before_screen(
+    fw: Framework, inds: list[str], x: Array, groups: list[str | None], notes: list[str]
+) -> Array:
+    """The year's data imputed over every unit, for ``steps.screen.when: after`` (COINr
+    ``Screen(dset = "Imputed")``): screening then sees the imputed values, and the kept
+    units keep the values imputed with everyone's data."""
+    import numpy as np
+
+    from computestrata.measure.index import impute as imp
+
+    own = [fw.indicator(i).impute or fw.steps.impute for i in inds]
+    odd = sorted({m for m in own if m.startswith(("row_", "panel_"))})
+    if odd:
+        raise InputError(
+            f"steps.screen.when: after cannot be combined with imputation {', '.join(odd)}",
+            hint="screen before imputation (when: before), or impute by mean, median, group_*, em or custom:NAME",
+        )
+    out = np.array(x, dtype=float, copy=True)
+    some = ~np.isnan(out).all(axis=0)  # an indicator with no value at all stays empty (screened out)
+    for m in sorted(set(own)):
+        cols = [j for j, o in enumerate(own) if o == m and some[j]]
+        if cols:
+            filled, _, nt = imp.impute_cross(out[:, cols], m, groups)
+            out[:, cols] = filled
+            notes += nt
+    return out
+
+
 def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
     """Select units and indicators, screen coverage, fill panel gaps, collect sources."""
 
@@ -249,6 +297,14 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
             notes.append(
                 t("index.note.panel_filled", n=int(prefilled.sum()), year=year, method=fw.steps.impute_panel, age=age)
             )
+    if fw.steps.screen_after:
+        import numpy as np
+
+        cube = cube.copy()
+        done = _impute_before_screen(fw, wanted, cube[yi], [panel.groups.get(u) for u in units], notes)
+        now = np.isnan(cube[yi]) & ~np.isnan(done)
+        cube[yi] = done
+        prefilled = now if prefilled is None else (prefilled.astype(bool) | now)
     units2, inds2 = _screen(fw, units, wanted, cube[yi], log, notes)
     if len(units2) < 3:
         raise InputError(
@@ -281,7 +337,7 @@ def prepare(fw: Framework, panel: Panel, year: int) -> Prepared:
     methods = {fw.steps.impute, *fw.uncertainty.impute}
     for m in sorted(methods):
         if m.startswith("panel_"):
-            filled, _ = impute_panel(cube, years, m, fw.steps.panel_max_age)
+            filled, _ = impute_panel(cube, years, m, fw.steps.panel_max_age)  # panel_* methods
             prep.panel_filled[m] = filled[yi]
     if fw.steps.panel_bounds == "global":
         if fw.steps.outliers == "log":
@@ -304,10 +360,28 @@ def pretreat(prep: Prepared, x: Array, impute: str) -> tuple[Array, dict[str, An
     from computestrata.measure.index import outliers as out
 
     s = prep.fw.steps
-    filled, mask, notes = imp.impute_cross(x, impute, prep.groups)
+    own = [prep.fw.indicator(i).impute or impute for i in prep.indicators]
+    filled = np.array(x, dtype=float, copy=True)
+    mask = np.zeros(filled.shape, dtype=bool)
+    notes: list[str] = []
+    for m in sorted(set(own)):  # per-indicator methods (COINr: impute a group of indicators its own way)
+        cols = [j for j, o in enumerate(own) if o == m]
+        if m in ("row_mean", "row_median"):  # from the unit's siblings within each aggregate
+            pos = {ind: j for j, ind in enumerate(prep.indicators)}
+            sib = [[pos[k] for k in kids if k in pos] for kids in prep.children.values()]
+            done = imp.impute_rows(filled, [g for g in sib if g], prep.direction, m[4:])
+            gap = np.zeros(filled.shape, dtype=bool)
+            gap[:, cols] = np.isnan(filled[:, cols]) & ~np.isnan(done[:, cols])
+            filled = np.where(gap, done, filled)
+            mask |= gap
+            continue
+        f, mk, nt = imp.impute_cross(filled[..., cols], m, prep.groups)
+        filled[..., cols], mask[..., cols] = f, mk
+        notes += nt
     panel_mask = np.isnan(prep.raw) & ~np.isnan(x)
     if prep.prefilled is not None:
         panel_mask = panel_mask | prep.prefilled.astype(bool)
+    record = np.full(filled.shape, "", dtype=object)
     treated, tlog = out.treat(
         filled,
         s.outliers,
@@ -316,15 +390,66 @@ def pretreat(prep: Prepared, x: Array, impute: str) -> tuple[Array, dict[str, An
         max_points=s.max_points,
         fallback=s.outlier_fallback,
         names=prep.indicators,
+        lam=s.boxcox_lambda,
+        force=s.force_winsorise,
+        specs=[prep.fw.indicator(i).treat for i in prep.indicators],
+        record=record,
     )
-    return treated, {"imputed": mask | panel_mask, "impute_notes": notes, "treatment": tlog, "treated": treated}
+    return treated, {
+        "filled": filled,
+        "imputed": mask | panel_mask,
+        "impute_notes": notes,
+        "treatment": tlog,
+        "treated": treated,
+        "points": record,
+    }
+
+
+#: per-indicator ``normalise:`` keys → keyword arguments of :func:`.normalise.normalise`
+_SPEC_ARGS = {"range": "out_range", "ties": "ties", "cap": "cap", "trunc": "trunc", "scaled": "scaled"}
+_SPEC_ARGS.update(centre="centre", spread="spread")
 
 
 def normalise(prep: Prepared, treated: Array, method: str) -> Array:
-    """Normalise treated data with the framework's range, targets and goalposts."""
-    from computestrata.measure.index import normalise as nrm
+    """Normalise treated data with the framework's range, targets and goalposts.
 
-    return nrm.normalise(treated, method, prep.direction, stats_from=prep.stats_from, **prep.normalise_kwargs())
+    Indicators with their own ``normalise:`` spec use it (COINr ``indiv_specs``) whatever
+    ``method`` is; the others use ``method``.  When z-scores feed a geometric or harmonic
+    mean, every z-scored column is shifted by one common constant so the smallest is 1
+    (ranks under an arithmetic mean are unchanged; the geometric mean becomes defined).
+    """
+    import numpy as np
+
+    from computestrata.measure.index import normalise as nrm
+    from computestrata.measure.index.config import uses_positive_means
+
+    kw = prep.normalise_kwargs()
+    fw = prep.fw
+    specs = [fw.indicator(i).normalise for i in prep.indicators]
+    groups: dict[str, list[int]] = {}
+    for j, spec in enumerate(specs):
+        key = repr(sorted(spec.items())) if spec else ""
+        groups.setdefault(key, []).append(j)
+    d = prep.direction
+    out = np.empty(np.shape(treated), dtype=float)
+    zcols: list[int] = []
+    for cols in groups.values():
+        spec = specs[cols[0]] or {}
+        m = spec.get("method", method)
+        sub = dict(kw)
+        sub.update({_SPEC_ARGS[k]: v for k, v in spec.items() if k in _SPEC_ARGS})
+        sub["target"] = kw["target"][cols]
+        sub["goalposts"] = kw["goalposts"][cols]
+        sub["names"] = [prep.indicators[j] for j in cols]
+        stats = None if prep.stats_from is None else prep.stats_from[..., cols]
+        out[..., cols] = nrm.normalise(treated[..., cols], m, d[cols], stats_from=stats, **sub)
+        if m == "zscore":
+            zcols += cols
+    if zcols and uses_positive_means(fw):
+        z = out[..., zcols]
+        low = np.nanmin(z.reshape(*z.shape[:-2], -1), axis=-1)[..., None, None]
+        out[..., zcols] = z - low + 1.0
+    return out
 
 
 def transform(prep: Prepared, x: Array, impute: str, method: str) -> tuple[Array, dict[str, Any]]:
@@ -352,6 +477,8 @@ def node_weights(prep: Prepared, node: str, kids_x: Array) -> tuple[Any, str, di
         w = wts.manual([fw.weight_of(k) for k in kids])
     elif method == "pca":
         w, info = wts.pca(kids_x)
+    elif method == "pca_signed":
+        w, info = wts.pca(kids_x, signed=True)
     elif method == "entropy":
         w = wts.entropy(kids_x)
     else:  # bod
@@ -400,11 +527,12 @@ def aggregate_tree(prep: Prepared, normed: Array) -> tuple[dict[str, Array], dic
                     kx,
                     w,
                     method,
-                    power=s.power,
+                    power=s.power_at(lvl),
                     zeros=s.zeros,
                     epsilon=s.epsilon,
-                    min_coverage=s.min_coverage,
+                    min_coverage=s.coverage_at(lvl),
                     units=prep.units,
+                    by_count=s.coverage == "count",
                 )
             weights[node] = w
             log.append(
@@ -447,6 +575,10 @@ class IndexResult:
     log: list[dict[str, Any]]
     notes: list[str]
     source_ids: list[str]
+    #: what outlier treatment did to each point: "", "winhi", "winlo" or a transform name
+    treated_points: pd.DataFrame | None = None
+    #: the data after imputation, before outlier treatment (COINr ``Imputed``)
+    filled: pd.DataFrame | None = None
 
     @property
     def index(self) -> pd.Series:
@@ -520,6 +652,8 @@ def build(fw: Framework, panel: Panel, year: int, prep: Prepared | None = None) 
         log=log,
         notes=notes,
         source_ids=prep.source_ids,
+        treated_points=pd.DataFrame(info["points"], index=idx, columns=prep.indicators),
+        filled=pd.DataFrame(info["filled"], index=idx, columns=prep.indicators),
     )
 
 

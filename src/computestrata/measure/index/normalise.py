@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 NATURAL = {
     "minmax": "(x − min)/(max − min), 0–1",
     "zscore": "centre + spread·(x − mean)/sd (range not applied)",
-    "rank": "(rank − 1)/(n − 1) with average ranks, 0–1",
-    "percentile": "rank/n with average ranks, 1/n–1",
-    "dist_target": "(x − min)/(target − min), capped at 1",
+    "rank": "(rank − 1)/(n − 1), ties by the tie rule (COINr n_prank with ties: min), 0–1",
+    "percentile": "rank/n, ties by the tie rule, 1/n–1",
+    "ordinal_rank": "rank itself, 1 = worst (COINr n_rank; range not applied)",
+    "scaled": "(x − low)/(high − low) × scale factor (COINr n_scaled; range not applied)",
+    "dist_ref": "1 − (x_ref − x)/(x_ref − min), optionally capped at 1 (COINr n_dist2ref)",
+    "dist_target": "(x − min)/(target − min), capped at 1 unless cap: false (COINr n_dist2targ)",
     "dist_frontier": "x / max (share of the leader), 0–1",
-    "goalposts": "(x − low)/(high − low), clipped to 0–1",
+    "goalposts": "(x − low)/(high − low), clipped to 0–1 unless trunc: false (COINr n_goalposts)",
     "borda": "units strictly below / (n − 1), 0–1",
     "ratio_ref": "x / x(reference unit); the reference gets the range top",
 }
@@ -57,6 +60,10 @@ def normalise(
     ref_index: int | None = None,
     stats_from: Array | None = None,
     names: Sequence[str] | None = None,
+    ties: str = "average",
+    cap: bool = True,
+    trunc: bool = True,
+    scaled: tuple[float, float, float] = (0.0, 100.0, 100.0),
 ) -> Array:
     """Normalise ``x`` (``(..., units, indicators)``) column-wise by ``method``.
 
@@ -98,7 +105,7 @@ def normalise(
             sd = np.nanstd(s, axis=-2, ddof=1, keepdims=True)
             z = d * (x - mu) / span(np.zeros_like(sd), sd)
             return centre + spread * z
-        elif method in ("rank", "percentile", "borda"):
+        elif method in ("rank", "percentile", "borda", "ordinal_rank"):
             from scipy.stats import rankdata
 
             signed = d * x
@@ -107,8 +114,38 @@ def normalise(
                 r = rankdata(signed, method="min", axis=-2, nan_policy="omit") - 1.0
                 y = r / np.maximum(n - 1.0, 1.0)
             else:
-                r = rankdata(signed, method="average", axis=-2, nan_policy="omit")
+                r = rankdata(signed, method=ties, axis=-2, nan_policy="omit")
+                if method == "ordinal_rank":
+                    return np.asarray(r, dtype=float)
                 y = r / n if method == "percentile" else (r - 1.0) / np.maximum(n - 1.0, 1.0)
+        elif method == "scaled":
+            low, high, factor = scaled
+            if not high > low:
+                raise InputError("normalise (scaled): high must exceed low", hint="write `scaled: [low, high, factor]`")
+            # COINr mirrors the parameters for direction −1: (high − x)/(high − low)
+            return np.where(d > 0, (x - low) / (high - low), (high - x) / (high - low)) * factor
+        elif method == "dist_ref":
+            if ref_index is None:
+                raise InputError(
+                    "normalise (dist_ref): no reference unit", hint="set `reference_unit:` to a unit in the data"
+                )
+            sx = d * x
+            ref = sx[..., ref_index : ref_index + 1, :]
+            mn = np.nanmin(d * s, axis=-2, keepdims=True)
+            if np.isnan(ref).any():
+                raise InputError(
+                    f"normalise (dist_ref): the reference unit has no value for {_names(names, np.isnan(ref))}",
+                    hint="choose another reference unit or impute its values",
+                )
+            worst = ~(ref > mn)
+            if worst.any():
+                raise InputError(
+                    f"normalise (dist_ref): the reference unit is the worst unit on {_names(names, worst)}",
+                    hint="choose a reference unit that is better than the minimum on every indicator",
+                )
+            y = 1.0 - (ref - sx) / (ref - mn)
+            if cap:
+                y = np.minimum(y, 1.0)
         elif method == "dist_target":
             if target is None or np.isnan(np.asarray(target, dtype=float)).any():
                 raise InputError(
@@ -127,7 +164,9 @@ def normalise(
                     f"{_names(names, np.broadcast_to(bad, mn.shape))}",
                     hint="set the target above the minimum (below the maximum for direction -1)",
                 )
-            y = np.minimum(np.where(d > 0, up, down), 1.0)
+            y = np.where(d > 0, up, down)
+            if cap:
+                y = np.minimum(y, 1.0)
         elif method == "dist_frontier":
             if (s < 0).any():
                 raise InputError(
@@ -149,9 +188,11 @@ def normalise(
                     hint="add `goalposts: [low, high]` to each indicator",
                 )
             g = np.asarray(goalposts, dtype=float)
-            low, high = g[:, 0], g[:, 1]
-            y = np.clip((x - low) / (high - low), 0.0, 1.0)
+            g_low, g_high = g[:, 0], g[:, 1]
+            y = (x - g_low) / (g_high - g_low)
             y = np.where(d > 0, y, 1.0 - y)
+            if trunc:
+                y = np.clip(y, 0.0, 1.0)
         elif method == "ratio_ref":
             if ref_index is None:
                 raise InputError(

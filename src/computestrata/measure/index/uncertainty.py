@@ -99,6 +99,15 @@ class Plan:
     min_coverage: float = 0.5
     notes: list[str] = field(default_factory=list)
     gaps: bool = False  # some variant keeps missing values (imputation "none")
+    #: varied step parameters, in factor order, and how many values each takes; the variants'
+    #: normalisation axis is (normalisation method × every combination of these)
+    param_names: list[str] = field(default_factory=list)
+    param_sizes: list[int] = field(default_factory=list)
+    #: per level: the factor switching its aggregation (tied levels share one), or None
+    agg_factor: list[str | None] = field(default_factory=list)
+    #: whether the weights of each level follow the named-weight-set factor
+    named_weights: list[bool] = field(default_factory=list)
+    n_exclusions: int = 1  # indicator sets: level-2 weight sets are (base sets × these)
 
     @property
     def d(self) -> int:
@@ -144,9 +153,14 @@ def make_plan(fw: Framework, panel: Panel, year: int) -> Plan:
 
     from computestrata.measure.index import weights as wts
 
+    s, u = fw.steps, fw.uncertainty
+    if s.power_by_level or s.min_coverage_by_level or s.coverage != "weight":
+        raise InputError(
+            "uncertainty: per-level powers or coverage thresholds, and count-based coverage, are not vectorised",
+            hint="drop steps.aggregate.power_by_level / min_coverage_by_level / coverage for the uncertainty run",
+        )
     prep = prepare(fw, panel, year)
     nominal = build(fw, panel, year, prep=prep)
-    s, u = fw.steps, fw.uncertainty
     factors: list[Factor] = []
     imp = list(u.impute) if len(u.impute) > 1 else [s.impute]
     nrm = list(u.normalise) if len(u.normalise) > 1 else [s.normalise]
@@ -154,10 +168,24 @@ def make_plan(fw: Framework, panel: Panel, year: int) -> Plan:
         factors.append(Factor("impute", imp))
     if len(nrm) > 1:
         factors.append(Factor("normalise", nrm))
+    import itertools
+    from dataclasses import replace
+
+    from computestrata.measure.index.config import PARAM_PATHS
+
+    for name in u.params:
+        factors.append(Factor(f"param:{name}", [_label(v) for v in u.params[name]]))
+    # indicator sets change level-2 weights (an indicator left out weighs 0); the other
+    # parameters change the data before aggregation, so they multiply the variants
+    exclusions: tuple[Any, ...] = u.params.get("indicators.exclude", ((),))
+    param_names = [p for p in u.params if p != "indicators.exclude"]
+    combos = list(itertools.product(*(u.params[name] for name in param_names)))
     n_levels = fw.n_levels
     node_levels = [prep.levels[lvl] for lvl in range(2, n_levels + 1)]
     below = prep.indicators
     child_pos: list[list[Array]] = []
+    agg_factor: list[str | None] = []
+    named_weights: list[bool] = []
     node_method: list[list[str]] = []
     agg_choices: list[list[str] | None] = []
     weight_sets: list[Array] = []
@@ -175,16 +203,19 @@ def make_plan(fw: Framework, panel: Panel, year: int) -> Plan:
                 )
         node_method.append(methods)
         ch = u.aggregate.get(lvl)
-        if ch and len(ch) > 1:
+        agg_name = u.agg_factor(lvl)
+        if ch and len(ch) > 1 and agg_name is not None:
             if "copeland" in ch:
                 raise InputError(
                     f"uncertainty.factors.aggregate.{lvl}: copeland is not vectorised",
                     hint="vary among arithmetic, geometric, harmonic, generalised",
                 )
             agg_choices.append(list(ch))
-            factors.append(Factor(f"aggregate_L{lvl}", list(ch)))
+            if all(f.name != agg_name for f in factors):
+                factors.append(Factor(agg_name, list(ch)))
         else:
             agg_choices.append(None)
+        agg_factor.append(agg_name if ch and len(ch) > 1 else None)
         nominal_w = np.zeros(len(below))
         for n, pos in zip(nodes, child_pos[k], strict=True):
             nominal_w[pos] = nominal.weights[n]
@@ -197,19 +228,55 @@ def make_plan(fw: Framework, panel: Panel, year: int) -> Plan:
                 )
             sets += list(noisy)
             factors.append(Factor(f"weights_L{lvl}", [f"set{i}" for i in range(u.weight_sets)]))
+        named_weights.append(bool(u.weight_set_names))
+        for set_name in u.weight_set_names:  # a named set: its weights, normalised within each node
+            fw_set = replace(fw, steps=replace(s, weight_set=set_name))
+            w_set = np.zeros(len(below))
+            for n, pos in zip(nodes, child_pos[k], strict=True):
+                raw_w = np.array([fw_set.weight_of(c) for c in prep.children[n]], dtype=float)
+                if not raw_w.sum() > 0:
+                    raise InputError(
+                        f"weight set {set_name}: the weights under {n} sum to zero", hint="give a child weight > 0"
+                    )
+                w_set[pos] = raw_w / raw_w.sum()
+            sets.append(w_set)
+        if k == 0 and len(exclusions) > 1:  # every weight set × every indicator set
+            expanded = []
+            for w_base in sets:
+                for excluded in exclusions:
+                    w_ex = np.array(w_base, dtype=float, copy=True)
+                    gone = [below.index(i) for i in excluded if i in below]
+                    w_ex[gone] = 0.0
+                    for n, pos in zip(nodes, child_pos[k], strict=True):
+                        tot = w_ex[pos].sum()
+                        if not tot > 0:
+                            raise InputError(
+                                f"uncertainty.factors.params.indicators.exclude: leaving out "
+                                f"{', '.join(excluded)} empties {n}",
+                                hint="keep at least one indicator of every pillar in each set",
+                            )
+                        w_ex[pos] = w_ex[pos] / tot
+                    expanded.append(w_ex)
+            sets = expanded
         weight_sets.append(np.array(sets))
         below = nodes
+    if u.weight_set_names:
+        factors.append(Factor("weight_set", ["nominal", *u.weight_set_names]))
     n_draws = max(u.data_draws, 1)
     if u.data_draws > 1:
         factors.append(Factor("data", [f"draw{i}" for i in range(n_draws)]))
     draws = _draws(prep, n_draws, u.seed)
-    variants = np.empty((n_draws, len(imp), len(nrm), len(prep.units), len(prep.indicators)))
-    for di in range(n_draws):
-        for mi, m in enumerate(imp):
-            base = prep.cross(m) if di == 0 else np.where(np.isnan(prep.raw), prep.cross(m), draws[di])
-            treated, _ = pretreat(prep, base, m)
-            for ni, nm in enumerate(nrm):
-                variants[di, mi, ni] = normalise(prep, treated, nm)
+    n_set = len(combos)
+    variants = np.empty((n_draws, len(imp), len(nrm) * n_set, len(prep.units), len(prep.indicators)))
+    for ci, combo in enumerate(combos):  # each combination of varied step parameters
+        changes = {PARAM_PATHS[p]: v for p, v in zip(param_names, combo, strict=True) if PARAM_PATHS[p]}
+        prep_c = replace(prep, fw=replace(fw, steps=replace(s, **changes))) if changes else prep
+        for di in range(n_draws):
+            for mi, m in enumerate(imp):
+                base = prep.cross(m) if di == 0 else np.where(np.isnan(prep.raw), prep.cross(m), draws[di])
+                treated, _ = pretreat(prep_c, base, m)
+                for ni, nm in enumerate(nrm):
+                    variants[di, mi, ni * n_set + ci] = normalise(prep_c, treated, nm)
     return Plan(
         prep=prep,
         nominal=nominal,
@@ -227,6 +294,11 @@ def make_plan(fw: Framework, panel: Panel, year: int) -> Plan:
         epsilon=s.epsilon,
         min_coverage=s.min_coverage,
         gaps=bool(np.isnan(variants).any()),
+        param_names=param_names,
+        param_sizes=[len(u.params[p]) for p in param_names],
+        n_exclusions=len(exclusions),
+        agg_factor=agg_factor,
+        named_weights=named_weights,
     )
 
 
@@ -389,9 +461,17 @@ def evaluate(plan: Plan, codes: Array, chunk: int = 8192) -> tuple[Array, Array]
     n_levels = len(plan.node_levels)
     lvl_names = [f"L{k + 2}" for k in range(n_levels)]
     d_c, i_c, n_c = code("data"), code("impute"), code("normalise")
-    a_c = [code(f"aggregate_{L}") for L in lvl_names]
-    w_c = [code(f"weights_{L}") for L in lvl_names]
-    variant = ((d_c * len(plan.impute) + i_c) * len(plan.normalise) + n_c) * 64 + a_c[0]
+    n_set = 1
+    p_c = np.zeros(n, dtype=np.int64)
+    for name, size in zip(plan.param_names, plan.param_sizes, strict=True):  # mixed radix
+        p_c = p_c * size + code(f"param:{name}")
+        n_set *= size
+    n_c = n_c * n_set + p_c
+    a_c = [code(plan.agg_factor[k] or f"aggregate_{L}") for k, L in enumerate(lvl_names)]
+    w_c = [code("weight_set") if plan.named_weights[k] else code(f"weights_{L}") for k, L in enumerate(lvl_names)]
+    if plan.n_exclusions > 1:
+        w_c[0] = w_c[0] * plan.n_exclusions + code("param:indicators.exclude")
+    variant = ((d_c * len(plan.impute) + i_c) * len(plan.normalise) * n_set + n_c) * 64 + a_c[0]
     upper = np.zeros(n, dtype=np.int64)
     for k in range(1, n_levels):
         upper = upper * 64 + a_c[k]
@@ -419,9 +499,20 @@ def evaluate(plan: Plan, codes: Array, chunk: int = 8192) -> tuple[Array, Array]
     return scores, ranks
 
 
+def _label(value: Any) -> str:
+    """A parameter value as a level label (lists joined by "|", numbers as written)."""
+    if isinstance(value, tuple | list):
+        return "|".join(_label(v) for v in value) if value else "(none)"
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def nominal_codes(plan: Plan) -> Array:
     """The codes of the nominal index (level 0 everywhere it is the nominal choice)."""
     import numpy as np
+
+    from computestrata.measure.index.config import PARAM_PATHS
 
     s = plan.prep.fw.steps
     row = []
@@ -431,15 +522,22 @@ def nominal_codes(plan: Plan) -> Array:
         elif f.name == "normalise":
             row.append(f.levels.index(s.normalise) if s.normalise in f.levels else -1)
         elif f.name.startswith("aggregate_L"):
-            lvl = int(f.name[11:])
+            lvl = int(f.name[11:].split("+")[0])
             m = s.aggregate_at(lvl)
             row.append(f.levels.index(m) if m in f.levels else -1)
+        elif f.name.startswith("param:"):
+            path = f.name[6:]
+            field_name = PARAM_PATHS[path]
+            nominal = getattr(s, field_name) if field_name else ()
+            label = _label(nominal)
+            row.append(f.levels.index(label) if label in f.levels else -2)  # -2: use the built nominal
         else:
             row.append(0)
-    if min(row, default=0) < 0:
+    if -1 in row:
         raise InputError(
             "the nominal choice is not among the uncertainty choices",
-            hint="list the nominal method among `uncertainty.factors` choices",
+            hint="list the nominal method (and the nominal value of each varied parameter) among the "
+            "`uncertainty.factors` choices",
         )
     return np.array([row], dtype=np.int64)
 
@@ -458,6 +556,8 @@ class UAResult:
     source_ids: list[str]
     notes: list[str]
     seconds: float = 0.0
+    codes: Array | None = None  # (reps, factors): the sample, for export
+    plan: Plan | None = None
 
     def rank_quantiles(self, qs: tuple[float, ...] = (0.05, 0.5, 0.95)) -> Array:
         """Rank quantiles per unit ``(len(qs), units)``: the smallest rank whose share of
@@ -537,7 +637,12 @@ def _sobol_points(n: int, d: int, seed: int) -> Array:
 def _finish(plan: Plan, codes: Array) -> tuple[Array, Array, Array, Array]:
     import numpy as np
 
-    _, nominal_r = evaluate(plan, nominal_codes(plan))
+    nominal = nominal_codes(plan)
+    if (nominal < 0).any():  # a continuous parameter's nominal value is not a grid point
+        r = plan.nominal.ranks[plan.prep.fw.root.id].to_numpy()
+        nominal_r = np.where(np.isnan(r), 0, r).astype(np.int16)[None, :]
+    else:
+        _, nominal_r = evaluate(plan, nominal)
     scores, ranks = evaluate(plan, codes)
     nom = nominal_r[0].astype(np.int32)
     if (ranks == 0).any() or (nom == 0).any():
@@ -549,15 +654,89 @@ def _finish(plan: Plan, codes: Array) -> tuple[Array, Array, Array, Array]:
     return nominal_r[0], scores, ranks, shift
 
 
-def run_ua(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: Plan | None = None) -> UAResult:
-    """Monte Carlo over every configured factor (scrambled Sobol points)."""
+def samples_to_frame(plan: Plan, codes: Array) -> Any:
+    """A sample as a table: one row per replication, one column per factor (level labels)."""
+    import pandas as pd
+
+    return pd.DataFrame({f.name: [f.levels[c] for c in codes[:, i]] for i, f in enumerate(plan.factors)})
+
+
+def samples_from_frame(plan: Plan, df: Any, origin: str = "samples") -> Array:
+    """Codes from a table of factor levels (as :func:`samples_to_frame` writes them); every
+    factor must have a column and every cell must be one of its levels."""
+    import numpy as np
+
+    from computestrata.errors import closest
+
+    cols = [str(c) for c in df.columns]
+    missing = [f.name for f in plan.factors if f.name not in cols]
+    if missing:
+        raise InputError(
+            f"{origin}: no column for factor(s) {', '.join(missing)}",
+            hint=f"columns needed: {', '.join(f.name for f in plan.factors)}",
+        )
+    if len(df) == 0:
+        raise InputError(f"{origin}: no replication rows", hint="give one row per replication")
+    codes = np.empty((len(df), len(plan.factors)), dtype=np.int64)
+    for i, f in enumerate(plan.factors):
+        index = {lv: k for k, lv in enumerate(f.levels)}
+        for r, cell in enumerate(df[f.name].astype(str)):
+            if cell not in index:
+                raise InputError(
+                    f"{origin}: row {r + 2}, column {f.name!r}: {cell!r} is not a level of this factor",
+                    hint=f"closest: {', '.join(closest(cell, f.levels, 3))}",
+                )
+            codes[r, i] = index[cell]
+    return codes
+
+
+def target_values(plan: Plan, target: str, scores: Array, ranks: Array, shift: Array) -> Array:
+    """The output a sensitivity analysis decomposes: ``mean_shift`` (COINr's), ``rank:UNIT``,
+    ``score:UNIT``, or ``gap:A-B`` (score of A minus score of B) per replication."""
+
+    units = plan.prep.units
+    if target == "mean_shift":
+        return shift
+
+    def pos(unit: str) -> int:
+        if unit not in units:
+            from computestrata.errors import unknown
+
+            raise unknown("unit in --target", unit, units)
+        return units.index(unit)
+
+    kind, _, rest = target.partition(":")
+    if kind == "rank" and rest:
+        return ranks[:, pos(rest)].astype(float)
+    if kind == "score" and rest:
+        return scores[:, pos(rest)].astype(float)
+    if kind == "gap" and "-" in rest:
+        a, b = rest.split("-", 1)
+        return (scores[:, pos(a)] - scores[:, pos(b)]).astype(float)
+    raise InputError(
+        f"--target {target!r} is not understood", hint="use mean_shift, rank:UNIT, score:UNIT or gap:UNIT-UNIT"
+    )
+
+
+def run_ua(
+    fw: Framework,
+    panel: Panel,
+    year: int,
+    n: int | None = None,
+    plan: Plan | None = None,
+    codes: Array | None = None,
+) -> UAResult:
+    """Monte Carlo over every configured factor (scrambled Sobol points), or over the given
+    ``codes`` (an imported sample, :func:`samples_from_frame`)."""
     import time
 
     t0 = time.perf_counter()
-    n, rounded = check_n(n, fw.uncertainty.n)
     plan = plan or make_plan(fw, panel, year)
-    u = _sobol_points(n, plan.d, fw.uncertainty.seed)
-    codes = plan.codes(u)
+    if codes is None:
+        n, rounded = check_n(n, fw.uncertainty.n)
+        codes = plan.codes(_sobol_points(n, plan.d, fw.uncertainty.seed))
+    else:
+        n, rounded = int(codes.shape[0]), None
     nominal_r, scores, ranks, shift = _finish(plan, codes)
     notes = list(plan.nominal.notes) + ([rounded] if rounded else [])
     if plan.d == 0:
@@ -574,6 +753,8 @@ def run_ua(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
         source_ids=plan.nominal.source_ids,
         notes=notes,
         seconds=time.perf_counter() - t0,
+        codes=codes,
+        plan=plan,
     )
 
 
@@ -631,8 +812,16 @@ class SAResult:
         ]
 
 
-def run_sa(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: Plan | None = None) -> SAResult:
-    """Sobol indices over the configured factors: Saltelli design, N·(d+2) replications."""
+def run_sa(
+    fw: Framework,
+    panel: Panel,
+    year: int,
+    n: int | None = None,
+    plan: Plan | None = None,
+    target: str = "mean_shift",
+) -> SAResult:
+    """Sobol indices over the configured factors: Saltelli design, N·(d+2) replications, of
+    ``target`` (see :func:`target_values`; COINr's is the mean absolute rank shift)."""
     import time
     import warnings
 
@@ -656,16 +845,17 @@ def run_sa(fw: Framework, panel: Panel, year: int, n: int | None = None, plan: P
         u = sobol_sample.sample(problem, base, calc_second_order=False, scramble=True, seed=fw.uncertainty.seed)
     u = np.clip(u, 0.0, np.nextafter(1.0, 0.0))
     codes = plan.codes(u)
-    _, _, ranks, shift = _finish(plan, codes)
-    if np.var(shift) == 0:
+    _, scores, ranks, shift = _finish(plan, codes)
+    y = target_values(plan, target, scores, ranks, shift)
+    if not np.isfinite(y).all():
+        raise InputError(f"--target {target}: missing in some replications", hint="choose a unit scored in every run")
+    if np.var(y) == 0:
         raise InputError(
-            "the mean rank shift does not vary: Sobol indices are undefined", hint="widen the uncertainty factors"
+            f"the target ({target}) does not vary: Sobol indices are undefined", hint="widen the uncertainty factors"
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = sobol_analyze.analyze(
-            problem, shift, calc_second_order=False, num_resamples=200, seed=fw.uncertainty.seed
-        )
+        res = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=200, seed=fw.uncertainty.seed)
     us1, ust = sobol_indices(ranks.astype(float), d)
     notes.append(t("index.note.per_unit_nan"))
     return SAResult(

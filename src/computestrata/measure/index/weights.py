@@ -49,12 +49,15 @@ def _complete(x: Array, what: str) -> Array:
     return x[rows]
 
 
-def pca(x: Array) -> tuple[Array, dict[str, object]]:
+def pca(x: Array, signed: bool = False) -> tuple[Array, dict[str, object]]:
     """Weights = squared loadings of the first principal component (correlation matrix).
 
     Squared normalised loadings sum to 1, so they are weights directly; the report gives the
     eigenvalues and PC1's share of variance, because PC1 weights only mean something when
-    PC1 explains much of the variance.
+    PC1 explains much of the variance.  ``signed`` gives COINr's ``get_PCA`` weights instead:
+    PC1's eigenvector itself (signed, unit length), oriented so its components sum to > 0
+    (an eigenvector's sign is arbitrary; COINr leaves it to the SVD).  A negative weight
+    means the child runs against the others.
     """
     import numpy as np
 
@@ -66,11 +69,12 @@ def pca(x: Array) -> tuple[Array, dict[str, object]]:
     vals, vecs = np.linalg.eigh(corr)
     order = np.argsort(vals)[::-1]
     vals, vecs = vals[order], vecs[:, order]
-    w = vecs[:, 0] ** 2
-    return w / w.sum(), {
+    v1 = vecs[:, 0] * (1.0 if vecs[:, 0].sum() >= 0 else -1.0)
+    w = v1 if signed else v1**2 / (v1**2).sum()
+    return w, {
         "eigenvalues": vals.tolist(),
         "pc1_share": float(vals[0] / vals.sum()),
-        "pc1_loadings": (vecs[:, 0] * np.sqrt(vals[0])).tolist(),
+        "pc1_loadings": (v1 * np.sqrt(vals[0])).tolist(),
     }
 
 
