@@ -89,6 +89,9 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     for c in found:
         ids.update(c.source_ids)
         notes.extend(x for x in c.citations if x not in notes)
+    # every segment was tested to find the chokepoints: the data of those that are not are cited too
+    ids.update(i for c in stack.concentration(atlas, year) for i in c.source_ids)
+    notes.append(t("stack.note.screened"))
     columns = ["segment_name", "year", "n90", "top", "hhi", "cr1"]  # as `strata stack chokepoints`
     return Section("chokepoints", t("overview.chokepoints"), rows, columns, notes, ids, stack.curated_sources(found))
 
@@ -109,15 +112,22 @@ def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, .
         by_date[r["date"]][r["status"]] += 1
     shown = [s for s in (*STATUSES, "indeterminate") if any(c[s] for c in by_date.values())]
     rows = [{"date": d, **{s: by_date[d][s] for s in shown}} for d in dates]
+    # securitisation reaches the machines and software that make chips too (controls/api.py)
+    from computestrata.controls.api import equipment_counts
+
+    for row, eq in zip(rows, equipment_counts(dest, dates), strict=True):
+        row.update(equipment_licence=eq["equipment_licence"], equipment_modelled=eq["equipment_modelled"])
+    shown = [*shown, "equipment_licence", "equipment_modelled"]
     ids = {e.source_id for e in cat.entries if getattr(e, "source_id", None)}
     origins = Counter(e.origin for e in cat.entries)
     notes = [
         t("overview.controls_note", n=len(cat.entries), epoch=origins["epoch"], ref=origins["reference"], dest=dest),
+        t("controls.beyond.overview_note", dest=dest),
         *cat.notes,
         t("common.not_legal_advice"),
     ]
     cited = sources.reference_chips(cat.entries) + sources.rules(
-        rules, [parse_date(d) for d in dates], letter_ids=letters
+        regime.load_full(), [parse_date(d) for d in dates], letter_ids=letters
     )
     return Section(
         "controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes, {i for i in ids if i}, cited
@@ -170,9 +180,71 @@ def stratification_section(atlas: Atlas) -> Section:
     )
 
 
-SECTIONS = (top500_section, chokepoints_section, controls_section, table1_section, stratification_section)
+def trends_section(atlas: Atlas) -> Section:
+    """The four structural trends side by side (``strata trends``, without robustness variants)."""
+    from computestrata.trends.overview import section_parts
+
+    rows, notes, ids, extra = section_parts(atlas)
+    from computestrata.i18n import t
+
+    columns = ["trend_kind", "trend_verdict", "trend_indicator", "trend_estimate", "trend_interval"]
+    return Section("trends", t("overview.trends"), rows, columns, notes, ids, extra)
+
+
+SECTIONS = (
+    top500_section,
+    chokepoints_section,
+    controls_section,
+    table1_section,
+    stratification_section,
+    trends_section,
+)
+
+
+#: Tables without which a section has nothing to show, and the section's key and title key.
+NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "top500_section": ("top500", "overview.top500", ("top500_systems", "top500_lists")),
+}
+
+
+def hidden_by_licence(atlas: Atlas, tables: tuple[str, ...]) -> list[str]:
+    """The excluded licences that empty one of ``tables``: it has rows but ``--exclude-license``
+    hides them all, or it was left empty by ``strata atlas build --exclude-license``."""
+    built_without = list(atlas.manifest.get("excluded_licenses") or [])
+    if not atlas.exclude_licenses and not built_without:
+        return []
+    hiding: set[str] = set()
+    for name in tables:
+        meta = atlas.manifest.get("tables", {}).get(name)
+        if meta is not None and not meta.get("rows") and built_without:
+            hiding |= set(built_without)
+            continue
+        if not meta or not meta.get("rows") or not atlas.exclude_licenses:
+            continue
+        if atlas.rows(f'SELECT count(*) AS n FROM "{name}"')[0]["n"] == 0:
+            behind = set(meta.get("licenses", [])) & set(atlas.exclude_licenses)
+            hiding |= behind or set(atlas.exclude_licenses)
+    return sorted(hiding)
 
 
 def overview(atlas: Atlas) -> list[Section]:
-    """Every overview section, in the order of the paper's argument."""
-    return [make(atlas) for make in SECTIONS]
+    """Every overview section, in the order of the paper's argument.
+
+    A section whose data ``--exclude-license`` hides entirely (the TOP500 lists under
+    ``LicenseRef-TOP500-no-open-licence``) is shown empty with a note naming the licence,
+    as the chokepoints section names the segments the CSET licence hides; the other
+    sections still run."""
+    from computestrata.i18n import t
+
+    out = []
+    for make in SECTIONS:
+        key, title, tables = NEEDS.get(make.__name__, ("", "", ()))
+        hiding = hidden_by_licence(atlas, tables) if tables else []
+        if hiding:
+            name = t(title, list_id="—")
+            key_note = "atlas.section_hidden" if atlas.exclude_licenses else "atlas.section_left_out"
+            note = t(key_note, section=name, licenses=", ".join(hiding))
+            out.append(Section(key, name, [], [], [note]))
+            continue
+        out.append(make(atlas))
+    return out

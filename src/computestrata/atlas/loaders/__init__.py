@@ -22,6 +22,11 @@ LOADERS: tuple[str, ...] = (
     "worldbank",
     "paper_figures",
     "compiled",
+    "ear",
+    "entity_lists",
+    "trade_semis",
+    "trade_taiwan_ic",
+    "trade_sme",
 )
 
 
