@@ -10,10 +10,14 @@ import typer
 from computestrata.atlas.cli import app as atlas_app
 from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
 from computestrata.controls.cli import app as controls_app
+from computestrata.cooperation.cli import app as coop_app
 from computestrata.measure.cli import app as measure_app
 from computestrata.measure.index.cli import app as index_app
+from computestrata.network.cli import app as network_app
+from computestrata.report.cli import report_cmd
 from computestrata.stack.cli import app as stack_app
 from computestrata.top500.cli import app as top500_app
+from computestrata.trends.cli import trends_cmd
 
 app = typer.Typer(
     name="strata",
@@ -37,8 +41,22 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    sources: str | None = typer.Option(
+        None,
+        "--sources",
+        envvar="STRATA_SOURCES",
+        metavar="short|full",
+        help="Source lists: short (one line per publisher when long; default) or full. Accepted after any command too.",
+    ),
 ) -> None:
     """computestrata: measure and simulate the structural competition over computing power."""
+    from computestrata.errors import take_notices
+
+    take_notices()  # warnings belong to the command that raised them: start each command clean
+    if sources is not None:  # else: as given after the command (see main) or STRATA_SOURCES
+        from computestrata.render import set_sources_mode
+
+        set_sources_mode(sources)
 
 
 app.add_typer(atlas_app, name="atlas", help="Build, extend and inspect the atlas of sourced data.")
@@ -46,7 +64,16 @@ app.add_typer(top500_app, name="top500", help="TOP500 supercomputer lists by cou
 app.add_typer(stack_app, name="stack", help="The layered compute stack: segments, graph, chokepoints.")
 app.add_typer(controls_app, name="controls", help="US export controls on advanced computing items.")
 app.add_typer(measure_app, name="measure", help="National compute estimates, concentration, stratification.")
-app.add_typer(index_app, name="index", help="Composite indices (OECD/JRC): build, uncertainty, sensitivity.")
+app.add_typer(
+    index_app,
+    name="index",
+    help="Composite indices (OECD/JRC, COINr parity) on the atlas or your own data: build, analyse, "
+    "uncertainty, sensitivity, export.",
+)
+app.add_typer(network_app, name="network", help="Compute-network siting and scheduling (LP/MILP): EDWC, Korea, SEA.")
+app.add_typer(coop_app, name="coop", help="Cooperation space of two countries across the stack, with reasons.")
+app.command("trends")(trends_cmd)
+app.command("report")(report_cmd)
 
 
 @app.command("overview")
@@ -56,10 +83,10 @@ def overview_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """The main job: the paper's argument in five sourced sections.
+    """The main job: the paper's argument in six sourced sections.
 
     TOP500 by country, stack chokepoints, export controls over time, Table 1 beside open
-    estimates, and the stratification test.
+    estimates, the stratification test, and the four structural trends.
     """
     from computestrata.cli_common import Output, emit, open_atlas, to_json
     from computestrata.i18n import set_lang, t
@@ -104,13 +131,19 @@ def main() -> None:
     from computestrata.errors import StrataError
 
     try:
+        from computestrata.render import pop_sources_option
+        from computestrata.usage_errors import install
+
+        sys.argv[1:] = pop_sources_option(sys.argv[1:])
+        install(sys.argv[1:])  # usage errors (a missing option…) in the language asked for
         app()
     except StrataError as exc:
         from computestrata.i18n import t
 
-        typer.echo(f"{t('common.error')}: {exc.message}", err=True)
-        if exc.hint:
-            typer.echo(f"  {t('common.hint')}: {exc.hint}", err=True)
+        message, hint = exc.shown()  # in the reader's language when the error has catalogue keys
+        typer.echo(f"{t('common.error')}: {message}", err=True)
+        if hint:
+            typer.echo(f"  {t('common.hint')}: {hint}", err=True)
         sys.exit(exc.exit_code)
 
 

@@ -1,0 +1,102 @@
+"""Section 2: chokepoints of the compute stack — segments where three or fewer countries
+hold 90 % (``strata stack chokepoints``: :func:`computestrata.stack.api.chokepoints`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from computestrata.report.model import Figure, ReportSection, Table, label
+from computestrata.report.sections.common import PALETTE, REST_COLOUR, Context, layout, num, split_hidden
+
+TABLES: tuple[str, ...] = ()  # curated shares keep the section alive; CSET hiding is noted per segment
+HOLDERS = 3
+
+
+def build(ctx: Context) -> ReportSection:
+    from computestrata.i18n import t
+    from computestrata.overview import chokepoints_section
+    from computestrata.stack import api as stack
+
+    lang = ctx.lang
+    sec = chokepoints_section(ctx.atlas)  # the overview's rows, notes and sources: one computation
+    found = stack.chokepoints(ctx.atlas)  # the same (cached) share book: the holders for the chart
+    names = {r["segment"]: r["segment_name"] for r in sec.rows}
+    ylab = [label(names.get(c.segment_id, c.segment_id)) for c in found]
+    data: list[dict[str, Any]] = []
+    for k in range(HOLDERS):
+        xs: list[float | None] = []
+        text: list[str] = []
+        for c in found:
+            if k < len(c.top):
+                who, share = c.top[k]
+                xs.append(100 * share)
+                text.append(label(who))
+            else:
+                xs.append(None)
+                text.append("")
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": t("report.stack.holder", lang=lang, n=k + 1),
+                "y": ylab,
+                "x": xs,
+                "text": text,
+                "textposition": "inside",
+                "marker": {"color": PALETTE[k]},
+                "hovertemplate": "%{y}: %{text} %{x:.0f} %<extra></extra>",
+            }
+        )
+    others = [max(0.0, 100 - 100 * sum(s for _, s in c.top[:HOLDERS])) for c in found]
+    data.append(
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": t("report.stack.others", lang=lang),
+            "y": ylab,
+            "x": others,
+            "marker": {"color": REST_COLOUR},
+            "hovertemplate": "%{y}: %{x:.0f} %<extra></extra>",
+        }
+    )
+    fig = Figure(
+        "holders",
+        {
+            "data": data,
+            "layout": layout(
+                t("report.stack.chart", lang=lang),
+                barmode="stack",
+                height=max(320, 60 + 34 * len(found)),
+                margin={"l": 220, "r": 20, "t": 90, "b": 60},
+                xaxis={"title": {"text": t("report.stack.axis_share", lang=lang)}, "range": [0, 100]},
+                yaxis={"autorange": "reversed"},
+            ),
+        },
+    )
+    cols = ["segment_name", "year", "n90", "top", "hhi", "cr1"]
+    rows = [
+        [
+            str(r["segment_name"]),
+            str(r["year"]),
+            num(r["n90"], 0, lang),
+            str(r["top"]),
+            num(r["hhi"], 0, lang),
+            num(None if r["cr1"] is None else 100 * r["cr1"], 0, lang),
+        ]
+        for r in sec.rows
+    ]
+    notes, hidden = split_hidden(sec.notes, stack.hidden_note(stack.hidden_by_license(ctx.atlas, None)))
+    headers = [t(f"col.{c}", lang=lang) for c in cols]
+    headers[-1] = t("report.stack.cr1_pct", lang=lang)
+    table = Table("chokepoints", headers, rows, [False, True, True, False, True, True])
+    return ReportSection(
+        key="chokepoints",
+        title=t("report.stack.title", lang=lang),
+        lead=t("report.stack.lead", lang=lang, n=len(found)),
+        figures=[fig],
+        tables=[table],
+        notes=notes,
+        warnings=hidden,
+        source_ids=set(sec.source_ids),
+        extra_sources=sec.extra_sources,
+    )
