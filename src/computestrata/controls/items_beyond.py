@@ -131,16 +131,31 @@ def newest_change(regime: Regime) -> tuple[date, str]:
 
 
 def check_date(on: date | str, regime: Regime, what: str = "--date") -> date:
-    """A date from 2018-01-01 to the newest modelled change, else an error naming the bound."""
+    """A date from 2018-01-01 to today (or to the newest modelled change, if later), else an
+    error naming the bound.
+
+    Today is always allowed: a reader asks what applies now.  Between the newest modelled change
+    and today the rules in force are the last ones modelled; :func:`after_newest_note` says so in
+    the verdict.  A date after both is a forecast the rule data cannot make."""
     day = parse_date(on, what, earliest=EARLIEST_BEYOND)
     newest, inst = newest_change(regime)
-    if day > newest:
+    bound = max(newest, date.today())
+    if day > bound:
         raise InputError(
-            f"{what}: {day.isoformat()} is after the newest modelled rule change ({newest.isoformat()}, {inst})",
-            hint="the rule data cannot say what applies later (a suspension may have been extended); "
-            f"use a date up to {newest.isoformat()}",
+            f"{what}: {day.isoformat()} is in the future and after the newest modelled rule change "
+            f"({newest.isoformat()}, {inst})",
+            hint="the rule data cannot say what applies later (a suspension may be extended or a rule added); "
+            f"use a date up to {bound.isoformat()}, or a scenario posture for the future",
         )
     return day
+
+
+def after_newest_note(day: date, regime: Regime) -> str | None:
+    """A note for a date after the newest modelled change: later changes are not modelled."""
+    newest, inst = newest_change(regime)
+    if day <= newest:
+        return None
+    return t("controls.beyond.note.after_newest", date=day.isoformat(), newest=newest.isoformat(), inst=inst)
 
 
 def check_paragraph(ident: str, ids: list[str], ccl: frozenset[str] | None) -> None:
@@ -695,7 +710,7 @@ def classify_item(
     state = regime.at(day, basis)
     reasons: list[Reason] = []
     missing: set[str] = set()
-    notes: list[str] = []
+    notes: list[str] = [n for n in [after_newest_note(day, regime)] if n]
     national = {"CN": "CHN", "NL": "NLD", "JP": "JPN"}.get(ident.split(".", 1)[0])
     if national and exp != national:
         notes.append(t("controls.beyond.note.national_item", eccn=ident, exporter=national))

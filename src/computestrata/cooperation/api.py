@@ -177,21 +177,21 @@ def check_date(on: date | str, what: str = "--date", regime: Regime | None = Non
 
     first, last = date_range(regime)
     day = parse_date(on, what, earliest=first)
-    if day > last:
+    bound = max(last, date.today())  # today is always a fair question: the last modelled rules apply
+    if day > bound:
         raise InputError(
             f"{what}: {day.isoformat()} is outside the range the rules cover "
-            f"({first.isoformat()} to {last.isoformat()}, "
-            "the newest modelled rule change)",
-            hint=f"use a date between {first.isoformat()} and {last.isoformat()}",
+            f"({first.isoformat()} to {bound.isoformat()}; the newest modelled rule change is {last.isoformat()})",
+            hint=f"use a date between {first.isoformat()} and {bound.isoformat()}, or a scenario for the future",
         )
     return day
 
 
 def default_date(regime: Regime | None = None) -> date:
-    """Today, or the newest date the rules cover when today is later."""
-    from computestrata.cooperation.controls_view import date_range
-
-    return min(date.today(), date_range(regime)[1])
+    """Today: the rules last modelled apply up to today (the verdicts say when a date is after the
+    newest modelled change)."""
+    del regime  # kept in the signature: callers pass the regime they classify under
+    return date.today()
 
 
 def check_country(atlas: Atlas | None, word: str, what: str) -> str:
