@@ -144,6 +144,14 @@ def test_equivalent_controls_carve_out_is_marked_low_confidence() -> None:
     assert not any(x.startswith("group EQUIV") for x in kor.low_confidence)
 
 
+def test_a_verdict_after_the_newest_modelled_change_says_so() -> None:
+    newest, _ = ib.newest_change(REG)
+    after = ib.classify_item("equipment", "3B001.c", "CHN", "2026-11-29", regime=REG)
+    before = ib.classify_item("equipment", "3B001.c", "CHN", newest, regime=REG)
+    assert any(newest.isoformat() in n and "not modelled" in n for n in after.notes)
+    assert not any("not modelled" in n for n in before.notes)
+
+
 # ---- bad input that used to pass ---------------------------------------------------------------------------
 
 
@@ -219,8 +227,15 @@ def test_the_newest_rule_change_is_the_last_date_accepted() -> None:
     newest, inst = ib.newest_change(REG)
     assert newest == date(2026, 11, 28) and "cn_no46_2024" in inst
     assert ib.check_date(newest, REG) == newest
+    assert ib.after_newest_note(newest, REG) is None
+    # Today is always accepted (a reader asks what applies now); after the newest modelled change
+    # the verdict carries a note that later changes are not modelled.
+    bound = max(newest, date.today())
+    assert ib.check_date(bound, REG) == bound
+    note = ib.after_newest_note(newest + timedelta(days=1), REG)
+    assert note is not None and newest.isoformat() in note
     with pytest.raises(InputError, match="after the newest modelled rule change"):
-        ib.check_date(newest + timedelta(days=1), REG)
+        ib.check_date(bound + timedelta(days=1), REG)
     assert ib.check_date("2018-01-01", REG) == date(2018, 1, 1)
     with pytest.raises(InputError, match="before 2018-01-01"):
         ib.check_date("2017-12-31", REG)

@@ -269,11 +269,13 @@ def cases_cmd(atlas: AtlasOpt = None, as_json: JsonOpt = False, lang: LangOpt = 
 
     a = _open(atlas, lang)
     rows = []
+    cited: list[str] = []
     for cid in api.case_ids():
         c = api.load_case(cid, a)
+        cited += [s for s in c.source_ids if s not in cited]  # loading a case reads atlas tables: cite them
         rows.append({"case": cid, "name": c.label(get_lang()), "regions": len(c.regions), "sites": len(c.sites)})
     title = t("network.title.cases")
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title}), True)
+        emit(Output(title=title, rows=rows, data={"title": title}, source_ids=cited), True, a)
         return
     _emit_table(title, rows, ["case", "name", "regions", "sites"])
