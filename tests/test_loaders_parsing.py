@@ -144,3 +144,20 @@ def test_typed_frame_dtypes_survive_parquet(tmp_path: Path) -> None:
     assert table.schema.field("l").type == pa.list_(pa.string())
     assert table.schema.field("b").type == pa.bool_()
     assert pd.isna(df.loc[1, "f"]) and pd.isna(df.loc[1, "i"]) and pd.isna(df.loc[0, "missing"])
+
+
+def test_read_json_names_the_file_and_line_of_invalid_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from computestrata.atlas.loaders.parsing import read_json
+    from computestrata.errors import RawDataError
+
+    good = tmp_path / "good.json"
+    good.write_text('{"a": [1, 2]}', encoding="utf-8")
+    assert read_json(good) == {"a": [1, 2]}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"a": 1,\n "b": }', encoding="utf-8")
+    with pytest.raises(RawDataError) as err:
+        read_json(bad)
+    text = str(err.value)
+    assert "bad.json" in text and "not valid JSON" in text and "line 2" in text

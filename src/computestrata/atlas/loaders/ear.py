@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from computestrata.atlas.loaders.base import BuildContext, LoadResult
-from computestrata.atlas.loaders.parsing import typed_frame
+from computestrata.atlas.loaders.parsing import read_json, typed_frame
 from computestrata.atlas.sources import Source, file_source
-from computestrata.errors import RawDataError, RowError
+from computestrata.errors import RowError
 
 NAME = "ear"
 FOLDER = "ear"
@@ -41,21 +41,7 @@ REPO = "GitHub seelpeed-debug/export-controls-agent-mcp @ 5847b09 (MIT), generat
 
 def _read(ctx: BuildContext, name: str) -> tuple[Path, Any]:
     path = ctx.path(FOLDER, name)
-    try:
-        return path, json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RawDataError(
-            [
-                RowError(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    f"not valid JSON ({exc.msg}, line {exc.lineno})",
-                    "restore the published file",
-                )
-            ]
-        ) from exc
+    return path, read_json(path)
 
 
 def _need(ctx: BuildContext, path: Path, data: Any, keys: tuple[str, ...]) -> bool:

@@ -21,14 +21,13 @@ basis (anchor / same rule / between anchors) and sources.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from computestrata.atlas.loaders.base import BuildContext, LoadResult
-from computestrata.atlas.loaders.parsing import typed_frame
+from computestrata.atlas.loaders.parsing import read_json, typed_frame
 from computestrata.atlas.sources import Source, file_source
 from computestrata.errors import RawDataError, RowError
 
@@ -66,24 +65,6 @@ SCHEMA: dict[str, str] = {
     "source_url": "string",
     "source_id": "string",
 }
-
-
-def _json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RawDataError(
-            [
-                RowError(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    f"not valid JSON ({exc.msg}, line {exc.lineno})",
-                    "restore the published file",
-                )
-            ]
-        ) from exc
 
 
 def _code(source_name: str) -> str:
@@ -131,7 +112,7 @@ def load(ctx: BuildContext) -> LoadResult:
     from computestrata.controls import frdates
 
     csl_path = ctx.path(FOLDER, CSL)
-    data = _json(csl_path)
+    data = read_json(csl_path)
     for key in ("tables", "entries", "fieldKey"):
         if key not in data:
             raise RawDataError(
@@ -201,7 +182,7 @@ def load(ctx: BuildContext) -> LoadResult:
         records.append(rec)
 
     mof_path = ctx.path(FOLDER, MOFCOM)
-    mof = _json(mof_path)
+    mof = read_json(mof_path)
     if not isinstance(mof, list):
         raise RawDataError(
             [RowError(str(mof_path), None, None, None, "expected a JSON list of parties", "restore the published file")]

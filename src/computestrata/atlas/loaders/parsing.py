@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import json
 import math
 import re
 import unicodedata
@@ -268,3 +269,22 @@ def check_order(row: Row, column: str, p5: float | None, mid: float | None, p95:
         )
         return False
     return True
+
+
+def read_json(path: Path) -> Any:
+    """A raw JSON file; invalid JSON is a :class:`RawDataError` naming the file and line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RawDataError(
+            [
+                RowError(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    f"not valid JSON ({exc.msg}, line {exc.lineno})",
+                    "restore the published file",
+                )
+            ]
+        ) from exc
