@@ -401,7 +401,6 @@ def _taiwan(data: TradeData, o: Options, series: list[dict[str, Any]]) -> list[I
 
 
 def _china_sme(data: TradeData, o: Options, series: list[dict[str, Any]]) -> Indicator:
-    from computestrata.i18n import t
 
     key = "china_sme_usa_jpn_nld_share"
     f = _window(data.network, o)
@@ -422,11 +421,18 @@ def _china_sme(data: TradeData, o: Options, series: list[dict[str, Any]]) -> Ind
         row["china_reported_848620_903082_usd"] = float(rep["value"].sum()) if len(rep) else None
         row["mirror_848620_903082_usd"] = mir
         series.append(row)
+    return _hs6_change(key, f, years, _share_stat(SUPPLIERS, None), o.draws)
+
+
+def _hs6_change(key: str, f: pd.DataFrame, years: list[int], stat: Any, draws: int) -> Indicator:
+    """A falling share from the first to the last year, with an interval from resampling HS6 codes
+    (the China-equipment and Korea-IC indicators both read the bilateral network this way)."""
+    from computestrata.i18n import t
+
     if len(years) < 2:
         return _missing(key, t("trends.why.two_years"))
     y0, y1 = years[0], years[-1]
-    stat = _share_stat(SUPPLIERS, None)
-    est, lo, hi = _two_point(f, y0, y1, "hs6", stat, o.draws)
+    est, lo, hi = _two_point(f, y0, y1, "hs6", stat, draws)
     return Indicator(
         key,
         t(f"trends.ind.{key}"),
@@ -443,7 +449,6 @@ def _china_sme(data: TradeData, o: Options, series: list[dict[str, Any]]) -> Ind
 
 
 def _korea_ic(data: TradeData, o: Options, series: list[dict[str, Any]]) -> Indicator:
-    from computestrata.i18n import t
 
     key = "korea_ic_china_share"
     f = _window(data.network, o)
@@ -467,24 +472,7 @@ def _korea_ic(data: TradeData, o: Options, series: list[dict[str, Any]]) -> Indi
                 else None,
             }
         )
-    if len(years) < 2:
-        return _missing(key, t("trends.why.two_years"))
-    y0, y1 = years[0], years[-1]
-    stat = _share_stat(None, china)
-    est, lo, hi = _two_point(f, y0, y1, "hs6", stat, o.draws)
-    return Indicator(
-        key,
-        t(f"trends.ind.{key}"),
-        est,
-        lo,
-        hi,
-        t("trends.unit.change", y0=y0, y1=y1),
-        t("trends.method.bootstrap_hs6", n=f["hs6"].nunique()),
-        stats.direction(lo, hi, -1),
-        f"{y0}→{y1}",
-        len(f),
-        t("trends.note.two_point", first=stat(f[f["year"] == y0], 1.0), last=stat(f[f["year"] == y1], 1.0)),
-    )
+    return _hs6_change(key, f, years, _share_stat(None, china), o.draws)
 
 
 def network_view(data: TradeData, o: Options) -> list[dict[str, Any]]:
