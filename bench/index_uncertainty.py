@@ -139,7 +139,7 @@ def pandas_rebuild(plan: ua.Plan, raw: pd.DataFrame, choice: dict[str, Any]) -> 
                 out[node] = (scores[kids] * ww).sum(axis=1)
         scores = pd.DataFrame(out)
     root = scores.iloc[:, 0]
-    return root.rank(ascending=False, method="first")
+    return root.rank(ascending=False, method="min")  # the package's one tie rule (maths.ranking)
 
 
 def baseline_choices(plan: ua.Plan, codes: np.ndarray) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ def test_json_result_names_the_page_and_the_pair(built_atlas: Path, tmp_path: Pa
     assert d["path"] == str(out / "index.html") and Path(d["path"]).is_file()
     assert d["lang"] == "zh" and d["sections"] == ["cooperation"] and d["unknown_source_ids"] == []
     page = Path(d["path"]).read_text(encoding="utf-8")
-    assert "USA 与 JPN" in page and "2025-06-01" in page  # the pair resolved from a Chinese name
+    assert "USA 与 JPN" in page and "2025年6月1日" in page  # the pair resolved from a Chinese name; date via Babel
 
 
 @pytest.mark.integration

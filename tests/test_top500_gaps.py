@@ -30,9 +30,14 @@ def test_asking_for_the_missing_list_explains_why(atlas) -> None:  # type: ignor
 
 @pytest.mark.integration
 def test_api_is_reachable_from_an_opened_atlas(atlas) -> None:  # type: ignore[no-untyped-def]
-    """`computestrata.atlas.open().top500.countries(...)` mirrors `strata top500 countries`."""
-    bound = atlas.top500.countries("2024-11")
+    """`top500.api.bind(atlas).countries(...)` mirrors `strata top500 countries`."""
+    from computestrata.top500 import api
+
+    bound = api.bind(atlas).countries("2024-11")
     direct = top500.countries("2024-11", atlas=atlas)
     assert list(bound) == list(direct)
     assert {r["country_iso3"]: r["systems"] for r in bound}["USA"] == 173
-    assert atlas.top500.list_ids()[-1] == "2024-11"
+    assert api.bind(atlas).list_ids()[-1] == "2024-11"
+    # The atlas sits below every part: it no longer offers `.top500`, and says where it went.
+    with pytest.raises(AttributeError, match=r"top500\.api\.bind"):
+        atlas.top500  # noqa: B018

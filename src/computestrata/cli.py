@@ -14,10 +14,12 @@ from computestrata.cooperation.cli import app as coop_app
 from computestrata.measure.cli import app as measure_app
 from computestrata.measure.index.cli import app as index_app
 from computestrata.network.cli import app as network_app
-from computestrata.report.cli import report_cmd
+from computestrata.report.cli import chart_cmd, report_cmd
+from computestrata.scenarios.cli import app as scenario_app
 from computestrata.stack.cli import app as stack_app
 from computestrata.top500.cli import app as top500_app
 from computestrata.trends.cli import trends_cmd
+from computestrata.web.cli import serve_cmd
 
 app = typer.Typer(
     name="strata",
@@ -72,8 +74,13 @@ app.add_typer(
 )
 app.add_typer(network_app, name="network", help="Compute-network siting and scheduling (LP/MILP): EDWC, Korea, SEA.")
 app.add_typer(coop_app, name="coop", help="Cooperation space of two countries across the stack, with reasons.")
+app.add_typer(
+    scenario_app, name="scenario", help="Scenarios to 2035: control postures, substitution, growth; hindcasts."
+)
 app.command("trends")(trends_cmd)
 app.command("report")(report_cmd)
+app.command("chart")(chart_cmd)
+app.command("serve")(serve_cmd)
 
 
 @app.command("overview")

@@ -1,9 +1,11 @@
 """The main job: one pass over the paper's argument on the atlas at hand.
 
-Each section calls the same function its own command calls (``strata top500 countries``,
-``strata stack chokepoints``, ``strata controls matrix``, ``strata measure table1``,
-``strata measure stratification``); the overview only selects and arranges.  Nothing is
-computed here that a dedicated command would compute differently.
+Each section calls the same API function its own command calls (``top500.api.countries`` as
+``strata top500 countries``, ``stack.api.chokepoints`` as ``strata stack chokepoints``,
+``controls.api.controls_matrix`` as ``strata controls matrix``, ``measure.build_table1`` and
+``measure.analyse_stratification`` as ``strata measure table1`` / ``stratification``); the
+overview only selects and arranges.  Nothing is computed here that a dedicated command would
+compute differently.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ class Section:
 
 def top500_section(atlas: Atlas, list_id: str | None = None, n: int = 8) -> Section:
     """The TOP500 list by country (paper: Nov 2024, US 173 systems, China 63)."""
-    from computestrata import top500
     from computestrata.i18n import t
+    from computestrata.top500 import api as top500
 
     res = top500.countries(list_id, atlas=atlas)
     rows = [
@@ -68,13 +70,12 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
     """Stack segments where three or fewer countries hold 90 % (CSET supply-chain shares)."""
     from computestrata.i18n import get_lang, t
     from computestrata.stack import api as stack
-    from computestrata.stack.segments import segment
 
     found = stack.chokepoints(atlas, year)
     rows = [
         {
             "segment": c.segment_id,
-            "segment_name": segment(c.segment_id).label(get_lang()),
+            "segment_name": stack.segment(c.segment_id).label(get_lang()),
             "year": c.year,
             "hhi": c.hhi,
             "cr1": c.cr1,
@@ -97,40 +98,28 @@ def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
 
 
 def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:
-    """How many catalogue chips need what to reach ``dest`` at each date (``strata controls matrix``)."""
-    from computestrata.controls import batch, catalogue, regime, sources
-    from computestrata.controls.classify import STATUSES
-    from computestrata.controls.regime import parse_date
+    """How many catalogue chips need what to reach ``dest`` at each date (the matrix of
+    ``strata controls matrix``, with its notes), and the equipment paragraphs beside them."""
+    from computestrata.controls import api
     from computestrata.i18n import t
 
-    cat = catalogue.from_atlas(atlas)
-    rules = regime.load()
-    rows_in = batch.matrix(cat.entries, dest, list(dates), regime=rules)
-    letters = {m for r in rows_in for m in r["measures"]}
-    by_date: dict[str, Counter[str]] = {d: Counter() for d in dates}
-    for r in rows_in:
-        by_date[r["date"]][r["status"]] += 1
-    shown = [s for s in (*STATUSES, "indeterminate") if any(c[s] for c in by_date.values())]
-    rows = [{"date": d, **{s: by_date[d][s] for s in shown}} for d in dates]
-    # securitisation reaches the machines and software that make chips too (controls/api.py)
-    from computestrata.controls.api import equipment_counts
-
-    for row, eq in zip(rows, equipment_counts(dest, dates), strict=True):
-        row.update(equipment_licence=eq["equipment_licence"], equipment_modelled=eq["equipment_modelled"])
-    shown = [*shown, "equipment_licence", "equipment_modelled"]
-    ids = {e.source_id for e in cat.entries if getattr(e, "source_id", None)}
-    origins = Counter(e.origin for e in cat.entries)
+    res = api.securitisation(atlas, dest, list(dates))
+    origins = Counter(e.origin for e in res.entries)
     notes = [
-        t("overview.controls_note", n=len(cat.entries), epoch=origins["epoch"], ref=origins["reference"], dest=dest),
+        t("overview.controls_note", n=len(res.entries), epoch=origins["epoch"], ref=origins["reference"], dest=dest),
         t("controls.beyond.overview_note", dest=dest),
-        *cat.notes,
+        *res.notes,
         t("common.not_legal_advice"),
     ]
-    cited = sources.reference_chips(cat.entries) + sources.rules(
-        regime.load_full(), [parse_date(d) for d in dates], letter_ids=letters
-    )
+    columns = list(res.counts[0]) if res.counts else ["date"]
     return Section(
-        "controls", t("overview.controls", dest=dest), rows, ["date", *shown], notes, {i for i in ids if i}, cited
+        "controls",
+        t("overview.controls", dest=dest),
+        res.counts,
+        columns,
+        notes,
+        set(res.source_ids),
+        res.extra_sources,
     )
 
 

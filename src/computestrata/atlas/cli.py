@@ -1,4 +1,4 @@
-"""`strata atlas` commands: build, add, sources, tables, query, diff."""
+"""`strata atlas` commands (build, add, sources, tables, query, diff): parse, call the atlas API, print."""
 
 from __future__ import annotations
 
@@ -64,66 +64,32 @@ def build_cmd(
     rows), and an atlas is not replaced by one whose tables shrink by more than 10 %
     unless --allow-shrink.
     """
-    from rich.console import Console
-
-    from computestrata.atlas.build import build
-    from computestrata.atlas.expectations import read_manifest
-    from computestrata.atlas.store import shipped_atlas_dir
-    from computestrata.errors import InputError
+    from computestrata.atlas import api
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
-    if out is None and not shipped:
-        raise InputError(
-            "give --out DIR, the atlas folder to write",
-            hint="e.g. --out ./atlas, then use it with --atlas ./atlas or STRATA_ATLAS; developers rebuild "
-            "the atlas shipped inside the package with --shipped",
-        )
-    if out is not None and shipped:
-        raise InputError("give either --out or --shipped, not both", hint="--shipped writes the package's own atlas")
-    console = Console(stderr=True)
-    target = out if out is not None else shipped_atlas_dir()
+    target = api.build_target(out, shipped)
     names = [n.strip() for n in only.split(",")] if only else None
-    manifest = read_manifest(expect) if expect is not None else None
-    with console.status(t("atlas.building")) as status:
-        report = build(
+    manifest = api.read_expectations(expect)
+    from computestrata import progress
+    from computestrata.atlas.loaders import LOADERS
+
+    steps = len({"countries", *(names or LOADERS)})  # the countries loader always runs first
+    with progress.steps(t("atlas.building"), steps, progress.wanted(as_json)) as step:
+        report = api.build(
             raw,
             target,
+            shipped=shipped,
             lenient=lenient,
             only=names,
-            progress=lambda n: status.update(t("atlas.loading", name=n)),
+            progress=lambda n: step(t("atlas.loading", name=n)),
             expectations=manifest,
             allow_shrink=allow_shrink,
             exclude=exclude_license or (),
-            allow_shipped=shipped,
         )
     rows = [{"table": k, "rows": v} for k, v in sorted(report.tables.items())]
-    total = sum(report.seconds.values())
-    notes = [t("atlas.built", path=str(report.out), seconds=f"{total:.1f}")]
-    notes.append(t("atlas.timing", parts=", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())))
-    notes += [t("atlas.skipped_row", where=e.describe()) for e in report.skipped]
-    if report.excluded_licenses:
-        notes.append(
-            t(
-                "atlas.excluded_in_build",
-                licenses=", ".join(report.excluded_licenses),
-                dropped=", ".join(report.dropped_tables) or "—",
-            )
-        )
-    notes += [t("atlas.shrink_allowed", what=w) for w in report.shrunk]
-    if report.unchecked:
-        notes.append(t("atlas.unchecked_files", n=len(report.unchecked), files=", ".join(report.unchecked[:8])))
-    data = None
-    if as_json:
-        data = {
-            "atlas": str(report.out),
-            "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
-            "skipped": [e.describe() for e in report.skipped],
-            "excluded_licenses": list(report.excluded_licenses),
-            "dropped_tables": report.dropped_tables,
-            "shrunk": report.shrunk,
-            "unchecked_raw_files": report.unchecked,
-        }
+    notes = api.build_notes(report)
+    data = api.build_summary(report) if as_json else None
     emit(Output(title=t("atlas.build_title"), rows=rows, columns=["table", "rows"], data=data, notes=notes), as_json)
 
 
@@ -142,11 +108,11 @@ def add_top500_cmd(
 
     The very file already in the atlas (same sha256) changes nothing, so the provenance the
     build recorded stays; another file for a list already there replaces that list."""
-    from computestrata.atlas.add import add_top500
+    from computestrata.atlas import api
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
-    summary = add_top500(file, atlas, lenient=lenient, list_id=list_id)
+    summary = api.add_top500(file, atlas, lenient=lenient, list_id=list_id)
     notes = [t("atlas.add_unchanged", list_id=summary["list_id"])] if summary.get("unchanged") else []
     emit(Output(title=t("atlas.add_title"), data=summary, notes=notes), as_json)
 
@@ -168,31 +134,13 @@ def sources_cmd(
     be redistributed commercially, and prints the `strata atlas build --exclude-license …`
     command that makes an atlas without the data that may not.
     """
-    from computestrata.atlas.licences import atlas_notice
+    from computestrata.atlas import api
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    notice = atlas_notice(a)
-    notes = [t("atlas.notice_code", licence=notice["code_licence"])]
-    if notice["excluded_at_build"]:
-        notes.append(t("atlas.notice_built_without", licenses=", ".join(notice["excluded_at_build"])))
-    for r in notice["licences"]:
-        notes.append(
-            t(
-                "atlas.notice_licence",
-                license=r["license"],
-                n=r["sources"],
-                tables=", ".join(r["tables"]) or "—",
-                commercial=t(f"atlas.commercial.{r['commercial_redistribution']}"),
-                terms=r["terms"],
-            )
-        )
-    notes.append(
-        t("atlas.notice_command", command=notice["redistributable_build"])
-        if notice["redistributable_build"]
-        else t("atlas.notice_all_clear")
-    )
+    notice = api.licence_notice(a)
+    notes = api.notice_notes(notice)
     if by_table:
         rows = [
             {**r, "commercial_redistribution": t(f"atlas.commercial.{r['commercial_redistribution']}")}
@@ -221,16 +169,11 @@ def tables_cmd(
     atlas: AtlasOpt = None, exclude_license: ExcludeLicenseOpt = None, as_json: JsonOpt = False, lang: LangOpt = None
 ) -> None:
     """List the atlas tables with their row counts (rows visible after any licence filter) and columns."""
+    from computestrata.atlas import api
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
-    a = open_atlas(atlas, exclude_license)
-    a.con  # noqa: B018 - opening the tables checks their files: a damaged atlas is named here too
-    visible = (lambda n: a.rows(f'SELECT count(*) AS n FROM "{n}"')[0]["n"]) if a.exclude_licenses else None
-    rows = [
-        {"table": n, "rows": visible(n) if visible else m["rows"], "columns": m["columns"]}
-        for n, m in sorted(a.manifest["tables"].items())
-    ]
+    rows = api.table_counts(open_atlas(atlas, exclude_license))
     emit(Output(title=t("atlas.tables_title"), rows=rows, columns=["table", "rows", "columns"]), as_json, lang=lang)
 
 
@@ -258,9 +201,11 @@ def query_cmd(
         from computestrata.errors import InputError
 
         raise InputError(f"--limit must be at least 1 (got {limit})", hint="e.g. --limit 50; --json prints all rows")
+    from computestrata.atlas import api
+
     a = open_atlas(atlas, exclude_license)
-    rows = a.query(sql)
-    ids: set[str] = {str(r["source_id"]) for r in rows if r.get("source_id")}
+    res = api.query(a, sql)
+    rows, ids = res.rows, res.source_ids
     notes = [] if as_json or len(rows) <= limit else [t("atlas.rows_cut", shown=limit, total=len(rows))]
     emit(
         Output(
@@ -289,17 +234,15 @@ def diff_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Per-table, per-column changes between two atlases."""
-    from computestrata.atlas import store
-    from computestrata.atlas.diff import diff_atlases
+    from computestrata.atlas import api
     from computestrata.i18n import set_lang, t
 
     set_lang(lang)
-    diffs = diff_atlases(store.open(old), store.open(new), tuple(ignore or ()))
-    rows = [d.record() for d in diffs if all_tables or d.status != "same"]
+    res = api.diff(old, new, ignore or (), all_tables)
     emit(
         Output(
             title=t("atlas.diff_title"),
-            rows=rows,
+            rows=res.rows,
             columns=[
                 "table",
                 "status",
@@ -311,7 +254,7 @@ def diff_cmd(
                 "columns_removed",
                 "values_changed",
             ],
-            notes=[] if any(d.status != "same" for d in diffs) else [t("atlas.no_differences", n=len(diffs))],
+            notes=[] if res.changed else [t("atlas.no_differences", n=len(res.tables))],
         ),
         as_json,
         lang=lang,

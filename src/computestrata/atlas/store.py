@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,8 +26,6 @@ from computestrata.errors import AtlasError, InputError
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
-
-    from computestrata.top500.query import BoundTop500
 
 MANIFEST = "manifest.json"
 ENV_ATLAS = "STRATA_ATLAS"
@@ -157,12 +156,14 @@ class Atlas:
             if want_cols and columns != list(want_cols):
                 raise self._unreadable(name, f"{Path(path).name} has other columns than the manifest records")
 
-    @property
-    def top500(self) -> BoundTop500:
-        """TOP500 analyses on this atlas: ``atlas.open().top500.countries("2024-11")``."""
-        from computestrata.top500.query import BoundTop500
-
-        return BoundTop500(self)
+    def __getattr__(self, name: str) -> Any:
+        # The atlas sits below every part, so it offers no part's analyses itself: say where they went.
+        if name == "top500":
+            raise AttributeError(
+                "Atlas.top500 was removed (the atlas may not import the parts above it); "
+                "use computestrata.top500.api.bind(atlas) or top500.countries(..., atlas=atlas)"
+            )
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def require(self, *tables: str) -> None:
         """Fail clearly when a table this command needs is not in the atlas."""
@@ -187,7 +188,26 @@ class Atlas:
 
     def _touch(self, sql: str) -> None:
         low = sql.lower()
-        self.touched.update(t for t in self.manifest.get("tables", {}) if re.search(rf"\b{re.escape(t)}\b", low))
+        named = {t for t in self.manifest.get("tables", {}) if re.search(rf"\b{re.escape(t)}\b", low)}
+        self.touched.update(named)
+        for seen in self.__dict__.get("_watchers", ()):
+            seen.update(named)
+
+    @contextmanager
+    def watch(self) -> Iterator[set[str]]:
+        """The tables read while the block runs (nested blocks each see their own reads);
+        :mod:`computestrata.provenance` turns them into citations."""
+        seen: set[str] = set()
+        watchers: list[set[str]] = self.__dict__.setdefault("_watchers", [])
+        watchers.append(seen)
+        try:
+            yield seen
+        finally:
+            watchers.remove(seen)
+
+    def table_source_ids(self, table: str) -> list[str]:
+        """The source ids the manifest records for a table (every row's source)."""
+        return list(self.manifest.get("tables", {}).get(table, {}).get("source_ids", []))
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a pandas frame."""

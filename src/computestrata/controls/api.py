@@ -32,34 +32,76 @@ Stable entry points (other parts — cooperation, scenarios, the stack — call 
 ``timeline_item(item_class, eccn, dest, exporter=None, ...) -> list[dict]``
     The verdict on every date it changes (for ``strata controls timeline --item equipment``).
 
+Requests as a face makes them (arguments as typed: countries in any language, ``yes``/``no``),
+each returning a result with its rows or record, notes and citations:
+
+``controls_matrix(atlas, dest, dates, *, hq, origin, basis, posture) -> Matrix``
+    The chip catalogue × dates matrix and its counts by status: the ONE matrix
+    ``strata controls matrix``, the overview and the report show (``securitisation`` adds the
+    equipment paragraphs beside it for the overview).
+``classify_request(...) -> Classification``, ``timeline(...) -> Timeline``,
+``rules(on, basis, include_all) -> Result``, ``eccns(on, posture, basis, exporter) -> Result``
+    What ``strata controls classify|timeline|rules|eccns`` show.
+``regime_for(posture, basis, on, full)``, ``postures()``, ``catalogue_of(atlas)``,
+``country(atlas, word, what)``, ``cited(...)``, ``check_date(on, regime)``
+    The pieces: a (hypothetical) regime, the catalogue, a typed country, the records a result
+    cites, the one date bound (shared with the cooperation space).
+
+Vocabularies are enums (:mod:`~computestrata.controls.vocab`: ``Status``, ``Kind``, ``Op`` …);
+the rule files are checked by schemas (:mod:`~computestrata.controls.schema`).
+
 Dates run from 2018-01-01 (equipment, lists, allied and Chinese rules) to the newest modelled
-rule change; outside that an :class:`~computestrata.errors.InputError` names the bound.
+rule change (or today); outside that an :class:`~computestrata.errors.InputError` names the bound.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from computestrata.controls.classify import Verdict
 from computestrata.controls.items_beyond import ITEM_CLASSES, check_date
 from computestrata.controls.items_beyond import classify_item as _classify_beyond
-from computestrata.controls.regime import AUTHORITIES, load_full
+from computestrata.controls.regime import AUTHORITIES, Basis, Regime, load_full
 from computestrata.controls.screening import SNAPSHOT, Lists, ScreenResult
+from computestrata.controls.vocab import Status
 from computestrata.errors import InputError
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
+    from computestrata.controls.catalogue import Catalogue, CatalogueEntry
+    from computestrata.controls.items import Item
 
 __all__ = [
     "ITEM_CLASSES",
+    "Classification",
+    "Matrix",
+    "Result",
     "ScreenResult",
+    "Status",
+    "Timeline",
     "Verdict",
+    "catalogue_of",
+    "check_date",
+    "cited",
+    "classify_chip",
     "classify_item",
+    "classify_request",
     "controls_for_segment",
+    "controls_matrix",
+    "country",
+    "eccns",
+    "equipment_counts",
+    "fold_layers",
+    "postures",
+    "regime_for",
+    "rules",
     "screen",
+    "securitisation",
     "segment_paragraphs",
+    "timeline",
     "timeline_item",
 ]
 
@@ -202,19 +244,9 @@ def fold_layers(
     reasons = list(base.reasons)
     missing: set[str] = set(base.missing_inputs)
     notes = list(base.notes)
-    match: dict[str, Any] | None = None
-    mofcom: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    if end_user:
-        if lists is None:
-            raise InputError("--end-user needs the screening lists", hint="build the atlas first")
-        res = lists.screen(end_user, day, "all")
-        rows = res.rows
-        match, mofcom, footnotes = ib.end_user_hits(res, notes)
-        if match is not None and match.get("listed") is None:
-            missing.add("--end-user listing date")
-    else:
-        footnotes = frozenset()
+    if end_user and lists is None:
+        raise InputError("--end-user needs the screening lists", hint="build the atlas first")
+    match, mofcom, footnotes, rows = ib.screen_end_user(lists, end_user, day, notes, missing)
     subject, fdp_hits = ib._jurisdiction(
         regime,
         state,
@@ -249,10 +281,9 @@ def fold_layers(
     ]
     if subject is False and base.license_required:
         notes.append(ib.t("controls.beyond.note.not_subject", made_in=made))
-    if eu is not None:
-        layers += ib._end_use_layers(regime, state, eu, base.destination, exp, subject, day, reasons)
-    layers += ib._end_user_layers(match, mofcom, exp, subject, reasons, notes)
-    layers += ib.fdp_layers(fdp_hits, layers)  # name the FDP rule that brings a foreign-made chip in
+    layers = ib.outer_layers(
+        regime, state, layers, eu, base.destination, exp, subject, day, reasons, notes, match, mofcom, fdp_hits
+    )
     v = ib._verdict(
         regime,
         state,
@@ -298,7 +329,7 @@ def fold_layers(
 
 def segment_paragraphs(segment_id: str, on: date | str, authorities: tuple[str, ...] = AUTHORITIES) -> list[Any]:
     """The paragraph components tagged with ``segment_id`` in force on ``on`` (any authority given)."""
-    from computestrata.stack.segments import segment
+    from computestrata.vocab.segments import segment
 
     segment(segment_id)  # unknown ids raise with the closest names
     regime = load_full()
@@ -413,3 +444,514 @@ def equipment_counts(dest: str, dates: list[str] | tuple[str, ...]) -> list[dict
             needs += bool(v.license_required)
         out.append({"date": day.isoformat(), "equipment_modelled": len(paras), "equipment_licence": needs})
     return out
+
+
+# ---- requests as a face makes them (the CLI, the overview, the web dashboard) -------------------------
+
+BASES = ("compliance", "effective")
+ORIGINS = ("all", "reference", "epoch")
+
+
+def check_basis(basis: str) -> Basis:
+    """``compliance`` or ``effective``, else an error listing both."""
+    if basis not in BASES:
+        from computestrata.errors import unknown
+
+        raise unknown("--basis", basis, BASES)
+    return cast("Basis", basis)
+
+
+def regime_for(
+    posture: str | None = None, basis: str = "compliance", on: str | date | None = None, full: bool = False
+) -> Regime:
+    """The shipped regime (``full``: with equipment, EDA, materials, allied and Chinese rules),
+    or ``posture`` (see :data:`postures`) applied on ``on`` on top of every rule in force then."""
+    from computestrata.controls import regime as rg
+
+    b = check_basis(basis)
+    base = load_full() if full else rg.load()
+    if posture is None:
+        return base
+    from computestrata.controls.scope import apply_posture
+
+    day = rg.parse_date(on) if on else None
+    return apply_posture(base, posture, on=day, basis=b)
+
+
+def postures() -> dict[str, Any]:
+    """The paper's hypothetical postures by name (``controls/scope.py``), for menus and checks."""
+    from computestrata.controls.scope import POSTURES
+
+    return dict(POSTURES)
+
+
+def catalogue_of(atlas: Atlas | None) -> Catalogue:
+    """The chip catalogue: Epoch chips of ``atlas`` plus the reference chips (reference chips only,
+    with a note saying so, when there is no atlas)."""
+    from computestrata.controls import catalogue
+
+    if atlas is None:
+        from computestrata.i18n import t
+
+        cat = catalogue.from_frame(None)
+        cat.notes.append(t("controls.note.no_atlas"))
+        return cat
+    return catalogue.from_atlas(atlas)
+
+
+def country(atlas: Atlas | None, word: str, what: str) -> str:
+    """ISO3 for a country the user typed: any code, name or alias the atlas knows (also Korean
+    and Chinese names), else a plain ISO3 code checked against the rule data."""
+    if atlas is not None and atlas.has("countries") and atlas.has("country_aliases"):
+        from computestrata.atlas.countries import country_arg
+
+        return country_arg(atlas, word, what=what)
+    from computestrata.controls import regime as rg
+
+    return rg.load().check_country(word, "destination" if what == "--dest" else "headquarters country")
+
+
+def yes_no(text: str | None, what: str = "--us-tech") -> bool | None:
+    """``yes``/``no`` (also y/n, true/false, 1/0) → True/False; None when not given."""
+    if text is None:
+        return None
+    s = text.strip().lower()
+    if s in ("yes", "y", "true", "1"):
+        return True
+    if s in ("no", "n", "false", "0"):
+        return False
+    raise InputError(f"{what}: expected yes or no, got {text!r}", hint=f"{what} yes")
+
+
+def _tech(value: str | bool | None) -> bool | None:
+    return value if isinstance(value, bool) else yes_no(value)
+
+
+def chip_item(
+    chip: str | None, spec: list[str] | None, item: str, atlas: Atlas | None
+) -> tuple[Item, CatalogueEntry | None, list[str]]:
+    """The item to classify: a catalogue chip by name, or figures given as ``KEY=VALUE``;
+    with the catalogue entry (None for a spec) and the catalogue's notes."""
+    from computestrata.controls.items import parse_spec
+
+    if chip and spec:
+        raise InputError("give --chip or --spec, not both", hint="use --spec alone to override figures")
+    if spec:
+        return parse_spec(spec, item=item), None, []
+    if not chip:
+        raise InputError("nothing to classify", hint='give --chip "H100" or --spec int8_tops=624 ...')
+    if item != "chip":
+        raise InputError("--chip looks up logic ICs only", hint="for HBM use --item hbm with --spec")
+    cat = catalogue_of(atlas)
+    entry = cat.lookup(chip)
+    return entry.spec, entry, cat.notes
+
+
+def ccl_paragraphs(atlas: Atlas | None) -> frozenset[str] | None:
+    """The CCL paragraph ids of the atlas (``ccl_paragraphs``), to check an ECCN against; None without it."""
+    if atlas is None or not atlas.has("ccl_paragraphs"):
+        return None
+    return frozenset(r["paragraph"] for r in atlas.rows("select paragraph from ccl_paragraphs"))
+
+
+def screening_lists(atlas: Atlas | None) -> Lists:
+    """Every screening list of the atlas (an :class:`AtlasError` without one)."""
+    from computestrata.errors import AtlasError
+
+    if atlas is None:
+        raise AtlasError("screening needs the atlas (table screening_parties)", hint="run `strata atlas build` first")
+    return Lists.from_atlas(atlas, "all")
+
+
+def cited(
+    entries: Iterable[CatalogueEntry], regime: Regime, days: Iterable[date], basis: str, letters: Iterable[str] = ()
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """What a chip result cites: atlas source ids (Epoch chips) and the records the atlas does not
+    hold (the reference chips, the instruments in force on ``days``, the letters ``letters``)."""
+    from computestrata.controls import sources
+
+    entries = list(entries)
+    ids = sorted({e.source_id for e in entries if e.source_id})
+    extra = sources.reference_chips(entries) + sources.rules(regime, days, check_basis(basis), letters)
+    return ids, extra
+
+
+def epoch_hidden_note(atlas: Atlas) -> list[str]:
+    """How many Epoch chips the licence filter hides (none hidden: no note), so a shorter
+    catalogue is not mistaken for the whole one."""
+    from computestrata.atlas import store
+    from computestrata.controls import catalogue
+    from computestrata.i18n import t
+
+    full = store.open(atlas.path, exclude_licenses=[])
+    if not full.has("chips"):
+        return []
+    total = len(catalogue.epoch_entries(full.table("chips")))
+    kept = len(catalogue.epoch_entries(atlas.table("chips"))) if atlas.has("chips") else 0
+    if kept >= total:
+        return []
+    return [t("controls.note.epoch_hidden", hidden=total - kept, total=total, spdx=", ".join(atlas.exclude_licenses))]
+
+
+@dataclass
+class Result:
+    """What a controls command shows: rows or one record, and what it cites.
+
+    ``notes`` are texts in the reader's language (made when the result is made)."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    data: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+    extra_sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "data": self.data,
+            "notes": self.notes,
+            "source_ids": self.source_ids,
+            "extra_sources": self.extra_sources,
+        }
+
+
+@dataclass
+class Classification(Result):
+    """A verdict as a command shows it: the verdict, its JSON record and citations."""
+
+    verdict: Verdict | None = None
+    regime: Regime | None = None
+
+
+@dataclass
+class Matrix(Result):
+    """The catalogue × dates matrix: ``rows`` one per chip and date, ``counts`` chips per status
+    at each date, ``entries`` the chips classified."""
+
+    dest: str = ""
+    dates: list[str] = field(default_factory=list)
+    counts: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[CatalogueEntry] = field(default_factory=list)
+
+
+def controls_matrix(
+    atlas: Atlas | None,
+    dest: str,
+    dates: Sequence[str],
+    *,
+    hq: str | None = None,
+    origin: str = "all",
+    basis: str = "compliance",
+    posture: str | None = None,
+) -> Matrix:
+    """Classify the whole chip catalogue for one destination at several dates — the one matrix
+    ``strata controls matrix``, the overview and the report show.
+
+    A posture is applied on each date, on top of the rules in force then.  The notes say when the
+    licence filter hides Epoch chips and when a date is past the rule data; the citations are the
+    chips and the chip rules and letters in force on the dates."""
+    from computestrata.controls import regime as rg
+    from computestrata.controls.batch import matrix as run
+    from computestrata.controls.batch import status_counts
+    from computestrata.controls.classify import data_end_note
+    from computestrata.errors import unknown
+
+    if origin not in ORIGINS:
+        raise unknown("--origin", origin, ORIGINS)
+    days = [d.strip() for d in dates if d.strip()]
+    if not days:
+        raise InputError("--dates is empty", hint="e.g. --dates 2022-12-01,2024-01-01")
+    b = check_basis(basis)
+    dest_code = country(atlas, dest, "--dest")
+    hq_code = country(atlas, hq, "--hq") if hq else None
+    cat = catalogue_of(atlas)
+    entries = [e for e in cat.entries if origin == "all" or e.origin == origin]
+    order = {e.name: i for i, e in enumerate(entries)}
+    rows: list[dict[str, Any]] = []
+    for day in days:
+        rows += run(entries, dest_code, [day], hq=hq_code, regime=regime_for(posture, b, day), basis=b)
+    rows.sort(key=lambda r: (order[r["chip"]], r["date"]))
+    parsed = [rg.parse_date(d, "--dates") for d in days]
+    letters = {m for r in rows for m in r["measures"]}
+    chip_rules = regime_for(None, b)
+    src, extra = cited(entries, chip_rules, parsed, b, letters)
+    notes = list(cat.notes)
+    if atlas is not None and atlas.exclude_licenses and origin != "reference":
+        notes += epoch_hidden_note(atlas)
+    if any(d > rg.DATA_AS_OF for d in parsed):
+        notes.append(data_end_note(chip_rules))
+    return Matrix(
+        rows=rows,
+        notes=notes,
+        source_ids=src,
+        extra_sources=extra,
+        dest=dest_code,
+        dates=days,
+        counts=status_counts(rows, days),
+        entries=entries,
+    )
+
+
+def classify_request(
+    dest: str,
+    on: str,
+    *,
+    chip: str | None = None,
+    spec: list[str] | None = None,
+    item: str = "chip",
+    eccn: str | None = None,
+    hq: str | None = None,
+    basis: str = "compliance",
+    posture: str | None = None,
+    exporter: str | None = None,
+    end_use: str | None = None,
+    end_user: str | None = None,
+    made_in: str | None = None,
+    us_tech: str | bool | None = None,
+    atlas: Atlas | None = None,
+) -> Classification:
+    """``strata controls classify`` as one call: arguments as typed (countries in any language,
+    ``us_tech`` as yes/no), the verdict, its JSON record (with the catalogue entry and the posture's
+    regime name), its notes and citations."""
+    if item in ITEM_CLASSES or eccn:
+        return _classify_equipment(
+            item, eccn, chip, spec, dest, on, hq, basis, posture, exporter, end_use, end_user, made_in, us_tech, atlas
+        )
+    from computestrata.controls.classify import classify as run
+
+    it, entry, cat_notes = chip_item(chip, spec, item, atlas)
+    dest_code = country(atlas, dest, "--dest")
+    hq_code = country(atlas, hq, "--hq") if hq else None
+    regime = regime_for(posture, basis, on)
+    v = run(it, dest_code, on, hq=hq_code, regime=regime, basis=check_basis(basis))
+    if any((exporter, end_use, end_user, made_in)):
+        if posture:
+            raise InputError(
+                "--posture cannot be combined with --exporter/--end-use/--end-user/--made-in",
+                hint="postures rewrite the chip rules only; drop one of them",
+            )
+        made = country(atlas, made_in, "--made-in") if made_in else None
+        lists = screening_lists(atlas) if end_user else None
+        v = fold_layers(v, exporter, end_user, end_use, made, _tech(us_tech), lists)
+        regime = load_full()
+    d = v.to_dict()
+    if entry is not None:
+        d["catalogue"] = {"chip_id": entry.chip_id, "name": entry.name, "origin": entry.origin}
+    if posture:
+        d["regime"] = regime.name
+    src, extra = cited([entry] if entry else [], regime, [v.date], basis, {m["id"] for m in v.measures})
+    return Classification(
+        data=d,
+        notes=[*cat_notes, *v.notes],
+        source_ids=src,
+        extra_sources=extra,
+        verdict=v,
+        regime=regime,
+    )
+
+
+def _classify_equipment(
+    item: str,
+    eccn: str | None,
+    chip: str | None,
+    spec: list[str] | None,
+    dest: str,
+    on: str,
+    hq: str | None,
+    basis: str,
+    posture: str | None,
+    exporter: str | None,
+    end_use: str | None,
+    end_user: str | None,
+    made_in: str | None,
+    us_tech: str | bool | None,
+    atlas: Atlas | None,
+) -> Classification:
+    """``classify --item equipment|eda|material --eccn …``: the same verdict shape as for chips."""
+    from computestrata.controls import sources
+
+    if chip or spec:
+        raise InputError(
+            "--chip/--spec classify chips; --eccn classifies equipment, EDA and materials",
+            hint="give --item equipment --eccn 3B001.f.1.a, or drop --eccn",
+        )
+    if item not in ITEM_CLASSES:
+        raise InputError(
+            f"--eccn needs --item equipment, eda or material (got --item {item})",
+            hint="e.g. --item equipment --eccn 3B001.f.1.a",
+        )
+    if not eccn:
+        raise InputError(
+            f"--item {item} needs --eccn", hint="e.g. --eccn 3B001.f.1.a; `strata controls eccns` lists them"
+        )
+    if posture:
+        raise InputError("--posture applies to the chip rules only", hint="drop --posture for equipment items")
+    for flag, value in (("--made-in", made_in), ("--end-user", end_user), ("--exporter", exporter)):
+        if value is not None and not value.strip():
+            raise InputError(f"{flag} is empty", hint=f"give a value or leave {flag} out")
+    dest_code = country(atlas, dest, "--dest")
+    hq_code = country(atlas, hq, "--hq") if hq else None
+    made = country(atlas, made_in, "--made-in") if made_in else None
+    lists = screening_lists(atlas) if end_user else None
+    regime = load_full()
+    v = _classify_beyond(
+        item,
+        eccn,
+        dest_code,
+        on,
+        exporter=exporter,
+        end_user=end_user,
+        end_use=end_use,
+        made_in=made,
+        us_tech=_tech(us_tech),
+        hq=hq_code,
+        regime=regime,
+        basis=cast("Basis", basis),  # checked by classify_item, which names --basis
+        screening=lists,
+        ccl=ccl_paragraphs(atlas),
+    )
+    d = v.to_dict()
+    reasons = {r.instrument for r in v.reasons}
+    in_force = sources.rules(regime, [v.date], check_basis(v.basis))
+    extra = [x for x in in_force if x["source_id"].removeprefix("controls_rule_") in reasons]
+    ids = sorted({r["source_id"] for r in d.get("screening") or [] if r.get("source_id")})
+    return Classification(data=d, notes=list(v.notes), source_ids=ids, extra_sources=extra, verdict=v, regime=regime)
+
+
+@dataclass
+class Timeline(Result):
+    """Every change of status for one item and destination (``rows``: one per change)."""
+
+    dest: str = ""
+    item: str | None = None
+
+
+def timeline(
+    dest: str,
+    *,
+    chip: str | None = None,
+    spec: list[str] | None = None,
+    item: str = "chip",
+    eccn: str | None = None,
+    hq: str | None = None,
+    basis: str = "compliance",
+    exporter: str | None = None,
+    made_in: str | None = None,
+    us_tech: str | bool | None = None,
+    end_use: str | None = None,
+    atlas: Atlas | None = None,
+) -> Timeline:
+    """``strata controls timeline`` as one call: chips and HBM by their parameter tests (with the
+    instrument that caused each change), equipment/EDA/materials by paragraph (from 2018)."""
+    from computestrata.controls import regime as rg
+    from computestrata.controls import sources
+
+    if item in ITEM_CLASSES or eccn:
+        if item not in ITEM_CLASSES or not eccn or chip or spec:
+            raise InputError(
+                "timeline for equipment, EDA and materials needs --item equipment|eda|material and --eccn",
+                hint="e.g. --item equipment --eccn 3B001.f.1.b",
+            )
+        dest_code = country(atlas, dest, "--dest")
+        made = country(atlas, made_in, "--made-in") if made_in else None
+        events = timeline_item(
+            item, eccn, dest_code, exporter=exporter, made_in=made, us_tech=_tech(us_tech), end_use=end_use
+        )
+        days = [rg.parse_date(e["date"], earliest=rg.EARLIEST_BEYOND) for e in events]
+        extra = sources.rules(load_full(), days, check_basis(basis))
+        from computestrata.i18n import t
+
+        return Timeline(
+            rows=events, notes=[t("controls.beyond.timeline.note")], extra_sources=extra, dest=dest_code, item=eccn
+        )
+    from computestrata.controls.batch import timeline as run
+
+    it, entry, cat_notes = chip_item(chip, spec, item, atlas)
+    dest_code = country(atlas, dest, "--dest")
+    hq_code = country(atlas, hq, "--hq") if hq else None
+    regime = regime_for(None, basis)
+    b = check_basis(basis)
+    events = run(it, dest_code, hq=hq_code, regime=regime, basis=b)
+    # the instruments in force at each change, and at the end of the rule data (status unchanged since)
+    days = [rg.parse_date(e["date"]) for e in events] + regime.change_dates(b)[-1:]
+    letters = {m for e in events for m in e["measures"]}
+    src, extra = cited([entry] if entry else [], regime, days, b, letters)
+    return Timeline(
+        rows=events, notes=[*cat_notes, *it.notes], source_ids=src, extra_sources=extra, dest=dest_code, item=it.name
+    )
+
+
+def rules(on: str | None = None, basis: str = "compliance", include_all: bool = False) -> Result:
+    """The dated instruments (and is-informed letters) in the rule data, with citations; with
+    ``on``, whether each is in force that day.  ``include_all``: also the equipment, EDA,
+    materials, end-use, FDP, Dutch, Japanese and Chinese instruments."""
+    from computestrata.controls import regime as rg
+    from computestrata.controls import sources
+
+    reg = regime_for(None, basis, full=include_all)
+    b = check_basis(basis)
+    day = rg.parse_date(on, earliest=rg.EARLIEST_BEYOND if include_all else rg.EARLIEST) if on else None
+    live = {i.id for i in reg.at(day, b).instruments} if day else None
+    rows: list[dict[str, Any]] = [
+        _rule_row(i, i.fr_doc, i.compliance, None if live is None else i.id in live, i.summary) for i in reg.instruments
+    ]
+    rows += [_rule_row(m, None, None, None if day is None else m.in_force(day), m.title) for m in reg.measures]
+    return Result(rows=rows, extra_sources=sources.all_rules(reg))
+
+
+def _rule_row(x: Any, fr_doc: Any, compliance: Any, in_force: bool | None, summary: str) -> dict[str, Any]:
+    """One instrument or is-informed letter as a row of `strata controls rules`."""
+    return {
+        "id": x.id,
+        "kind": x.kind,
+        "authority": getattr(x, "authority", "USA"),
+        "citation": x.citation,
+        "fr_doc": fr_doc,
+        "effective": x.effective,
+        "compliance": compliance,
+        "confidence": f"[{x.confidence}]",
+        "in_force": in_force,
+        "summary": summary,
+    }
+
+
+def eccns(
+    on: str | None = None, posture: str | None = None, basis: str = "compliance", exporter: str | None = None
+) -> Result:
+    """ECCNs (and national item ids) a real or hypothetical regime controls, with segments and
+    citations; ``exporter``: whose rules (USA default, NLD, JPN, CHN or ``all``).  The real rules
+    in force that day are the sources (a posture's hypothetical ones are not)."""
+    from computestrata.controls import regime as rg
+    from computestrata.controls import sources
+    from computestrata.controls.items_beyond import check_exporter
+    from computestrata.controls.scope import controlled_eccns
+
+    auths = AUTHORITIES if (exporter or "").strip().lower() == "all" else (check_exporter(exporter) or "USA",)
+    reg = regime_for(posture, basis, on, full=True)
+    b = check_basis(basis)
+    day = rg.parse_date(on, earliest=rg.EARLIEST_BEYOND) if on else None
+    rows = controlled_eccns(reg, day, b, authorities=auths)
+    for r in rows:
+        r["paragraphs"] = ", ".join(r["paragraphs"])
+        r["citations"] = "; ".join(r["citations"])
+    real = regime_for(None, basis, full=True)
+    when = day if day is not None else real.change_dates(b)[-1]
+    return Result(rows=rows, extra_sources=sources.rules(real, [when], b))
+
+
+def securitisation(atlas: Atlas | None, dest: str, dates: Sequence[str]) -> Matrix:
+    """The chip matrix (:func:`controls_matrix`) with, per date, the modelled U.S. equipment, EDA
+    and material paragraphs in force and those needing a licence (:func:`equipment_counts`):
+    securitisation reaches the machines and software that make chips too.  Cites every rule in
+    force on the dates (chip and beyond-chip) — the overview's and the report's controls section."""
+    from computestrata.controls import sources
+    from computestrata.controls.regime import parse_date
+
+    res = controls_matrix(atlas, dest, dates)
+    counts = [dict(r) for r in res.counts]
+    for row, eq in zip(counts, equipment_counts(res.dest, res.dates), strict=True):
+        row.update(equipment_licence=eq["equipment_licence"], equipment_modelled=eq["equipment_modelled"])
+    letters = {m for r in res.rows for m in r["measures"]}
+    days = [parse_date(d) for d in res.dates]
+    extra = sources.reference_chips(res.entries) + sources.rules(load_full(), days, letter_ids=letters)
+    return replace(res, counts=counts, extra_sources=extra)

@@ -163,5 +163,5 @@ def status_counts(rows: Sequence[Mapping[str, Any]], dates: Sequence[str]) -> li
     for r in rows:
         by_date.setdefault(str(r["date"]), Counter())[str(r["status"])] += 1
     seen = {s for c in by_date.values() for s in c}
-    order = [s for s in (*STATUSES, *sorted(seen - set(STATUSES))) if s in seen]
+    order = [str(s) for s in (*STATUSES, *sorted(seen - set(STATUSES))) if s in seen]  # plain keys
     return [{"date": d, **{s: c[s] for s in order}} for d, c in by_date.items()]

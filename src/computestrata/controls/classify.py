@@ -33,25 +33,17 @@ from computestrata.controls.regime import (
     load,
     parse_date,
 )
+from computestrata.controls.vocab import SCALE, Policy, Status
 from computestrata.errors import unknown
 from computestrata.i18n import t
 
 #: ``status`` values from least to most restrictive (used by :func:`severity`).
-STATUSES = (
-    "free",
-    "exception",
-    "approval",
-    "license",
-    "within_cap",
-    "measure",
-    "case_by_case",
-    "denial",
-)
-_POLICY_STATUS = {
-    "presumption_of_approval": "approval",
-    "approval_within_cap": "within_cap",
-    "case_by_case": "case_by_case",
-    "presumption_of_denial": "denial",
+STATUSES: tuple[Status, ...] = SCALE
+_POLICY_STATUS: dict[str, Status] = {
+    Policy.PRESUMPTION_OF_APPROVAL: Status.APPROVAL,
+    Policy.APPROVAL_WITHIN_CAP: Status.WITHIN_CAP,
+    Policy.CASE_BY_CASE: Status.CASE_BY_CASE,
+    Policy.PRESUMPTION_OF_DENIAL: Status.DENIAL,
 }
 
 
@@ -321,14 +313,14 @@ def _outcome(
     return _Outcome(para, True, policy, known, exceptions, contributing)
 
 
-def _status(o: _Outcome) -> str:
+def _status(o: _Outcome) -> Status:
     if not o.license_required:
-        return "free"
+        return Status.FREE
     if o.exceptions:
-        return "exception"
+        return Status.EXCEPTION
     if not o.policy_known:
-        return "indeterminate"
-    return _POLICY_STATUS.get(o.policy or "", "license")
+        return Status.INDETERMINATE
+    return _POLICY_STATUS.get(o.policy or "", Status.LICENSE)
 
 
 def _float(value: float | bool | None) -> float | None:
@@ -394,12 +386,12 @@ def classify(
     same_pol, pol = agreed([(o.policy, o.policy_known) for o in outcomes])
     same_le, les = agreed([tuple(o.exceptions) for o in outcomes])
     same_st, st = agreed([_status(o) for o in outcomes])
-    status = st if same_st else "indeterminate"
+    status: Status = st if same_st else Status.INDETERMINATE
 
     # 3. company-specific letters
     found = measures_for(regime, item, dest_code, hq_code, day)
-    if found and status != "indeterminate" and severity(status) < severity("measure"):
-        status = "measure"  # a letter binding the exporter is stricter than an exception
+    if found and status != Status.INDETERMINATE and severity(status) < severity(Status.MEASURE):
+        status = Status.MEASURE  # a letter binding the exporter is stricter than an exception
 
     by_rules = lr if same_lr else None
     basis_ids = _rule_basis(outcomes, par if same_par else None, eccn if same_eccn else None) if by_rules else []

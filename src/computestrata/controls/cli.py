@@ -1,7 +1,9 @@
-"""`strata controls` commands: classify, matrix, timeline, rules, eccns.
+"""`strata controls` commands: classify, matrix, timeline, screen, rules, eccns.
 
-Heavy imports stay inside the command bodies so `strata --help` stays fast.  Every output
-carries the not-legal-advice notice.
+Each command parses its options, calls one function of :mod:`computestrata.controls.api` and
+prints the result (labels in the reader's language, JSON with the stable codes); no domain work
+here.  Heavy imports stay inside the command bodies so `strata --help` stays fast.  Every
+output carries the not-legal-advice notice.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from computestrata.atlas.store import Atlas
-    from computestrata.controls.catalogue import Catalogue, CatalogueEntry
-    from computestrata.controls.items import Item
-    from computestrata.controls.regime import Regime
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -97,23 +96,6 @@ PostureOpt = Annotated[
 ]
 
 
-def _regime(posture: str | None, basis: str, on: str | None = None, full: bool = False) -> Regime:
-    """The shipped regime (``full``: with equipment, EDA, materials, allied and Chinese rules),
-    or a posture applied on date ``on`` (on top of all rules in force then)."""
-    from computestrata.controls import regime as rg
-    from computestrata.errors import unknown
-
-    if basis not in ("compliance", "effective"):
-        raise unknown("--basis", basis, ("compliance", "effective"))
-    base = rg.load_full() if full else rg.load()
-    if posture is None:
-        return base
-    from computestrata.controls.scope import apply_posture
-
-    day = rg.parse_date(on) if on else None
-    return apply_posture(base, posture, on=day, basis=basis)  # type: ignore[arg-type]
-
-
 def _open(atlas_path: Path | None, exclude_license: list[str] | None) -> Atlas | None:
     """The atlas the user chose.  An ``--atlas``/``STRATA_ATLAS`` that is not an atlas is an
     error, as in every other command; only a missing *shipped* atlas falls back to ``None``
@@ -127,61 +109,6 @@ def _open(atlas_path: Path | None, exclude_license: list[str] | None) -> Atlas |
         if atlas_path is not None:
             raise
         return None
-
-
-def _catalogue(atlas: Atlas | None) -> Catalogue:
-    from computestrata.controls import catalogue
-
-    if atlas is None:
-        from computestrata.i18n import t
-
-        cat = catalogue.from_frame(None)
-        cat.notes.append(t("controls.note.no_atlas"))
-        return cat
-    return catalogue.from_atlas(atlas)
-
-
-def _country(atlas: Atlas | None, word: str, what: str) -> str:
-    """ISO3 for a country the user typed: any code, name or alias the atlas knows (also Korean
-    and Chinese names), else a plain ISO3 code checked against the rule data."""
-    if atlas is not None and atlas.has("countries") and atlas.has("country_aliases"):
-        from computestrata.atlas.countries import country_arg
-
-        return country_arg(atlas, word, what=what)
-    from computestrata.controls import regime as rg
-
-    return rg.load().check_country(word, "destination" if what == "--dest" else "headquarters country")
-
-
-def _item(
-    chip: str | None, spec: list[str] | None, item: str, atlas: Atlas | None
-) -> tuple[Item, CatalogueEntry | None, list[str]]:
-    from computestrata.controls.items import parse_spec
-    from computestrata.errors import InputError
-
-    if chip and spec:
-        raise InputError("give --chip or --spec, not both", hint="use --spec alone to override figures")
-    if spec:
-        return parse_spec(spec, item=item), None, []
-    if not chip:
-        raise InputError("nothing to classify", hint='give --chip "H100" or --spec int8_tops=624 ...')
-    if item != "chip":
-        raise InputError("--chip looks up logic ICs only", hint="for HBM use --item hbm with --spec")
-    cat = _catalogue(atlas)
-    entry = cat.lookup(chip)
-    return entry.spec, entry, cat.notes
-
-
-def _sources(
-    entries: list[CatalogueEntry], regime: Regime, days: list[Any], basis: str, letters: set[str]
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Atlas source ids (Epoch chips) and the records the atlas does not hold: the reference
-    chips, the instruments in force on ``days`` and the letters ``letters``."""
-    from computestrata.controls import sources
-
-    ids = sorted({e.source_id for e in entries if e.source_id})
-    extra = sources.reference_chips(entries) + sources.rules(regime, days, basis, letters)  # type: ignore[arg-type]
-    return ids, extra
 
 
 def _finish_notes(notes: list[str]) -> list[str]:
@@ -226,7 +153,7 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
         out["kind"] = display.kind(out["kind"])
     if out.get("segment"):  # eccns: the stack segment by its name in the reader's language
         from computestrata.i18n import get_lang
-        from computestrata.stack.segments import segment
+        from computestrata.vocab.segments import segment
 
         out["segment"] = segment(out["segment"]).label(get_lang())
     if out.get("license_basis"):
@@ -283,195 +210,60 @@ def classify(
 ) -> None:
     """Is a licence needed for this item, destination, party and date — under whose rule, and why?"""
     from computestrata.cli_common import Output, emit
-    from computestrata.controls.classify import classify as run
-    from computestrata.controls.items_beyond import ITEM_CLASSES
+    from computestrata.controls import api
     from computestrata.i18n import t
 
     _start(lang)
     at = _open(atlas, exclude_license)
-    if item in ITEM_CLASSES or eccn:
-        _classify_beyond(
-            item,
-            eccn,
-            chip,
-            spec,
-            dest,
-            date,
-            hq,
-            basis,
-            posture,
-            exporter,
-            end_use,
-            end_user,
-            made_in,
-            us_tech,
-            at,
-            as_json,
-        )
-        return
-    it, entry, cat_notes = _item(chip, spec, item, at)
-    dest_code = _country(at, dest, "--dest")
-    hq_code = _country(at, hq, "--hq") if hq else None
-    regime = _regime(posture, basis, date)
-    v = run(it, dest_code, date, hq=hq_code, regime=regime, basis=basis)  # type: ignore[arg-type]
-    if any((exporter, end_use, end_user, made_in)):
-        from computestrata.controls import api
-
-        if posture:
-            from computestrata.errors import InputError
-
-            raise InputError(
-                "--posture cannot be combined with --exporter/--end-use/--end-user/--made-in",
-                hint="postures rewrite the chip rules only; drop one of them",
-            )
-        made = _country(at, made_in, "--made-in") if made_in else None
-        lists = _screening(at) if end_user else None
-        v = api.fold_layers(v, exporter, end_user, end_use, made, _yes_no(us_tech), lists)
-        from computestrata.controls.regime import load_full
-
-        regime = load_full()
-    d = v.to_dict()
-    if entry is not None:
-        d["catalogue"] = {"chip_id": entry.chip_id, "name": entry.name, "origin": entry.origin}
-    if posture:
-        d["regime"] = regime.name
-    notes = _finish_notes([*cat_notes, *v.notes])
-    src, extra = _sources([entry] if entry else [], regime, [v.date], basis, {m["id"] for m in v.measures})
-    title = t(
-        "controls.title.classify", item=v.item or t("controls.word.spec"), dest=v.destination, date=v.date.isoformat()
+    res = api.classify_request(
+        dest,
+        date,
+        chip=chip,
+        spec=spec,
+        item=item,
+        eccn=eccn,
+        hq=hq,
+        basis=basis,
+        posture=posture,
+        exporter=exporter,
+        end_use=end_use,
+        end_user=end_user,
+        made_in=made_in,
+        us_tech=us_tech,
+        atlas=at,
     )
-    cite = {"source_ids": src, "extra_sources": extra, "notes": notes}
+    v, d = res.verdict, res.data
+    assert v is not None and d is not None
+    beyond = item in api.ITEM_CLASSES or bool(eccn)
+    if beyond:
+        title = t(
+            "controls.beyond.title.classify",
+            item=v.item,
+            kind=t(f"controls.beyond.item.{item}"),
+            dest=v.destination,
+            date=v.date.isoformat(),
+        )
+    else:
+        title = t(
+            "controls.title.classify",
+            item=v.item or t("controls.word.spec"),
+            dest=v.destination,
+            date=v.date.isoformat(),
+        )
+    cite = {"source_ids": res.source_ids, "extra_sources": res.extra_sources, "notes": _finish_notes(res.notes)}
     if as_json:
         emit(Output(title=title, data=d, **cite), True, at)  # type: ignore[arg-type]
         return
     # The verdict first, then its reasons as a narrow table (readable at 80 columns).
-    emit(Output(title=title, data=_verdict_fields(d, v.status, posture)), False)
-    rows = [_reason_row(r.to_dict()) for r in v.reasons]
-    cols = tuple(_header(c) for c in ("rule_citation", "test", "result", "confidence"))
-    emit(Output(title=t("controls.reasons"), rows=rows, columns=cols, **cite), False, at)  # type: ignore[arg-type]
+    fields = _verdict_fields(d, v.status, None if beyond else posture)
+    if beyond:
+        from computestrata.controls import display
 
-
-def _yes_no(text: str | None) -> bool | None:
-    """``--us-tech yes|no`` → True/False (None when not given)."""
-    from computestrata.errors import InputError
-
-    if text is None:
-        return None
-    s = text.strip().lower()
-    if s in ("yes", "y", "true", "1"):
-        return True
-    if s in ("no", "n", "false", "0"):
-        return False
-    raise InputError(f"--us-tech: expected yes or no, got {text!r}", hint="--us-tech yes")
-
-
-def _ccl(at: Atlas | None) -> frozenset[str] | None:
-    """The CCL paragraph ids of the atlas (``ccl_paragraphs``), to check --eccn against; None without it."""
-    if at is None or not at.has("ccl_paragraphs"):
-        return None
-    return frozenset(r["paragraph"] for r in at.rows("select paragraph from ccl_paragraphs"))
-
-
-def _screening(at: Atlas | None) -> Any:
-    from computestrata.controls.screening import Lists
-    from computestrata.errors import AtlasError
-
-    if at is None:
-        raise AtlasError("screening needs the atlas (table screening_parties)", hint="run `strata atlas build` first")
-    return Lists.from_atlas(at, "all")
-
-
-def _classify_beyond(
-    item: str,
-    eccn: str | None,
-    chip: str | None,
-    spec: list[str] | None,
-    dest: str,
-    date: str,
-    hq: str | None,
-    basis: str,
-    posture: str | None,
-    exporter: str | None,
-    end_use: str | None,
-    end_user: str | None,
-    made_in: str | None,
-    us_tech: str | None,
-    at: Atlas | None,
-    as_json: bool,
-) -> None:
-    """``classify --item equipment|eda|material --eccn …``: the same verdict shape as for chips."""
-    from computestrata.cli_common import Output, emit
-    from computestrata.controls import sources
-    from computestrata.controls.items_beyond import ITEM_CLASSES, classify_item
-    from computestrata.controls.regime import load_full
-    from computestrata.errors import InputError
-    from computestrata.i18n import t
-
-    if chip or spec:
-        raise InputError(
-            "--chip/--spec classify chips; --eccn classifies equipment, EDA and materials",
-            hint="give --item equipment --eccn 3B001.f.1.a, or drop --eccn",
-        )
-    if item not in ITEM_CLASSES:
-        raise InputError(
-            f"--eccn needs --item equipment, eda or material (got --item {item})",
-            hint="e.g. --item equipment --eccn 3B001.f.1.a",
-        )
-    if not eccn:
-        raise InputError(
-            f"--item {item} needs --eccn", hint="e.g. --eccn 3B001.f.1.a; `strata controls eccns` lists them"
-        )
-    if posture:
-        raise InputError("--posture applies to the chip rules only", hint="drop --posture for equipment items")
-    for flag, value in (("--made-in", made_in), ("--end-user", end_user), ("--exporter", exporter)):
-        if value is not None and not value.strip():
-            raise InputError(f"{flag} is empty", hint=f"give a value or leave {flag} out")
-    dest_code = _country(at, dest, "--dest")
-    hq_code = _country(at, hq, "--hq") if hq else None
-    made = _country(at, made_in, "--made-in") if made_in else None
-    lists = _screening(at) if end_user else None
-    regime = load_full()
-    v = classify_item(
-        item,
-        eccn,
-        dest_code,
-        date,
-        exporter=exporter,
-        end_user=end_user,
-        end_use=end_use,
-        made_in=made,
-        us_tech=_yes_no(us_tech),
-        hq=hq_code,
-        regime=regime,
-        basis=basis,  # type: ignore[arg-type]
-        screening=lists,
-        ccl=_ccl(at),
-    )
-    d = v.to_dict()
-    notes = _finish_notes(v.notes)
-    cited = {r.instrument for r in v.reasons}
-    in_force = sources.rules(regime, [v.date], v.basis)  # type: ignore[arg-type]
-    extra = [x for x in in_force if x["source_id"].removeprefix("controls_rule_") in cited]
-    ids = sorted({r["source_id"] for r in d.get("screening") or [] if r.get("source_id")})
-    title = t(
-        "controls.beyond.title.classify",
-        item=v.item,
-        kind=t(f"controls.beyond.item.{item}"),
-        dest=v.destination,
-        date=v.date.isoformat(),
-    )
-    cite = {"source_ids": ids, "extra_sources": extra, "notes": notes}
-    if as_json:
-        emit(Output(title=title, data=d, **cite), True, at)  # type: ignore[arg-type]
-        return
-    fields = _verdict_fields(d, v.status, None)
-    for k in ("tpp", "tpp_driver", "performance_density", "hbm_bandwidth_density", "measures"):
-        fields.pop(_header(k), None)
-    from computestrata.controls import display
-
-    for k in ("exporter", "made_in", "end_use", "end_user"):
-        fields[_header(k)] = d.get(k)
-    fields[_header("subject_to_ear")] = display.yes_no(d.get("subject_to_ear"))
+        for k in ("tpp", "tpp_driver", "performance_density", "hbm_bandwidth_density", "measures"):
+            fields.pop(_header(k), None)
+        for k in ("exporter", "made_in", "end_use", "end_user"):
+            fields[_header(k)] = d.get(k)
+        fields[_header("subject_to_ear")] = display.yes_no(d.get("subject_to_ear"))
     emit(Output(title=title, data=fields), False)
     rows = [_reason_row(r.to_dict()) for r in v.reasons]
     cols = tuple(_header(c) for c in ("rule_citation", "test", "result", "confidence"))
@@ -553,36 +345,13 @@ def matrix(
 
     The table counts chips by status at each date; --chips lists every chip.
     """
-    from computestrata.controls import regime as rg
-    from computestrata.controls.batch import matrix as run
-    from computestrata.controls.classify import data_end_note
-    from computestrata.errors import InputError, unknown
+    from computestrata.controls import api
     from computestrata.i18n import t
 
     _start(lang)
-    if origin not in ("all", "reference", "epoch"):
-        raise unknown("--origin", origin, ("all", "reference", "epoch"))
-    days = [d.strip() for d in dates.split(",") if d.strip()]
-    if not days:
-        raise InputError("--dates is empty", hint="e.g. --dates 2022-12-01,2024-01-01")
     at = _open(atlas, exclude_license)
-    dest_code = _country(at, dest, "--dest")
-    hq_code = _country(at, hq, "--hq") if hq else None
-    cat = _catalogue(at)
-    entries = [e for e in cat.entries if origin == "all" or e.origin == origin]
-    entries_order = {e.name: i for i, e in enumerate(entries)}
-    rows = []
-    for day in days:  # a posture is applied on each date, on top of the rules in force then
-        rows += run(entries, dest_code, [day], hq=hq_code, regime=_regime(posture, basis, day), basis=basis)  # type: ignore[arg-type]
-    rows.sort(key=lambda r: (entries_order[r["chip"]], r["date"]))
-    parsed = [rg.parse_date(d, "--dates") for d in days]
-    letters = {m for r in rows for m in r["measures"]}
-    src, extra = _sources(entries, _regime(None, basis), parsed, basis, letters)
-    notes = list(cat.notes)
-    if at is not None and at.exclude_licenses and origin != "reference":
-        notes += _epoch_hidden_note(at)
-    if any(d > rg.DATA_AS_OF for d in parsed):
-        notes.append(data_end_note(_regime(None, basis)))
+    res = api.controls_matrix(at, dest, dates.split(","), hq=hq, origin=origin, basis=basis, posture=posture)
+    title = t("controls.title.matrix", dest=res.dest)
     cols = (
         "chip",
         "date",
@@ -596,65 +365,32 @@ def matrix(
         "status",
     )
     if chips or as_json:
-        _show(t("controls.title.matrix", dest=dest_code), rows, cols, as_json, notes, at, src, extra)
+        _show(title, res.rows, cols, as_json, res.notes, at, res.source_ids, res.extra_sources)
         return
-    _show_counts(t("controls.title.matrix", dest=dest_code), rows, days, notes, at, src, extra)
+    _show_counts(title, res, at)
 
 
-def _show_counts(
-    title: str,
-    rows: list[dict[str, Any]],
-    days: list[str],
-    notes: list[str],
-    atlas: Atlas | None,
-    source_ids: list[str],
-    extra_sources: list[dict[str, Any]],
-) -> None:
+def _show_counts(title: str, res: Any, atlas: Atlas | None) -> None:
     """The compact matrix: chips per status (in the reader's language) at each date."""
     from computestrata.cli_common import Output, emit
     from computestrata.controls import display
-    from computestrata.controls.batch import status_counts
     from computestrata.i18n import t
 
-    counts = status_counts(rows, days)
+    counts = res.counts
     statuses = [k for k in (counts[0] if counts else {}) if k != "date"]
     labels = [_header("date"), *(display.status(s) or s for s in statuses)]
     shown = [{lab: r[k] for lab, k in zip(labels, ["date", *statuses], strict=True)} for r in counts]
-    notes = [t("render.matrix_counts", n=len({r["chip"] for r in rows})), *notes]
+    notes = [t("render.matrix_counts", n=len({r["chip"] for r in res.rows})), *res.notes]
     out = Output(
         title=title,
         rows=shown,
         columns=labels,
         notes=_finish_notes(notes),
-        source_ids=source_ids,
-        extra_sources=extra_sources,
+        source_ids=res.source_ids,
+        extra_sources=res.extra_sources,
         raw_headers=True,
     )
     emit(out, False, atlas)
-
-
-def _epoch_hidden_note(atlas: Atlas) -> list[str]:
-    """How many Epoch chips the licence filter hides (none hidden: no note), so a shorter
-    catalogue is not mistaken for the whole one."""
-    from computestrata.atlas import store
-    from computestrata.controls import catalogue
-    from computestrata.i18n import t
-
-    full = store.open(atlas.path, exclude_licenses=[])
-    if not full.has("chips"):
-        return []
-    total = len(catalogue.epoch_entries(full.table("chips")))
-    kept = len(catalogue.epoch_entries(atlas.table("chips"))) if atlas.has("chips") else 0
-    if kept >= total:
-        return []
-    return [
-        t(
-            "controls.note.epoch_hidden",
-            hidden=total - kept,
-            total=total,
-            spdx=", ".join(atlas.exclude_licenses),
-        )
-    ]
 
 
 @app.command()
@@ -676,47 +412,36 @@ def timeline(
     lang: LangOpt = None,
 ) -> None:
     """Every change of status for one item and destination, with the instrument that caused it."""
-    from computestrata.controls import regime as rg
-    from computestrata.controls.batch import timeline as run
-    from computestrata.controls.items_beyond import ITEM_CLASSES
+    from computestrata.controls import api
     from computestrata.i18n import t
 
     _start(lang)
     at = _open(atlas, exclude_license)
-    if item in ITEM_CLASSES or eccn:
-        from computestrata.controls import api, sources
-        from computestrata.errors import InputError
-
-        if item not in ITEM_CLASSES or not eccn or chip or spec:
-            raise InputError(
-                "timeline for equipment, EDA and materials needs --item equipment|eda|material and --eccn",
-                hint="e.g. --item equipment --eccn 3B001.f.1.b",
-            )
-        dest_code = _country(at, dest, "--dest")
-        made = _country(at, made_in, "--made-in") if made_in else None
-        events = api.timeline_item(
-            item, eccn, dest_code, exporter=exporter, made_in=made, us_tech=_yes_no(us_tech), end_use=end_use
-        )
-        full = rg.load_full()
-        extra = sources.rules(full, [rg.parse_date(e["date"], earliest=rg.EARLIEST_BEYOND) for e in events], basis)  # type: ignore[arg-type]
-        title = t("controls.beyond.title.timeline", item=eccn, kind=item, dest=dest_code)
+    res = api.timeline(
+        dest,
+        chip=chip,
+        spec=spec,
+        item=item,
+        eccn=eccn,
+        hq=hq,
+        basis=basis,
+        exporter=exporter,
+        made_in=made_in,
+        us_tech=us_tech,
+        end_use=end_use,
+        atlas=at,
+    )
+    if item in api.ITEM_CLASSES or eccn:
+        title = t("controls.beyond.title.timeline", item=res.item, kind=item, dest=res.dest)
         cols = ("date", "status", "review_policy", "license_basis", "citations")
-        _show(title, events, cols, as_json, [t("controls.beyond.timeline.note")], at, [], extra)
+        _show(title, res.rows, cols, as_json, res.notes, at, [], res.extra_sources)
         return
-    it, entry, cat_notes = _item(chip, spec, item, at)
-    dest_code = _country(at, dest, "--dest")
-    hq_code = _country(at, hq, "--hq") if hq else None
-    regime = _regime(None, basis)
-    events = run(it, dest_code, hq=hq_code, regime=regime, basis=basis)  # type: ignore[arg-type]
-    # the instruments in force at each change, and at the end of the rule data (status unchanged since)
-    days = [rg.parse_date(e["date"]) for e in events] + regime.change_dates(basis)[-1:]  # type: ignore[arg-type]
-    letters = {m for e in events for m in e["measures"]}
-    src, extra = _sources([entry] if entry else [], regime, days, basis, letters)
-    title = t("controls.title.timeline", item=it.name or t("controls.word.spec"), dest=dest_code)
+    title = t("controls.title.timeline", item=res.item or t("controls.word.spec"), dest=res.dest)
+    events = res.rows
     if not as_json:  # the labelled phrases, under the same headers
         events = [{**e, "summary": e["summary_label"], "caused_by": e["caused_by_label"]} for e in events]
     shown_cols = ("date", "status", "summary", "caused_by")
-    _show(title, events, shown_cols, as_json, [*cat_notes, *it.notes], at, src, extra)
+    _show(title, events, shown_cols, as_json, res.notes, at, res.source_ids, res.extra_sources)
 
 
 @app.command()
@@ -805,39 +530,15 @@ def rules(
     lang: LangOpt = None,
 ) -> None:
     """The dated instruments (and is-informed letters) in the rule data, with citations."""
-    from computestrata.controls import regime as rg
+    from computestrata.controls import api
     from computestrata.i18n import t
 
     _start(lang)
     if exclude_license:  # the rule data is US government work: only a typo is worth reporting
         _open(None, exclude_license)
-    reg = _regime(None, basis, full=include_all)
-    day = rg.parse_date(date, earliest=rg.EARLIEST_BEYOND if include_all else rg.EARLIEST) if date else None
-    live = {i.id for i in reg.at(day, basis).instruments} if day else None  # type: ignore[arg-type]
-    rows: list[dict[str, Any]] = [
-        _rule_row(i, i.fr_doc, i.compliance, None if live is None else i.id in live, i.summary) for i in reg.instruments
-    ]
-    rows += [_rule_row(m, None, None, None if day is None else m.in_force(day), m.title) for m in reg.measures]
-    from computestrata.controls import sources
-
+    res = api.rules(date, basis, include_all)
     cols = ("id", "kind", "citation", "effective", "compliance", "confidence", "in_force")
-    _show(t("controls.title.rules"), rows, cols, as_json, [], extra_sources=sources.all_rules(reg))
-
-
-def _rule_row(x: Any, fr_doc: Any, compliance: Any, in_force: bool | None, summary: str) -> dict[str, Any]:
-    """One instrument or is-informed letter as a row of `strata controls rules`."""
-    return {
-        "id": x.id,
-        "kind": x.kind,
-        "authority": getattr(x, "authority", "USA"),
-        "citation": x.citation,
-        "fr_doc": fr_doc,
-        "effective": x.effective,
-        "compliance": compliance,
-        "confidence": f"[{x.confidence}]",
-        "in_force": in_force,
-        "summary": summary,
-    }
+    _show(t("controls.title.rules"), res.rows, cols, as_json, [], extra_sources=res.extra_sources)
 
 
 @app.command()
@@ -854,25 +555,11 @@ def eccns(
     lang: LangOpt = None,
 ) -> None:
     """ECCNs (and national item ids) a (real or hypothetical) regime controls, with segments and citations."""
-    from computestrata.controls import regime as rg
-    from computestrata.controls.scope import controlled_eccns
+    from computestrata.controls import api
     from computestrata.i18n import t
 
     _start(lang)
     if exclude_license:  # the rule data is US government work: only a typo is worth reporting
         _open(None, exclude_license)
-    from computestrata.controls.items_beyond import check_exporter
-
-    auths = rg.AUTHORITIES if (exporter or "").strip().lower() == "all" else (check_exporter(exporter) or "USA",)
-    reg = _regime(posture, basis, date, full=True)
-    day = rg.parse_date(date, earliest=rg.EARLIEST_BEYOND) if date else None
-    rows = controlled_eccns(reg, day, basis, authorities=auths)  # type: ignore[arg-type]
-    for r in rows:
-        r["paragraphs"] = ", ".join(r["paragraphs"])
-        r["citations"] = "; ".join(r["citations"])
-    from computestrata.controls import sources
-
-    # the real rules in force that day are the sources (a posture's hypothetical ones are not)
-    real = _regime(None, basis, full=True)
-    on = day if day is not None else real.change_dates(basis)[-1]  # type: ignore[arg-type]
-    _show(t("controls.title.eccns"), rows, None, as_json, [], extra_sources=sources.rules(real, [on], basis))  # type: ignore[arg-type]
+    res = api.eccns(date, posture, basis, exporter)
+    _show(t("controls.title.eccns"), res.rows, None, as_json, [], extra_sources=res.extra_sources)

@@ -38,9 +38,10 @@ from computestrata.controls.regime import (
     Regime,
     RegimeState,
     Selector,
+    check_date,
     load_full,
-    parse_date,
 )
+from computestrata.controls.vocab import Status
 from computestrata.errors import InputError, unknown
 from computestrata.i18n import t
 
@@ -113,41 +114,9 @@ def known_ids(regime: Regime, kinds: tuple[str, ...] = ITEM_CLASSES) -> list[str
 
 
 def newest_change(regime: Regime) -> tuple[date, str]:
-    """The last date anything in the rules starts, ends or resumes, and the instrument doing it."""
-    best: tuple[date, str] = (EARLIEST_BEYOND, "")
-    for inst in regime.instruments:
-        if inst.hypothetical:
-            continue
-        days = [inst.effective, inst.compliance or inst.effective]
-        for c in inst.components:
-            days.append(c.binds)
-            if c.until:
-                days.append(c.until)
-            days.extend(end for _, end, _ in c.suspended)
-        d = max(days)
-        if d > best[0]:
-            best = (d, f"{inst.id} ({inst.citation})")
-    return best
-
-
-def check_date(on: date | str, regime: Regime, what: str = "--date") -> date:
-    """A date from 2018-01-01 to today (or to the newest modelled change, if later), else an
-    error naming the bound.
-
-    Today is always allowed: a reader asks what applies now.  Between the newest modelled change
-    and today the rules in force are the last ones modelled; :func:`after_newest_note` says so in
-    the verdict.  A date after both is a forecast the rule data cannot make."""
-    day = parse_date(on, what, earliest=EARLIEST_BEYOND)
-    newest, inst = newest_change(regime)
-    bound = max(newest, date.today())
-    if day > bound:
-        raise InputError(
-            f"{what}: {day.isoformat()} is in the future and after the newest modelled rule change "
-            f"({newest.isoformat()}, {inst})",
-            hint="the rule data cannot say what applies later (a suspension may be extended or a rule added); "
-            f"use a date up to {bound.isoformat()}, or a scenario posture for the future",
-        )
-    return day
+    """The last date anything in the rules starts, ends or resumes, and the instrument doing it
+    (cached per regime: :attr:`Regime.newest_change`)."""
+    return regime.newest_change
 
 
 def after_newest_note(day: date, regime: Regime) -> str | None:
@@ -271,14 +240,14 @@ class _Layer:
     prohibited: bool = False
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.required is None:
-            return "indeterminate"
+            return Status.INDETERMINATE
         if not self.required:
-            return "free"
+            return Status.FREE
         if self.exceptions:
-            return "exception"
-        return _POLICY_STATUS.get(self.policy or "", "license")
+            return Status.EXCEPTION
+        return _POLICY_STATUS.get(self.policy or "", Status.LICENSE)
 
 
 # ---- layer 2: item rules of one authority ---------------------------------------------------------
@@ -657,6 +626,50 @@ def end_user_hits(res: Any, notes: list[str]) -> tuple[dict[str, Any] | None, li
     return match, mofcom, frozenset(r["footnote"] for r in best if r.get("footnote"))
 
 
+def screen_end_user(
+    screening: Any, end_user: str | None, day: date, notes: list[str], missing: set[str]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], frozenset[int], list[dict[str, Any]]]:
+    """Screen ``end_user`` on ``day`` (``screening``: a :class:`~computestrata.controls.screening.Lists`):
+    the Entity List entry to apply, MOFCOM hits, the FDP footnotes and the rows, adding notes (not
+    listed, ambiguous, listing date uncertain) and a missing input when the listing date is open."""
+    if not end_user:
+        return None, [], frozenset(), []
+    if screening is None:
+        raise InputError("--end-user needs the screening lists", hint="build the atlas (strata atlas build) first")
+    res = screening.screen(end_user, day, "all")
+    match, mofcom, footnotes = end_user_hits(res, notes)
+    if match is None and not mofcom:
+        notes.append(t("controls.beyond.note.not_listed", name=end_user, date=day.isoformat()))
+    elif match is not None and match.get("listed") is None:
+        missing.add("--end-user listing date")
+    return match, mofcom, footnotes, res.rows
+
+
+def outer_layers(
+    regime: Regime,
+    state: RegimeState,
+    item_layers: list[_Layer],
+    eu: EndUse | None,
+    dest: str,
+    exporter: str | None,
+    subject: bool | None,
+    day: date,
+    reasons: list[Reason],
+    notes: list[str],
+    match: dict[str, Any] | None,
+    mofcom: list[dict[str, Any]],
+    fdp_hits: list[Component],
+) -> list[_Layer]:
+    """The item layers with the end-use, end-user and FDP layers on top (chips and equipment
+    alike): layers only add requirements, so the verdict can never get looser."""
+    layers = list(item_layers)
+    if eu is not None:
+        layers += _end_use_layers(regime, state, eu, dest, exporter, subject, day, reasons)
+    layers += _end_user_layers(match, mofcom, exporter, subject, reasons, notes)
+    layers += fdp_layers(fdp_hits, layers)  # name the FDP rule that brings a foreign-made item in
+    return layers
+
+
 # ---- the verdict -----------------------------------------------------------------------------------------
 
 
@@ -716,21 +729,7 @@ def classify_item(
         notes.append(t("controls.beyond.note.national_item", eccn=ident, exporter=national))
 
     # end-user screening first: footnotes decide FDP reach
-    match = None
-    mofcom: list[dict[str, Any]] = []
-    screen_rows: list[dict[str, Any]] = []
-    if end_user:
-        if screening is None:
-            raise InputError("--end-user needs the screening lists", hint="build the atlas (strata atlas build) first")
-        res = screening.screen(end_user, day, "all")
-        screen_rows = res.rows
-        match, mofcom, footnotes = end_user_hits(res, notes)
-        if match is None and not mofcom:
-            notes.append(t("controls.beyond.note.not_listed", name=end_user, date=day.isoformat()))
-        elif match is not None and match.get("listed") is None:
-            missing.add("--end-user listing date")
-    else:
-        footnotes = frozenset()
+    match, mofcom, footnotes, screen_rows = screen_end_user(screening, end_user, day, notes, missing)
 
     # 1. jurisdiction, 2. item rules
     us_para, _ = _match(state, "USA", ident, kinds)
@@ -758,10 +757,9 @@ def classify_item(
     layers.append(us_items)
     if exp and exp != "USA":
         layers.append(_item_layer(regime, state, exp, ident, dest_code, hq_code, day, reasons, missing, notes, kinds))
-    if eu is not None:
-        layers += _end_use_layers(regime, state, eu, dest_code, exp, subject, day, reasons)
-    layers += _end_user_layers(match, mofcom, exp, subject, reasons, notes)
-    layers += fdp_layers(fdp_hits, layers)
+    layers = outer_layers(
+        regime, state, layers, eu, dest_code, exp, subject, day, reasons, notes, match, mofcom, fdp_hits
+    )
 
     return _verdict(
         regime,
@@ -853,12 +851,12 @@ def _verdict(
         policy = max(policies, key=lambda p: severity(_POLICY_STATUS[p])) if policies else None
         # an exception only helps when every binding layer offers one
         exceptions = sorted({e for x in binding for e in x.exceptions}) if all(x.exceptions for x in binding) else []
-        if not exceptions and status == "exception":
-            status = "license"
+        if not exceptions and status == Status.EXCEPTION:
+            status = Status.LICENSE
     elif required is None:
-        status, policy, exceptions = "indeterminate", None, []
+        status, policy, exceptions = Status.INDETERMINATE, None, []
     else:
-        status, policy, exceptions = "free", None, []
+        status, policy, exceptions = Status.FREE, None, []
     item_layers = [x for x in layers if x.name.startswith("items:") and x.paragraph]
     eccn = next((x.eccn for x in item_layers if x.name == "items:USA"), None) or (
         item_layers[0].eccn if item_layers else None

@@ -25,48 +25,25 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any, Literal
 
+from computestrata.controls.vocab import Authority, Confidence, ItemKind, Kind, Op, Policy, Quantity
 from computestrata.errors import InputError, unknown
 
 Basis = Literal["compliance", "effective"]
-CONFIDENCE = ("H", "M", "L")
-KINDS = (
-    "paragraph",
-    "carve_out",
-    "license_scope",
-    "hq_scope",
-    "review_policy",
-    "license_exception",
-    "eccn_control",
-    "provision",
-    "end_use",
-    "fdp",
-)
+CONFIDENCE = tuple(Confidence)
+KINDS = tuple(Kind)
 #: Item kinds a ``paragraph`` may test: chips and HBM by parameters (``classify.py``);
 #: equipment, EDA software and materials by the ECCN paragraph the user names (``items_beyond.py``).
-ITEM_KINDS = ("chip", "hbm", "equipment", "eda", "material")
+ITEM_KINDS = tuple(ItemKind)
 #: Who enacts a rule: the U.S. EAR, the Netherlands, Japan, China (see ``rules_beyond/``).
-AUTHORITIES = ("USA", "NLD", "JPN", "CHN")
-QUANTITIES = (
-    "tpp",
-    "pd",
-    "io_bandwidth_gbps",
-    "dram_bandwidth_gbps",
-    "datacenter",
-    "hbm_density",
-    "copackaged_with_logic",
-)
-OPS = (">=", ">", "<", "<=", "==")
+AUTHORITIES = tuple(Authority)
+QUANTITIES = tuple(Quantity)
+OPS = tuple(Op)
 #: Review policies from least to most restrictive (their order is the severity scale).
-POLICIES = (
-    "presumption_of_approval",
-    "approval_within_cap",
-    "case_by_case",
-    "presumption_of_denial",
-)
+POLICIES = tuple(Policy)
 EARLIEST = date(2022, 1, 1)
 #: Last date the shipped rule data was checked against the reference notes.
 DATA_AS_OF = date(2026, 5, 31)
@@ -310,6 +287,25 @@ class Regime:
             days.update(ch[0] for ch in g.changes)
         return sorted(d for d in days if d >= EARLIEST)
 
+    @cached_property
+    def newest_change(self) -> tuple[date, str]:
+        """The last date anything in the real rules starts, ends or resumes, and the instrument
+        doing it (computed once per regime: every date check and verdict asks for it)."""
+        best: tuple[date, str] = (EARLIEST_BEYOND, "")
+        for inst in self.instruments:
+            if inst.hypothetical:
+                continue
+            days = [inst.effective, inst.compliance or inst.effective]
+            for c in inst.components:
+                days.append(c.binds)
+                if c.until:
+                    days.append(c.until)
+                days.extend(end for _, end, _ in c.suspended)
+            d = max(days)
+            if d > best[0]:
+                best = (d, f"{inst.id} ({inst.citation})")
+        return best
+
     def instrument(self, instrument_id: str) -> Instrument:
         for i in self.instruments:
             if i.id == instrument_id:
@@ -394,78 +390,38 @@ class Regime:
 # ---- loading -----------------------------------------------------------------------
 
 
-def _date(value: Any, where: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InputError(f"{where}: bad date {value!r}", hint="use YYYY-MM-DD") from exc
-
-
-def _conf(value: Any, where: str) -> str:
-    v = str(value or "").strip().upper()
-    if v not in CONFIDENCE:
-        raise InputError(f"{where}: confidence must be H, M or L, got {value!r}", hint="see RULES.md tags")
-    return v
-
-
 def _selector(raw: Any, where: str, countries: Mapping[str, str], groups: Iterable[str]) -> Selector | None:
+    """A selector (shape checked by :class:`~.schema.SelectorSchema`) whose groups and countries exist."""
+    from computestrata.controls.schema import SelectorSchema, validate
+
     if raw is None:
         return None
-    if not isinstance(raw, Mapping):
-        raise InputError(f"{where}: selector must be a mapping", hint="e.g. {groups: ['D:5'], countries: [MAC]}")
-    allowed = {"all", "groups", "countries", "except_groups", "except_countries"}
-    extra = set(raw) - allowed
-    if extra:
-        raise InputError(f"{where}: unknown selector keys {sorted(extra)}", hint=f"use {sorted(allowed)}")
+    sel = raw if isinstance(raw, SelectorSchema) else validate(SelectorSchema, raw, where)
     gset = set(groups)
-    for key in ("groups", "except_groups"):
-        for g in raw.get(key, []) or []:
-            if g not in gset:
-                raise unknown(f"country group in {where}", g, gset)
-    for key in ("countries", "except_countries"):
-        for c in raw.get(key, []) or []:
-            if c not in countries:
-                raise unknown(f"ISO3 code in {where}", c, countries)
+    for g in (*sel.groups, *sel.except_groups):
+        if g not in gset:
+            raise unknown(f"country group in {where}", g, gset)
+    for c in (*sel.countries, *sel.except_countries):
+        if c not in countries:
+            raise unknown(f"ISO3 code in {where}", c, countries)
     return Selector(
-        all=bool(raw.get("all", False)),
-        groups=tuple(raw.get("groups", []) or []),
-        countries=tuple(raw.get("countries", []) or []),
-        except_groups=tuple(raw.get("except_groups", []) or []),
-        except_countries=tuple(raw.get("except_countries", []) or []),
+        all=sel.all,
+        groups=tuple(sel.groups),
+        countries=tuple(sel.countries),
+        except_groups=tuple(sel.except_groups),
+        except_countries=tuple(sel.except_countries),
     )
 
 
-def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
-    out = []
-    for i, c in enumerate(raw or []):
-        w = f"{where}, condition {i + 1}"
-        if c.get("quantity") not in QUANTITIES:
-            raise unknown(f"quantity in {w}", str(c.get("quantity")), QUANTITIES)
-        if c.get("op") not in OPS:
-            raise unknown(f"operator in {w}", str(c.get("op")), OPS)
-        value = c.get("value")
-        if c["op"] == "==":
-            if not isinstance(value, bool):
-                raise InputError(f"{w}: '==' needs true/false, got {value!r}", hint="value: true")
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError(f"{w}: threshold must be a number, got {value!r}", hint="value: 4800")
-        out.append(
-            Condition(
-                quantity=c["quantity"],
-                op=c["op"],
-                value=value,
-                confidence=_conf(c.get("confidence", "H"), w),
-                note=c.get("note"),
-            )
-        )
-    return tuple(out)
+def _conditions(raw: Any) -> tuple[Condition, ...]:
+    return tuple(
+        Condition(quantity=c.quantity, op=c.op, value=c.value, confidence=c.confidence, note=c.note) for c in raw
+    )
 
 
 def stack_segment_ids() -> list[str]:
     """The compute stack's segment ids: the only labels a component's ``segment`` may carry."""
-    from computestrata.stack.segments import segment_ids
+    from computestrata.vocab.segments import segment_ids
 
     return segment_ids()
 
@@ -506,95 +462,67 @@ def parse_instrument(
 
     ``segments``: the valid segment labels (default: the stack's segment ids).
     """
+    from computestrata.controls.schema import InstrumentSchema, validate
+
     gids = list(groups)
     seg_ids: list[str] | None = list(segments) if segments is not None else None
-    for key in ("id", "kind", "title", "citation", "effective", "confidence"):
-        if key not in raw:
-            raise InputError(f"{where}: missing field {key!r}", hint="see the other files in controls/rules/")
-    effective = _date(raw["effective"], f"{where}: effective")
-    compliance = _date(raw["compliance"], f"{where}: compliance") if raw.get("compliance") else None
-    authority = str(raw.get("authority", "USA"))
-    if authority not in AUTHORITIES:
-        raise unknown(f"authority in {where}", authority, AUTHORITIES)
+    inst: InstrumentSchema = validate(InstrumentSchema, raw, where)
     comps: list[Component] = []
-    seen: set[str] = set()
-    for i, c in enumerate(raw.get("components", []) or []):
-        w = f"{where}, component {c.get('id', i + 1)}"
-        if not c.get("id"):
-            raise InputError(f"{w}: missing id", hint="give every component an id")
-        if c["id"] in seen:
-            raise InputError(f"{w}: id defined twice in one instrument", hint="rename one of them")
-        seen.add(c["id"])
-        kind = c.get("kind")
-        if kind not in KINDS:
-            raise unknown(f"component kind in {w}", str(kind), KINDS)
-        action = c.get("action", "add")
-        if action not in ("add", "remove"):
-            raise unknown(f"action in {w}", str(action), ("add", "remove"))
-        if kind == "review_policy" and action == "add" and c.get("policy") not in POLICIES:
-            raise unknown(f"review policy in {w}", str(c.get("policy")), POLICIES)
-        if kind == "paragraph" and action == "add" and (not c.get("eccn") or c.get("item") not in ITEM_KINDS):
-            raise InputError(f"{w}: a paragraph needs eccn and item ({', '.join(ITEM_KINDS)})", hint="item: chip")
-        if kind == "license_exception" and action == "add" and not c.get("code"):
-            raise InputError(f"{w}: a license exception needs a code", hint="code: NAC")
-        if c.get("segment") is not None:
+    for c in inst.components:
+        w = f"{where}, component {c.id}"
+        if c.segment is not None:
             if seg_ids is None:
                 seg_ids = stack_segment_ids()
-            check_segment(str(c["segment"]), w, seg_ids)
-        own = _date(c["compliance"], f"{w}: compliance") if c.get("compliance") else None
-        binds = own or compliance or effective
-        if c.get("effective"):  # a component of a later stage (e.g. the ECAD part of an IFR)
-            binds = max(binds, _date(c["effective"], f"{w}: effective"))
-        until = c.get("until", raw.get("until"))
-        suspended = tuple(
-            (_date(s["from"], f"{w}: suspended"), _date(s["to"], f"{w}: suspended"), str(s.get("citation", "")))
-            for s in c.get("suspended", []) or []
-        )
+            check_segment(str(c.segment), w, seg_ids)
+        binds = c.compliance or inst.compliance or inst.effective
+        if c.effective:  # a component of a later stage (e.g. the ECAD part of an IFR)
+            binds = max(binds, c.effective)
+        until = c.until or inst.until
         comps.append(
             Component(
-                id=str(c["id"]),
-                kind=kind,
-                instrument=str(raw["id"]),
-                citation=str(raw["citation"]),
+                id=c.id,
+                kind=c.kind,
+                instrument=inst.id,
+                citation=inst.citation,
                 binds=binds,
-                confidence=_conf(c.get("confidence", raw["confidence"]), w),
-                action=action,
-                eccn=c.get("eccn"),
-                segment=c.get("segment"),
-                item=c.get("item"),
-                priority=int(c.get("priority", 0)),
-                paragraphs=tuple(c.get("paragraphs", []) or []),
-                destinations=_selector(c.get("destinations"), f"{w} destinations", countries, gids),
-                hq=_selector(c.get("hq"), f"{w} hq", countries, gids),
-                conditions=_conditions(c.get("all"), w),
-                policy=c.get("policy"),
-                code=c.get("code"),
-                notification=c.get("notification"),
-                text=" ".join(str(c.get("text", "")).split()),
-                limits=dict(c.get("limits", {}) or {}),
-                hypothetical=bool(c.get("hypothetical", False)),
-                authority=authority,
-                until=_date(until, f"{w}: until") if until else None,
-                suspended=suspended,
-                extra={k: c[k] for k in _EXTRA_KEYS if k in c},
+                confidence=c.confidence or inst.confidence,
+                action=c.action,
+                eccn=c.eccn,
+                segment=c.segment,
+                item=c.item,
+                priority=c.priority,
+                paragraphs=tuple(c.paragraphs),
+                destinations=_selector(c.destinations, f"{w} destinations", countries, gids),
+                hq=_selector(c.hq, f"{w} hq", countries, gids),
+                conditions=_conditions(c.all),
+                policy=c.policy,
+                code=c.code,
+                notification=c.notification,
+                text=" ".join(c.text.split()),
+                limits=dict(c.limits or {}),
+                hypothetical=c.hypothetical,
+                authority=inst.authority,
+                until=until,
+                suspended=tuple((x.from_, x.to, x.citation) for x in c.suspended),
+                extra={k: v for k in _EXTRA_KEYS if (v := getattr(c, k)) is not None},
             )
         )
     return Instrument(
-        id=str(raw["id"]),
-        kind=str(raw["kind"]),
-        title=" ".join(str(raw["title"]).split()),
-        citation=str(raw["citation"]),
-        effective=effective,
-        confidence=_conf(raw["confidence"], where),
+        id=inst.id,
+        kind=inst.kind,
+        title=" ".join(inst.title.split()),
+        citation=inst.citation,
+        effective=inst.effective,
+        confidence=inst.confidence,
         components=tuple(comps),
-        fr_doc=raw.get("fr_doc"),
-        published=_date(raw["published"], f"{where}: published") if raw.get("published") else None,
-        compliance=compliance,
-        rescinds=tuple(raw.get("rescinds", []) or []),
-        summary=" ".join(str(raw.get("summary", "")).split()),
-        sources=str(raw.get("sources", "")),
-        hypothetical=bool(raw.get("hypothetical", False)),
-        authority=authority,
+        fr_doc=inst.fr_doc,
+        published=inst.published,
+        compliance=inst.compliance,
+        rescinds=tuple(inst.rescinds),
+        summary=" ".join(inst.summary.split()),
+        sources=inst.sources,
+        hypothetical=inst.hypothetical,
+        authority=inst.authority,
     )
 
 
@@ -620,66 +548,65 @@ def parse_groups(
     raw: Mapping[str, Any], countries: Mapping[str, str]
 ) -> tuple[dict[str, Group], dict[str, tuple[str, date]]]:
     """Validate the country-groups mapping into groups and the 'treated as' aliases."""
+    from computestrata.controls.schema import GroupsFileSchema, validate
+
+    doc: GroupsFileSchema = validate(GroupsFileSchema, raw, "country groups")
     groups: dict[str, Group] = {}
-    ids = [g["id"] for g in raw.get("groups", [])]
-    for g in raw.get("groups", []):
-        w = f"country group {g.get('id')!r}"
-        for c in [*(g.get("members") or []), *(g.get("except") or [])]:
+    ids = [g.id for g in doc.groups]
+    for g in doc.groups:
+        w = f"country group {g.id!r}"
+        for c in [*g.members, *g.except_]:
             if c not in countries:
                 raise unknown(f"ISO3 code in {w}", c, countries)
-        for o in [*(g.get("members_from") or []), *(g.get("complement_of") or [])]:
+        for o in [*g.members_from, *g.complement_of]:
             if o not in ids:
                 raise unknown(f"group reference in {w}", o, ids)
-        changes = tuple(
-            (_date(ch["date"], w), frozenset(ch.get("add", []) or []), frozenset(ch.get("remove", []) or []))
-            for ch in g.get("changes", []) or []
+        groups[g.id] = Group(
+            id=g.id,
+            title=g.title or g.id,
+            citation=g.citation,
+            confidence=g.confidence,
+            valid_from=g.valid_from or EARLIEST,
+            valid_to=g.valid_to,
+            members=frozenset(g.members),
+            members_from=tuple(g.members_from),
+            complement_of=tuple(g.complement_of),
+            excluded=frozenset(g.except_),
+            changes=tuple((ch.date, frozenset(ch.add), frozenset(ch.remove)) for ch in g.changes),
+            note=g.note,
         )
-        groups[g["id"]] = Group(
-            id=g["id"],
-            title=g.get("title", g["id"]),
-            citation=g.get("citation", ""),
-            confidence=_conf(g.get("confidence"), w),
-            valid_from=_date(g.get("valid_from", EARLIEST), w),
-            valid_to=_date(g["valid_to"], w) if g.get("valid_to") else None,
-            members=frozenset(g.get("members") or []),
-            members_from=tuple(g.get("members_from") or []),
-            complement_of=tuple(g.get("complement_of") or []),
-            excluded=frozenset(g.get("except") or []),
-            changes=changes,
-            note=g.get("note", ""),
-        )
-    treated = {k: (v["as"], _date(v["from"], f"treated_as {k}")) for k, v in (raw.get("treated_as") or {}).items()}
+    treated = {k: (v.as_, v.from_) for k, v in doc.treated_as.items()}
     return groups, treated
 
 
 def parse_measures(raw: Mapping[str, Any], countries: Mapping[str, str], groups: Iterable[str]) -> tuple[Measure, ...]:
     """Validate the is-informed letters file."""
+    from computestrata.controls.schema import MeasuresFileSchema, validate
+
+    doc: MeasuresFileSchema = validate(MeasuresFileSchema, raw, "is-informed letters")
     gids = list(groups)
     out = []
-    for m in raw.get("measures", []):
-        w = f"measure {m.get('id')!r}"
-        title = m["title"]
-        if isinstance(title, Mapping):  # {en:, ko:, zh:}: English is the title the JSON keeps
-            if not title.get("en"):
-                raise InputError(f"{w}: title has no 'en' text", hint="give title: {en: ..., ko: ..., zh: ...}")
-            titles = tuple((str(k), " ".join(str(v).split())) for k, v in title.items() if k != "en" and v)
-            title = title["en"]
+    for m in doc.measures:
+        w = f"measure {m.id!r}"
+        if isinstance(m.title, dict):  # {en:, ko:, zh:}: English is the title the JSON keeps
+            titles = tuple((str(k), " ".join(str(v).split())) for k, v in m.title.items() if k != "en" and v)
+            title = str(m.title["en"])
         else:
-            titles = ()
+            title, titles = m.title, ()
         out.append(
             Measure(
-                id=m["id"],
-                kind=m.get("kind", "is_informed_letter"),
-                addressee=m.get("addressee", ""),
-                title=" ".join(str(title).split()),
-                citation=m["citation"],
-                effective=_date(m["effective"], w),
-                until=_date(m["until"], w) if m.get("until") else None,
-                confidence=_conf(m.get("confidence"), w),
-                names=tuple(tuple(str(t).lower() for t in n) for n in m.get("items", {}).get("names", [])),
-                destinations=_selector(m.get("destinations"), f"{w} destinations", countries, gids),
-                hq=_selector(m.get("hq"), f"{w} hq", countries, gids),
-                note=m.get("note", ""),
+                id=m.id,
+                kind=m.kind,
+                addressee=m.addressee,
+                title=" ".join(title.split()),
+                citation=m.citation,
+                effective=m.effective,
+                until=m.until,
+                confidence=m.confidence,
+                names=tuple(tuple(str(t).lower() for t in n) for n in m.items.names),
+                destinations=_selector(m.destinations, f"{w} destinations", countries, gids),
+                hq=_selector(m.hq, f"{w} hq", countries, gids),
+                note=m.note,
                 titles=titles,
             )
         )
@@ -754,6 +681,38 @@ def load_full() -> Regime:
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(
+    on: date | str,
+    regime: Regime | None = None,
+    what: str = "--date",
+    *,
+    earliest: date = EARLIEST_BEYOND,
+    newest: date | None = None,
+) -> date:
+    """A date the rules can speak for: from ``earliest`` (2018-01-01) to today, or to the newest
+    modelled change of ``regime`` (or ``newest``) if that is later; else an error naming the range.
+
+    Today is always allowed: a reader asks what applies now, and between the newest modelled
+    change and today the rules in force are the last ones modelled (verdicts say so).  A date
+    after both is a forecast the rule data cannot make.  The controls engine and the cooperation
+    space both bound their dates here."""
+    day = parse_date(on, what, earliest=earliest)
+    if newest is None:
+        newest, inst = (regime if regime is not None else load_full()).newest_change
+        change = f"{newest.isoformat()}, {inst}"
+    else:
+        change = newest.isoformat()
+    bound = max(newest, date.today())
+    if day > bound:
+        raise InputError(
+            f"{what}: {day.isoformat()} is outside the range the rules cover ({earliest.isoformat()} to "
+            f"{bound.isoformat()}): it is in the future and after the newest modelled rule change ({change})",
+            hint="the rule data cannot say what applies later (a suspension may be extended or a rule added); "
+            f"use a date between {earliest.isoformat()} and {bound.isoformat()}, or a scenario posture for the future",
+        )
+    return day
 
 
 def parse_date(text: str | date, what: str = "--date", earliest: date = EARLIEST) -> date:

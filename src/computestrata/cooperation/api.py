@@ -171,20 +171,12 @@ class PairResult:
 
 def check_date(on: date | str, what: str = "--date", regime: Regime | None = None) -> date:
     """A date the rules can speak for (:func:`~.controls_view.date_range`: from the first modelled
-    rule's start to the newest modelled change), else an :class:`InputError` naming the range."""
-    from computestrata.controls.regime import parse_date
+    rule's start to the newest modelled change, or today), else an :class:`InputError` naming the range."""
+    from computestrata.controls.regime import check_date as bounded
     from computestrata.cooperation.controls_view import date_range
 
     first, last = date_range(regime)
-    day = parse_date(on, what, earliest=first)
-    bound = max(last, date.today())  # today is always a fair question: the last modelled rules apply
-    if day > bound:
-        raise InputError(
-            f"{what}: {day.isoformat()} is outside the range the rules cover "
-            f"({first.isoformat()} to {bound.isoformat()}; the newest modelled rule change is {last.isoformat()})",
-            hint=f"use a date between {first.isoformat()} and {bound.isoformat()}, or a scenario for the future",
-        )
-    return day
+    return bounded(on, what=what, earliest=first, newest=last)
 
 
 def default_date(regime: Regime | None = None) -> date:

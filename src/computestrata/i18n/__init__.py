@@ -60,12 +60,14 @@ def catalog() -> dict[str, dict[str, str]]:
     """All catalogue entries merged; a key defined twice is a bug and raises."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     merged: dict[str, dict[str, str]] = {}
     folder = resources.files("computestrata.i18n") / "catalog"
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        # the C loader when libyaml is there: the catalogues are read by every command
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader) or {}
         for key, texts in data.items():
             if key in merged:
                 raise ValueError(f"i18n key {key!r} defined twice (again in {entry.name})")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
     import numpy as np
@@ -261,6 +262,8 @@ class CorePeripheryResult:
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
+    #: where the numbers come from (filled by :func:`computestrata.provenance.sourced`)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -285,6 +288,7 @@ def role_label(code: str) -> str:
     return t(f"measure.role.{code}")
 
 
+@sourced
 def analyse(
     atlas: Atlas, by: str = "input", top: int | None = 20, starts: int = 8, seed: int = 0
 ) -> CorePeripheryResult:

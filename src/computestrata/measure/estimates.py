@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 from computestrata.measure.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,6 +73,8 @@ class Estimate:
     source_ids: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    #: where the numbers come from (filled by :func:`computestrata.provenance.sourced`)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     def share(self, iso3: str) -> dict[str, float] | None:
         """p5/median/p95 share (0–1) of one country, or None when the estimate has no row."""
@@ -339,50 +342,30 @@ def tracked_accelerator_stock(
     return total, sorted(rows["vendor"].astype(str).unique())
 
 
-def intelligent_compute(
+@dataclass
+class ClusterSelection:
+    """The records an intelligent-compute estimate rests on (step 1, data selection)."""
+
+    clusters: pd.DataFrame  # every record (for the filter-agreement note)
+    existing: pd.DataFrame  # operating at year end, with a country, Epoch's filter applied
+    multi_site: pd.DataFrame  # records the standard filter drops only for extent (empty: not counted)
+    pre_chip_era: Any  # bool per ``existing`` row: first operating before CHIP_STOCK_START
+    chip_stocks: pd.DataFrame | None
+    chip_rows: pd.DataFrame | None  # China's NVIDIA H100e estimate for the year (None/empty: none)
+    used_chips: bool
+
+
+def select_clusters(
     clusters: pd.DataFrame,
     chip_stocks: pd.DataFrame | None,
     year: int,
-    draws: int = DEFAULT_DRAWS,
-    seed: int | None = DEFAULT_SEED,
-    coverage: tuple[float, float] = EPOCH_COVERAGE,
     standard_only: bool = True,
-    china_chip_weight: float = CHINA_CHIP_WEIGHT,
     multi_site_weight: float = MULTI_SITE_WEIGHT,
-) -> Estimate:
-    """AI accelerator stock (H100e) by country at the end of ``year``, by Monte Carlo.
-
-    Per draw *i*:
-
-    1. resample the clusters existing at year end (bootstrap) and sum H100e by country;
-    2. draw Epoch's coverage k ~ U(10 %, 20 %) and scale: E_c = O_c / k (same k for all
-       countries in a draw — the data give no country-specific coverage);
-    3. China, from ``CHIP_STOCK_START`` on: with probability ``china_chip_weight`` take
-       the chip-stock route — NVIDIA H100e sold to Chinese owners since 2022 (lognormal
-       through Epoch's p5/median/p95) plus the scaled clusters of China that were operating
-       before 2022 (stock the sales model does not see) — else the cluster route E_CHN.
-       The two routes disagree (the chip model has no Huawei; Chinese cluster records are
-       anonymised and rounded), so the band spans both rather than hiding one;
-    4. the filter factor: with probability ``multi_site_weight`` the draw also counts the
-       records Epoch's standard analysis drops only for being multi-site or of unclear extent
-       (:func:`multi_site`; bootstrapped and scaled like the others) — for China at the end of
-       2024 about 63k H100e of confirmed records — else it keeps Epoch's standard set;
-    5. world = Σ non-China E_c + China; shares = stock / world (sum to one in every draw).
-
-    Reported: p5/median/p95 of each country's stock and share across draws.
-    """
+) -> ClusterSelection:
+    """Step 1 of :func:`intelligent_compute`: check the year and pick the records and chip rows."""
     import numpy as np
     import pandas as pd
 
-    from computestrata.i18n import t
-    from computestrata.measure import montecarlo as mc
-
-    mc.check_draws(draws)
-    mc.check_seed(seed)
-    if not 0 <= china_chip_weight <= 1:
-        raise InputError("china_chip_weight must lie in [0, 1]", hint="e.g. 0.5")
-    if not 0 <= multi_site_weight <= 1:
-        raise InputError("multi_site_weight must lie in [0, 1]", hint="e.g. 0.5; 0 = Epoch's standard set only")
     dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce")
     first, last = dates.min(), dates.max()
     if first == first and year < first.year:
@@ -401,10 +384,46 @@ def intelligent_compute(
             f"no operating clusters with a country recorded at the end of {year}",
             hint="pick a year between 2010 and 2025",
         )
-    gen = mc.rng(seed)
     ms = existing_clusters(clusters, year, multi_site_only=True) if standard_only else ex.iloc[:0]
     if multi_site_weight == 0:
         ms = ms.iloc[:0]
+    chip_rows = _chip_stock(chip_stocks, year, "China") if chip_stocks is not None else None
+    used_chips = chip_rows is not None and not chip_rows.empty and year >= CHIP_STOCK_START
+    pre = ex["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
+    return ClusterSelection(clusters, ex, ms, pre, chip_stocks, chip_rows, used_chips)
+
+
+@dataclass
+class StockDraws:
+    """Step 2 of :func:`intelligent_compute`: the Monte Carlo draws (draws × countries)."""
+
+    names: list[str]  # columns of ``stock``: CHN first
+    stock: Any
+    world: Any
+    china_clusters: Any  # China by the cluster route
+    china_chips: Any | None  # China by the chip-stock route (None: no chip estimate that year)
+    others: list[Any]  # the non-China columns, for the route-by-route shares
+    chip_median: float | None
+    tracked: tuple[Any, list[str]] | None  # world stock from Epoch's sales model, for the cross-check
+
+
+def simulate_stocks(
+    sel: ClusterSelection,
+    year: int,
+    draws: int,
+    seed: int | None,
+    coverage: tuple[float, float] = EPOCH_COVERAGE,
+    china_chip_weight: float = CHINA_CHIP_WEIGHT,
+    multi_site_weight: float = MULTI_SITE_WEIGHT,
+) -> StockDraws:
+    """Step 2: the Monte Carlo of :func:`intelligent_compute` (its docstring gives the steps).
+    The draws are taken in a fixed order, so a seed gives the same numbers every time."""
+    import numpy as np
+
+    from computestrata.measure import montecarlo as mc
+
+    ex, ms = sel.existing, sel.multi_site
+    gen = mc.rng(seed)
 
     def labelled(frame: pd.DataFrame) -> list[str]:
         pre = frame["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
@@ -413,7 +432,6 @@ def intelligent_compute(
             for c, p in zip(frame["country_iso3"].astype(str), pre, strict=True)
         ]
 
-    pre = ex["first_operational_date"] < np.datetime64(f"{CHIP_STOCK_START}-01-01")
     groups, observed = mc.bootstrap_group_sums(ex["h100e"].to_numpy(float), labelled(ex), draws, gen)
     k = mc.sample_uniform(coverage[0], coverage[1], draws, gen)
     scaled = observed / k[:, None]
@@ -430,31 +448,47 @@ def intelligent_compute(
 
     china_clusters = part("CHN|pre") + part("CHN|post")
     china = china_clusters
-    chip_rows = _chip_stock(chip_stocks, year, "China") if chip_stocks is not None else None
+    china_chips = None
     chip_med: float | None = None
-    used_chips = chip_rows is not None and not chip_rows.empty and year >= CHIP_STOCK_START
-    if used_chips:
-        assert chip_rows is not None
-        r = chip_rows.iloc[0]
+    if sel.used_chips:
+        assert sel.chip_rows is not None
+        r = sel.chip_rows.iloc[0]
         chip_med = float(r["median"])
         nv = mc.sample_lognormal(float(r["p5"]), chip_med, float(r["p95"]), draws, gen)
         china_chips = nv + part("CHN|pre")
         pick = gen.random(draws) < china_chip_weight
         china = np.where(pick, china_chips, china_clusters)
 
-    tracked = tracked_accelerator_stock(chip_stocks, year, draws, gen) if chip_stocks is not None else None
+    chips = sel.chip_stocks
+    tracked = tracked_accelerator_stock(chips, year, draws, gen) if chips is not None else None
     countries = sorted({g.split("|")[0] for g in groups} - {"CHN"})
-    stock = np.column_stack([china, *[part(c) for c in countries]])
-    names = ["CHN", *countries]
-    shares = mc.normalise_rows(stock)
-    world = stock.sum(axis=1)
+    others = [part(c) for c in countries]
+    stock = np.column_stack([china, *others])
+    return StockDraws(
+        names=["CHN", *countries],
+        stock=stock,
+        world=stock.sum(axis=1),
+        china_clusters=china_clusters,
+        china_chips=china_chips,
+        others=others,
+        chip_median=chip_med,
+        tracked=tracked,
+    )
+
+
+def _stock_rows(sel: ClusterSelection, sim: StockDraws) -> list[dict[str, Any]]:
+    """Step 3a: p5/median/p95 of each country's stock and share, with what was observed."""
+    from computestrata.measure import montecarlo as mc
+
+    ex = sel.existing
+    shares = mc.normalise_rows(sim.stock)
     obs = ex.groupby(ex["country_iso3"].astype(str))
     obs_h = obs["h100e"].sum()
     obs_n = obs.size()
     obs_op = obs["op16_s"].sum(min_count=1) if "op16_s" in ex.columns else None
-    rows = []
-    for j, c in enumerate(names):
-        v = mc.summarise(stock[:, j])
+    rows: list[dict[str, Any]] = []
+    for j, c in enumerate(sim.names):
+        v = mc.summarise(sim.stock[:, j])
         s = mc.summarise(shares[:, j])
         rows.append(
             {
@@ -471,20 +505,50 @@ def intelligent_compute(
             }
         )
     rows.sort(key=lambda r: -r["value_median"])
-    # the two Chinese routes, for the explanation of gaps
-    cl_share = mc.summarise(mc.normalise_rows(np.column_stack([china_clusters, *[part(c) for c in countries]]))[:, 0])
+    return rows
+
+
+def _china_routes(sel: ClusterSelection, sim: StockDraws) -> dict[str, Any]:
+    """Step 3b: China's share by each route, for the explanation of gaps."""
+    import numpy as np
+
+    from computestrata.measure import montecarlo as mc
+
+    ex, pre = sel.existing, sel.pre_chip_era
+    cl_share = mc.summarise(mc.normalise_rows(np.column_stack([sim.china_clusters, *sim.others]))[:, 0])
     components: dict[str, Any] = {"china_share_clusters": cl_share}
-    if used_chips:
-        chip_share = mc.summarise(
-            mc.normalise_rows(np.column_stack([china_chips, *[part(c) for c in countries]]))[:, 0]
-        )
+    if sim.china_chips is not None:
+        chip_share = mc.summarise(mc.normalise_rows(np.column_stack([sim.china_chips, *sim.others]))[:, 0])
         components["china_share_chip_stocks"] = chip_share
-        components["china_nvidia_h100e_median"] = chip_med
+        components["china_nvidia_h100e_median"] = sim.chip_median
         # diagnostic: Chinese clusters first operating from 2022 as a fraction of the NVIDIA
         # H100e sold to China since 2022 (> 20 % would mean China is covered better than
         # average — or that the sales model misses non-NVIDIA chips, which it does)
         post = ex[(ex["country_iso3"] == "CHN") & ~pre]["h100e"].sum()
-        components["china_implied_coverage"] = float(post / chip_med) if chip_med else None
+        components["china_implied_coverage"] = float(post / sim.chip_median) if sim.chip_median else None
+    return components
+
+
+def _intelligent_notes(
+    sel: ClusterSelection,
+    sim: StockDraws,
+    year: int,
+    coverage: tuple[float, float],
+    standard_only: bool,
+    multi_site_weight: float,
+) -> tuple[list[str], dict[str, Any]]:
+    """Step 3c: the notes shown with the estimate (and the sufficiency verdict they lead with)."""
+    from computestrata.i18n import t
+    from computestrata.measure import montecarlo as mc
+
+    ex, ms, clusters, used_chips, tracked, world = (
+        sel.existing,
+        sel.multi_site,
+        sel.clusters,
+        sel.used_chips,
+        sim.tracked,
+        sim.world,
+    )
     suff = sufficiency(ex)
     notes = []
     if suff["level"] != "ok":
@@ -561,6 +625,63 @@ def intelligent_compute(
             )
         )
     notes.append(EPOCH_COVERAGE_CITATION)
+    return notes, suff
+
+
+def intelligent_compute(
+    clusters: pd.DataFrame,
+    chip_stocks: pd.DataFrame | None,
+    year: int,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    coverage: tuple[float, float] = EPOCH_COVERAGE,
+    standard_only: bool = True,
+    china_chip_weight: float = CHINA_CHIP_WEIGHT,
+    multi_site_weight: float = MULTI_SITE_WEIGHT,
+) -> Estimate:
+    """AI accelerator stock (H100e) by country at the end of ``year``, by Monte Carlo.
+
+    Per draw *i*:
+
+    1. resample the clusters existing at year end (bootstrap) and sum H100e by country;
+    2. draw Epoch's coverage k ~ U(10 %, 20 %) and scale: E_c = O_c / k (same k for all
+       countries in a draw — the data give no country-specific coverage);
+    3. China, from ``CHIP_STOCK_START`` on: with probability ``china_chip_weight`` take
+       the chip-stock route — NVIDIA H100e sold to Chinese owners since 2022 (lognormal
+       through Epoch's p5/median/p95) plus the scaled clusters of China that were operating
+       before 2022 (stock the sales model does not see) — else the cluster route E_CHN.
+       The two routes disagree (the chip model has no Huawei; Chinese cluster records are
+       anonymised and rounded), so the band spans both rather than hiding one;
+    4. the filter factor: with probability ``multi_site_weight`` the draw also counts the
+       records Epoch's standard analysis drops only for being multi-site or of unclear extent
+       (:func:`multi_site`; bootstrapped and scaled like the others) — for China at the end of
+       2024 about 63k H100e of confirmed records — else it keeps Epoch's standard set;
+    5. world = Σ non-China E_c + China; shares = stock / world (sum to one in every draw).
+
+    Reported: p5/median/p95 of each country's stock and share across draws.
+    """
+    from computestrata.i18n import t
+    from computestrata.measure import montecarlo as mc
+
+    mc.check_draws(draws)
+    mc.check_seed(seed)
+    if not 0 <= china_chip_weight <= 1:
+        raise InputError("china_chip_weight must lie in [0, 1]", hint="e.g. 0.5")
+    if not 0 <= multi_site_weight <= 1:
+        raise InputError("multi_site_weight must lie in [0, 1]", hint="e.g. 0.5; 0 = Epoch's standard set only")
+    sel = select_clusters(clusters, chip_stocks, year, standard_only, multi_site_weight)
+    sim = simulate_stocks(sel, year, draws, seed, coverage, china_chip_weight, multi_site_weight)
+    rows = _stock_rows(sel, sim)
+    components = _china_routes(sel, sim)
+    notes, suff = _intelligent_notes(sel, sim, year, coverage, standard_only, multi_site_weight)
+    ex, ms, chip_rows, used_chips, tracked, world = (
+        sel.existing,
+        sel.multi_site,
+        sel.chip_rows,
+        sel.used_chips,
+        sim.tracked,
+        sim.world,
+    )
     method = t(
         "measure.method.intelligent",
         draws=draws,
@@ -630,6 +751,7 @@ def basic_compute(year: int) -> Estimate:
 # ---------------------------------------------------------------- atlas wrappers
 
 
+@sourced
 def from_atlas(
     atlas: Atlas,
     kind: str,
@@ -678,6 +800,8 @@ class NationalCompute:
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
+    #: where the numbers come from (filled by :func:`computestrata.provenance.sourced`)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def kind(self) -> str:
@@ -713,6 +837,7 @@ _BAND_COLUMNS = [
 ]
 
 
+@sourced
 def national_compute(
     atlas: Atlas,
     kind: str,

@@ -28,6 +28,7 @@ from computestrata.errors import InputError
 from computestrata.measure import concentration as cm
 from computestrata.measure.licences import hidden_rows
 from computestrata.measure.montecarlo import DEFAULT_SEED
+from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,10 +90,14 @@ def random_tier_hhi(
     if size >= vals.size:
         return cm.hhi(_unit_totals(vals, labs))
     gen = np.random.default_rng(seed)
-    res = [
-        cm.hhi(_unit_totals(vals[idx], labs[idx]))
-        for idx in (gen.choice(vals.size, size=size, replace=False) for _ in range(draws))
-    ]
+    # label codes once (sorting strings per draw was most of the time); a draw's totals are the
+    # bins of the units it holds, in label order — the same numbers as grouping its labels
+    uniq, codes = np.unique(labs.astype(str), return_inverse=True)
+    res = []
+    for _ in range(draws):
+        idx = gen.choice(vals.size, size=size, replace=False)
+        tot = np.bincount(codes[idx], weights=vals[idx], minlength=uniq.size)
+        res.append(cm.hhi(tot[tot > 0]))
     return float(np.mean(res))
 
 
@@ -548,6 +553,8 @@ class StratificationResult:
     robustness: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source_ids: set[str] = field(default_factory=set)
+    #: where the numbers come from (filled by :func:`computestrata.provenance.sourced`)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -712,6 +719,7 @@ def _dropped(tables: Mapping[str, pd.DataFrame], units: Sequence[str]) -> list[s
     return none
 
 
+@sourced
 def analyse(
     atlas: Atlas,
     datasets: Sequence[str] | None = None,
@@ -838,6 +846,8 @@ class ConcentrationResult:
     metrics: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
+    #: where the numbers come from (filled by :func:`computestrata.provenance.sourced`)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -860,6 +870,7 @@ def periods_for(dataset: str, year: int | None = None, list_id: str | None = Non
     return [f"{year}-11"] if dataset == "top500" else [str(year)]
 
 
+@sourced
 def concentration_for(
     atlas: Atlas,
     dataset: str = "top500",

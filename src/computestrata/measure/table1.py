@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.measure.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +48,8 @@ class Table1:
     source_ids: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     methods: dict[str, str] = field(default_factory=dict)
+    #: where the numbers come from (filled by :func:`computestrata.provenance.sourced`)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -175,6 +178,7 @@ def compare(
     return rows
 
 
+@sourced
 def build_table1(
     atlas: Atlas, years: Sequence[int] = YEARS, draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED
 ) -> Table1:

@@ -31,15 +31,9 @@ def check_target(out: Path) -> None:
 
 def plotly_js() -> Path:
     """The plotly.js bundled with the installed ``plotly`` package (no CDN, no download)."""
-    from importlib import resources
+    from computestrata.imaging import plotly_js as find
 
-    try:
-        path = Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
-    except ModuleNotFoundError as exc:
-        raise InputError.keyed("report.error.needs", "report.error.needs_hint", package="plotly") from exc
-    if not path.is_file():
-        raise InputError(f"plotly.min.js not found at {path}", hint="reinstall plotly: pip install --force plotly")
-    return path
+    return find()
 
 
 def write_folder(out: Path, fill: Callable[[Path], object], meta: dict[str, object]) -> Path:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 
 def _clean(obj: Any) -> Any:
-    """NaN/inf → None so the chart JSON is valid (missing stays missing, never zero)."""
-    if isinstance(obj, float):
-        return None if math.isnan(obj) or math.isinf(obj) else obj
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    return obj
+    """NaN/inf → None so the chart JSON is valid (see :func:`computestrata.imaging.clean`)."""
+    from computestrata.imaging import clean
+
+    return clean(obj)
 
 
 def figure_json(spec: dict[str, Any]) -> str:

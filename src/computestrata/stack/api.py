@@ -1,5 +1,8 @@
 """Python API of the stack: the same functions the CLI, the report and the dashboard call.
 
+The ``*_view`` functions answer what a command shows (rows, sources, notes, metadata as a
+:class:`StackView`); the others return the domain objects (shares, concentration, exposure).
+
 >>> from computestrata.atlas import store
 >>> from computestrata.stack import api
 >>> a = store.open()                                   # doctest: +SKIP
@@ -14,6 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError, unknown
 from computestrata.stack.segments import by_layer, check_ids, segment, segments
+from computestrata.stack.views import (
+    StackView,
+    concentration_view,
+    controls_view,
+    exposure_view,
+    parse_assume,
+    segments_view,
+    shares_view,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,17 +36,29 @@ if TYPE_CHECKING:
     from computestrata.stack.shares import SegmentShares, ShareBook
 
 __all__ = [
+    "StackView",
     "book",
     "by_layer",
     "check_country",
     "chokepoints",
     "concentration",
+    "concentration_view",
+    "controls_view",
     "curated_sources",
     "exposure",
+    "exposure_view",
     "graph",
+    "hidden_by_license",
+    "hidden_note",
+    "later_only",
+    "parse_assume",
     "segment",
+    "segment_records",
     "segments",
+    "segments_for_eccn",
+    "segments_view",
     "shares",
+    "shares_view",
 ]
 
 _BOOKS: dict[int, tuple[Atlas | None, ShareBook]] = {}

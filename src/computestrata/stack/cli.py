@@ -1,10 +1,10 @@
-"""`strata stack` commands: thin wrappers over :mod:`computestrata.stack.api`."""
+"""`strata stack` commands: parse options, call :mod:`computestrata.stack.api`, lay the result out."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -103,34 +103,16 @@ def _table(
     emit(out, False, atlas, lang)
 
 
-def _citation_note(text: str) -> str:
-    """A citation shown as a note: the project's own mapping citation and the words the posture
-    adds to rule citations translated (report titles and FR citations stay as published)."""
-    from computestrata.controls import display
-    from computestrata.i18n import t
-    from computestrata.stack.shares import CLOUD_HQ_CITATION
-
-    if text == CLOUD_HQ_CITATION:
-        return t("stack.note.cloud_hq_citation")
-    return display.citation(text)
-
-
 def _label(prefix: str, code: Any) -> Any:
-    """``prefix.code`` translated when the catalogue has it, else the code itself."""
-    from computestrata.i18n import catalog, t
+    from computestrata.stack.labels import label
 
-    key = f"{prefix}.{code}"
-    return t(key) if key in catalog() else code
+    return label(prefix, code)
 
 
 def _segment_name(sid: Any) -> Any:
-    """A segment id as its name in the reader's language (ids not in the stack stay as they are)."""
-    from computestrata.i18n import get_lang
-    from computestrata.stack.segments import segment_ids, segments
+    from computestrata.stack.labels import segment_name
 
-    if sid not in segment_ids():
-        return sid
-    return next(s for s in segments() if s.id == sid).label(get_lang())
+    return segment_name(sid)
 
 
 #: How a table shows the stable codes of each column (JSON keeps the codes).
@@ -156,36 +138,11 @@ def _fmt(column: str, v: Any) -> Any:
     return v
 
 
-def _names(ids: Sequence[str]) -> str:
-    """Segment ids as their names in the reader's language, comma-separated (for notes)."""
-    return ", ".join(str(_segment_name(i)) for i in ids)
-
-
 def _excluding(exclude_license: list[str] | None) -> bool:
     """Whether a licence filter is in force (``--exclude-license`` or ``$STRATA_EXCLUDE_LICENSE``)."""
     from computestrata.atlas.store import excluded_licenses
 
     return bool(excluded_licenses(exclude_license))
-
-
-def _hidden_note(hidden: dict[str, list[str]]) -> list[str]:
-    """The note naming the segments the licence filter hides (none when it hides nothing)."""
-    from computestrata.stack.api import hidden_note
-
-    return hidden_note(hidden)
-
-
-def _controls_notes(day: str, posture: str | None) -> list[str]:
-    from computestrata.controls import regime as rg
-    from computestrata.controls.classify import data_end_note
-    from computestrata.i18n import t
-
-    notes = [t("stack.note.controls_join", date=day)]
-    if posture:
-        notes.append(t("stack.note.posture", posture=t(f"controls.posture.{posture}"), date=day))
-    if rg.parse_date(day, "--date") > rg.DATA_AS_OF:  # same note as `controls classify` past the data
-        notes.append(data_end_note(rg.load()))
-    return [*notes, t("common.not_legal_advice")]
 
 
 @app.command("show")
@@ -201,45 +158,27 @@ def show_cmd(
     exclude_license: ExcludeLicenseOpt = None,
 ) -> None:
     """The segments of the compute stack: layer, names, sensitivity, export controls, CSET inputs."""
-    from computestrata.errors import InputError
-    from computestrata.i18n import get_lang, t
+    from computestrata.i18n import t
     from computestrata.stack import api
 
     _start(lang)
     # The segment list is package data; the atlas is only needed to say which share data a
     # licence filter hides, so it is opened only then.
-    hidden = api.hidden_by_license(_open(atlas, exclude_license, lang)) if _excluding(exclude_license) else {}
-    if posture and not date:
-        raise InputError(t("stack.note.posture_needs_date"), hint="e.g. --date 2025-06-01 --posture no_yard")
-    recs = api.segment_records(layer)
-    code = get_lang()
-    for r in recs:
-        r["name"] = r[f"name_{code}"]
+    view = api.segments_view(
+        _open(atlas, exclude_license, lang) if _excluding(exclude_license) else None, layer, date, posture
+    )
+    recs = view.rows
     cols: tuple[str, ...] = ("id", "layer", "name", "sensitivity", "eccn", "cset_inputs", "share_basis")
-    notes = [t("stack.note.sensitivity")]
-    data: dict[str, Any] = {}
     if date:
-        from computestrata.stack.controls import controlled_segments
-
-        join = {j["segment"]: j for j in controlled_segments(date, posture)}
-        for r in recs:
-            j = join[r["id"]]
-            r["controlled"] = j["controlled"]
-            r["control_status"] = j["status"]
         cols = (*cols[:5], "controlled", *cols[5:])
-        day = next(iter(join.values()))["date"]
-        notes += _controls_notes(day, posture)
-        data = {"date": day, "posture": posture}
-    if hidden:
-        data["hidden_by_license"] = hidden
-        notes += _hidden_note({k: v for k, v in hidden.items() if k in {r["id"] for r in recs}})
-        if not as_json:
-            mark = t("stack.word.hidden_by_license")
-            recs = [
-                {**r, "share_basis": f"{_fmt('share_basis', r['share_basis'])} ({mark})"} if r["id"] in hidden else r
-                for r in recs
-            ]
-    _table(t("stack.title.show"), recs, cols, as_json, None, lang, notes=notes, data=data)
+    hidden = view.data.get("hidden_by_license", {})
+    if hidden and not as_json:
+        mark = t("stack.word.hidden_by_license")
+        recs = [
+            {**r, "share_basis": f"{_fmt('share_basis', r['share_basis'])} ({mark})"} if r["id"] in hidden else r
+            for r in recs
+        ]
+    _table(t("stack.title.show"), recs, cols, as_json, None, lang, notes=view.notes, data=view.data)
 
 
 @app.command("controls")
@@ -255,37 +194,22 @@ def controls_cmd(
 ) -> None:
     """Which segments the export-control rules reach on a date (or under a posture), with citations."""
     from computestrata.i18n import t
-    from computestrata.stack.controls import controlled_segments
-    from computestrata.stack.segments import by_layer
+    from computestrata.stack import api
+    from computestrata.stack.labels import citation_note
 
     _start(lang)
     excluded: tuple[str, ...] = ()
     if _excluding(exclude_license):  # validate the licence names; the rule files are not atlas data
         opened = _open(atlas, exclude_license, lang)
         excluded = opened.exclude_licenses if opened is not None else ()
-    rows = controlled_segments(date, posture, basis)
-    if layer is not None:
-        keep = {s.id for s in by_layer(layer)}
-        rows = [r for r in rows if r["segment"] in keep]
-    day = rows[0]["date"] if rows else date
-    extra = _rule_sources(day, basis)
+    view = api.controls_view(date, posture, basis, layer, excluded)
+    day = view.data["date"]
     regime = t("stack.regime.posture", posture=t(f"controls.posture.{posture}")) if posture else t("stack.regime.real")
     title = t("stack.title.controls", date=day, regime=regime)
-    notes = _controls_notes(day, posture)
-    if excluded:
-        notes.append(t("stack.note.license_nothing_here", licenses=", ".join(excluded)))
-    cites = sorted({c for r in rows for c in r["citations"]})
     if as_json:
-        data = {
-            "date": day,
-            "posture": posture,
-            "basis": basis,
-            "reached": [r["segment"] for r in rows if r["controlled"]],
-            "hypothetical": [r["segment"] for r in rows if r["hypothetical"]],
-            "uncontrolled": [r["segment"] for r in rows if not r["controlled"]],
-            "citations": cites,
-        }
-        _table(title, rows, (), True, None, lang, notes=notes, data=data, extra_sources=extra)
+        _table(
+            title, view.rows, (), True, None, lang, notes=view.notes, data=view.data, extra_sources=view.extra_sources
+        )
         return
     modified = t("stack.word.modified")
     shown = [
@@ -294,19 +218,11 @@ def controls_cmd(
             "status": t(f"stack.status.{r['status']}"),
             "controlled": [e["eccn"] + (f" ({modified})" if e["modified"] else "") for e in r["entries"]],
         }
-        for r in rows
+        for r in view.rows
     ]
     cols = ("segment", "layer", "status", "controlled", "paragraphs", "confidence", "link_confidence")
-    _table(title, shown, cols, False, None, lang, notes=[*notes, *map(_citation_note, cites)], extra_sources=extra)
-
-
-def _rule_sources(day: str, basis: str) -> list[dict[str, Any]]:
-    """Source records of the real rules in force on ``day`` (a posture's hypothetical instruments
-    are not sources; the rules it modifies are)."""
-    from computestrata.controls import regime as rg
-    from computestrata.controls import sources
-
-    return sources.rules(rg.load(), [rg.parse_date(day, "--date")], basis)  # type: ignore[arg-type]
+    notes = [*view.notes, *map(citation_note, view.data["citations"])]
+    _table(title, shown, cols, False, None, lang, notes=notes, extra_sources=view.extra_sources)
 
 
 @app.command("graph")
@@ -347,53 +263,24 @@ def shares_cmd(
     from computestrata.stack import api
 
     a = _open(atlas, exclude_license, lang)
-    c = api.check_country(a, country, groups=True) if country else None
-    res = api.shares(a, segment, year)
-    hidden = {k: v for k, v in api.hidden_by_license(a, year).items() if k in res}
-    rows, sids, notes, cites = [], set(), [], set()
-    inputs: dict[str, Any] = {}
-    missing = [sid for sid, sh in res.items() if sh is None and sid not in hidden]
-    if missing:
-        notes.append(t("stack.note.no_data", segment=_names(missing)))
-    notes += _hidden_note(hidden)
-    for sid, sh in res.items():
-        if sh is None:
-            continue
-        if sh.inputs:
-            inputs[sid] = sh.inputs
-        sids.update(sh.source_ids)
-        cites.update(sh.citations)
-        notes.extend(sh.notes)
-        for ent, v in sorted(sh.shares.items(), key=lambda kv: -kv[1]):
-            if c is None or ent == c:
-                rows.append({"segment": sid, "entity": ent, "year": sh.year, "share": v, "basis": sh.basis})
+    view = api.shares_view(a, segment, year, country)
+    cols = ("segment", "entity", "year", "share", "basis")
     _table(
         t("stack.title.shares"),
-        rows,
-        ("segment", "entity", "year", "share", "basis"),
+        view.rows,
+        cols,
         as_json,
         a,
         lang,
-        sorted(sids),
-        [*notes, *map(_citation_note, sorted(cites))],
-        {"citations": sorted(cites), "cset_inputs": inputs, **({"hidden_by_license": hidden} if hidden else {})},
-        api.curated_sources(res.values()),
+        view.source_ids,
+        view.notes,
+        view.data,
+        view.extra_sources,
     )
 
 
-def _later_notes(atlas: Atlas | None, year: int | None) -> list[str]:
-    from computestrata.i18n import t
-    from computestrata.stack import api
-
-    later = api.later_only(atlas, year)
-    if not later:
-        return []
-    items = ", ".join(f"{_segment_name(k)} ({v})" for k, v in sorted(later.items()))
-    return [t("stack.note.later_only", year=year, segments=items)]
-
-
 def _concentration_table(
-    kind: str,
+    kind: Literal["concentration", "chokepoints"],
     year: int | None,
     atlas: Any,
     as_json: bool,
@@ -405,78 +292,17 @@ def _concentration_table(
     from computestrata.stack import api
 
     a = _open(atlas, exclude_license, lang)
-    items = api.concentration(a, year) if kind == "concentration" else api.chokepoints(a, year)
-    hidden = api.hidden_by_license(a, year)
-    rows, sids, cites = [], set(), set()
-    for c in items:
-        rec = c.record()
-        sids.update(rec.pop("source_ids"))
-        cites.update(rec.pop("citations"))
-        rows.append(rec)
-    data: dict[str, Any]
-    if kind == "concentration":
-        derived = [s for s in api.segments() if s.derived_from is not None]
-        missing = [s.id for s in api.segments() if s.id not in {r["segment"] for r in rows} and s not in derived]
-        head = [t("stack.note.concentration_rules")]
-        if [m for m in missing if m not in hidden]:
-            head.append(t("stack.note.no_data", segment=_names([m for m in missing if m not in hidden])))
-        head += [
-            t("stack.note.derived_once", segment=_segment_name(s.id), parent=_segment_name(str(s.derived_from)))
-            for s in derived
-        ]
-        columns: tuple[str, ...] = ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage")
-        data = {"year": year, "missing": missing, "citations": sorted(cites)}
-    else:
-        # every segment was tested to find the chokepoints: the data of those that are not are cited too
-        sids.update(i for c in api.concentration(a, year) for i in c.source_ids)
-        head = [t("stack.note.chokepoint_rule"), t("stack.note.as_of"), t("stack.note.screened")]
-        columns = ("segment", "year", "n90", "top", "hhi", "cr1")
-        data = {"year": year, "rule": "n90 <= 3", "citations": sorted(cites)}
-    if hidden:
-        data["hidden_by_license"] = hidden
-    notes = [
-        *head,
-        *_share_notes(a, year, items),
-        *_hidden_note(hidden),
-        *_later_notes(a, year),
-        *map(_citation_note, sorted(cites)),
-    ]
-    title = t(f"stack.title.{kind}", year=year or t("stack.latest"))
-    _table(title, rows, columns, as_json, a, lang, sorted(sids), notes, data, api.curated_sources(items))
-
-
-def _share_notes(atlas: Atlas | None, year: int | None, items: Sequence[Any]) -> list[str]:
-    """Notes on the shares behind the rows shown, and only those: CSET's mixed years, raw shares
-    that summed to more than 100 % (scaled), and mass held by groups or unknown origin."""
-    from computestrata.i18n import t
-    from computestrata.stack import api
-    from computestrata.stack.shares import over_coverage_note
-
-    shares = api.shares(atlas, None, year)
-    shown = [c.segment_id for c in items]
-    cset_years = sorted(
-        {
-            int(u["year"])
-            for sid in shown
-            if (sh := shares.get(sid)) is not None and sh.basis == "cset"
-            for u in sh.inputs
-            if u.get("used")
-        }
+    view = api.concentration_view(a, kind, year)
+    columns: tuple[str, ...] = (
+        ("segment", "year", "hhi", "cr1", "cr3", "n90", "top", "coverage")
+        if kind == "concentration"
+        else ("segment", "year", "n90", "top", "hhi", "cr1")
     )
-    notes = [t("stack.note.cset_years", first=cset_years[0], last=cset_years[-1])] if len(cset_years) > 1 else []
-    notes += [n for c in items if (n := over_coverage_note(api.segment(c.segment_id), c.raw_coverage))]
-    groups = [
-        f"{_segment_name(c.segment_id)} "
-        + ", ".join(f"{e} {v:.0%}" if v >= 0.005 else f"{e} <1%" for e, v in sorted(c.non_holders.items()))
-        for c in items
-        if c.non_holders
-    ]
-    if groups:
-        notes.append(t("stack.note.non_holders", items="; ".join(groups)))
-    return notes
+    title = t(f"stack.title.{kind}", year=year or t("stack.latest"))
+    _table(title, view.rows, columns, as_json, a, lang, view.source_ids, view.notes, view.data, view.extra_sources)
 
 
-def _concentration_command(kind: str, doc: str) -> Any:
+def _concentration_command(kind: Literal["concentration", "chokepoints"], doc: str) -> Any:
     """One command body for `concentration` and `chokepoints` (same options, different rows)."""
 
     def command(
@@ -502,36 +328,15 @@ chokepoints_cmd = app.command("chokepoints")(
 )
 
 
-def _exposure_title(res: Any, name: Any) -> str:
+def _exposure_title(data: dict[str, Any], name: Any) -> str:
     from computestrata.i18n import t
 
     return t(
         "stack.title.exposure",
-        country=res.country,
-        cut=", ".join(str(name(c)) for c in res.cut),
-        suppliers=", ".join(res.suppliers) if res.suppliers else t("stack.all_foreign"),
+        country=data["country"],
+        cut=", ".join(str(name(c)) for c in data["cut"]),
+        suppliers=", ".join(data["from"]) if data["from"] else t("stack.all_foreign"),
     )
-
-
-def _parse_assume(items: list[str] | None) -> dict[str, float]:
-    from computestrata.errors import InputError
-
-    out = {}
-    for item in items or []:
-        key, _, val = item.partition("=")
-        try:
-            v = float(val.rstrip("%")) / (100.0 if val.endswith("%") else 1.0)
-        except ValueError:
-            v = math.nan
-        if not key or not val or math.isnan(v):
-            raise InputError(f"--assume {item!r} is not SEG=FRACTION", hint="e.g. --assume hbm=0.2 or hbm=20%")
-        if not 0.0 <= v <= 1.0:
-            raise InputError(
-                f"--assume {item!r}: the fraction must be within 0–1 (or 0–100%), got {val}",
-                hint=f"the supply left of the segment, e.g. --assume {key.strip()}=0.2 or {key.strip()}=20%",
-            )
-        out[key.strip()] = v
-    return out
 
 
 @app.command("exposure")
@@ -560,32 +365,19 @@ def exposure_cmd(
     if not cuts:
         raise InputError("--cut names no segment", hint="e.g. --cut euv_lithography,hbm")
     a = _open(atlas, exclude_license, lang)
-    res = api.exposure(a, country, cuts, _split(suppliers) or None, year, _parse_assume(assume), show_all)
-    rows = [s.record() for s in res.segments]
-    for r in rows:
-        r.pop("supply", None)
-    notes = [t("stack.note.assumption"), t("stack.note.group_rule"), *res.notes, *map(_citation_note, res.citations)]
-    extra = api.curated_sources([res])
-    data = {
-        "country": res.country,
-        "cut": res.cut,
-        "from": res.suppliers,
-        "assumption": res.assumption,
-        "group_rule": res.group_rule,
-        "layers": res.layers,
-        "supply": {s.segment_id: s.supply for s in res.segments if s.supply},
-        "citations": res.citations,
-    }
-    title = _exposure_title(res, str)
+    view = api.exposure_view(a, country, cuts, _split(suppliers) or None, year, assume, show_all)
+    rows, data = view.rows, view.data
     if as_json:
-        _table(title, rows, (), True, a, lang, res.source_ids, notes, data, extra)
+        _table(
+            _exposure_title(data, str), rows, (), True, a, lang, view.source_ids, view.notes, data, view.extra_sources
+        )
         return
-    title = _exposure_title(res, _segment_name)  # for people: segment names instead of ids
+    title = _exposure_title(data, _segment_name)  # for people: segment names instead of ids
     layer_rows = [
-        {"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]} for r in res.layers
+        {"layer": r["layer"], "min": r["min"], "weakest": r["weakest"], "mean": r["mean"]} for r in data["layers"]
     ]
     _table(t("stack.title.layers"), layer_rows, ("layer", "min", "weakest", "mean"), False, None, lang)
     cols: tuple[str, ...] = ("segment", "layer", "available", "available_upper", "cut", "path")
     if all(r["available_upper"] == r["available"] or r["available"] != r["available"] for r in rows):
         cols = ("segment", "layer", "available", "cut", "path")  # no group left anything open
-    _table(title, rows, cols, False, a, lang, res.source_ids, notes, None, extra)
+    _table(title, rows, cols, False, a, lang, view.source_ids, view.notes, None, view.extra_sources)

@@ -1,6 +1,6 @@
 """Concentration of each segment across countries, and the chokepoints it implies.
 
-HHI and CR-k come from :mod:`computestrata.measure.concentration` (one definition in the
+HHI and CR-k come from :mod:`computestrata.maths.concentration` (one definition in the
 project; HHI on the 0–10 000 scale, CR-k as a fraction).  This module adds the count of
 countries that together hold a share (the chokepoint test: ≤ 3 countries hold ≥ 90 %) and
 applies them to segment shares, where the data may be incomplete:
@@ -92,7 +92,7 @@ class Concentration:
 
 def concentration(sh: SegmentShares) -> Concentration:
     """Concentration metrics of one segment's shares (see module docstring for the rules)."""
-    from computestrata.measure.concentration import cr_k, hhi
+    from computestrata.maths.concentration import cr_k, hhi
 
     holders = {e: v for e, v in sh.shares.items() if v > 0 and e not in NON_HOLDERS}
     ranked = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -17,6 +17,7 @@ not assessed by the engine and are passed through, so "uncontrolled" never means
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from computestrata.errors import StrataError, unknown
@@ -24,7 +25,17 @@ from computestrata.errors import StrataError, unknown
 CONFIDENCE_ORDER: tuple[str, ...] = ("H", "M", "L")
 LINK_ORDER: tuple[str, ...] = ("high", "medium", "low")
 BASES: tuple[str, ...] = ("compliance", "effective")
-STATUSES: tuple[str, ...] = ("controlled", "hypothetical", "uncontrolled")
+
+
+class ControlStatus(StrEnum):
+    """How the rules reach a segment (a ``str``, so JSON and catalogue keys stay the plain words)."""
+
+    CONTROLLED = "controlled"  # an ECCN in force reaches it
+    HYPOTHETICAL = "hypothetical"  # reached only by the posture's hypothetical ECCNs
+    UNCONTROLLED = "uncontrolled"  # no assessed ECCN reaches it (control_refs may still apply)
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in ControlStatus)
 
 
 def posture_names() -> list[str]:
@@ -118,7 +129,13 @@ def controlled_segments(on: date | str, posture: str | None = None, basis: str =
                 }
             )
         hypothetical = bool(entries) and all(x["hypothetical"] for x in entries)
-        status = "uncontrolled" if not entries else "hypothetical" if hypothetical else "controlled"
+        status = (
+            ControlStatus.UNCONTROLLED
+            if not entries
+            else ControlStatus.HYPOTHETICAL
+            if hypothetical
+            else ControlStatus.CONTROLLED
+        )
         rows.append(
             {
                 "segment": s.id,

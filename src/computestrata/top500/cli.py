@@ -1,4 +1,4 @@
-"""`strata top500` commands: thin wrappers over :mod:`computestrata.top500.query`."""
+"""`strata top500` commands: parse options, call :mod:`computestrata.top500.api`, print."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
 
 if TYPE_CHECKING:
-    from computestrata.top500.query import Top500Result
+    from computestrata.top500.api import Top500Result
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -27,14 +27,11 @@ def _show(res: Top500Result, title: str, columns: Sequence[str], as_json: bool, 
             title=title, rows=list(res), data={"title": title, **res.meta}, source_ids=res.source_ids, notes=res.notes
         )
     else:
+        from computestrata.top500.api import display_rows
+
         labels = [t(f"top500.col.{c}") for c in columns]
-        # before names were published (2011) the computer model stands in for the name
         rows = [
-            {
-                lab: (r.get(c) if c != "name" else r.get("name") or r.get("computer"))
-                for lab, c in zip(labels, columns, strict=True)
-            }
-            for r in res
+            {lab: r[c] for lab, c in zip(labels, columns, strict=True)} for r in display_rows(list(res), tuple(columns))
         ]
         out = Output(title=title, rows=rows, columns=labels, source_ids=res.source_ids, notes=res.notes)
     emit(out, as_json, atlas, lang)
@@ -59,12 +56,11 @@ def countries_cmd(
 ) -> None:
     """Systems and Rmax per country on one list, with shares and best rank."""
     from computestrata.i18n import t
-    from computestrata.top500 import query
+    from computestrata.top500 import api
 
     a = _prepare(atlas, exclude_license, lang)
-    res = query.countries(list_id, atlas=a, lang=lang)
-    cols = ("country_iso3", "country", "systems", "systems_share_pct", "rmax_tflops", "rmax_share_pct", "best_rank")
-    _show(res, t("top500.title.countries", list_id=res.meta["list_id"]), cols, as_json, a, lang)
+    res = api.countries(list_id, atlas=a, lang=lang)
+    _show(res, t("top500.title.countries", list_id=res.meta["list_id"]), api.COLUMNS["countries"], as_json, a, lang)
 
 
 @app.command("systems")
@@ -79,12 +75,11 @@ def systems_cmd(
 ) -> None:
     """The top systems of one list: rank, name, site, country, Rmax."""
     from computestrata.i18n import t
-    from computestrata.top500 import query
+    from computestrata.top500 import api
 
     a = _prepare(atlas, exclude_license, lang)
-    res = query.systems(list_id, top=top, atlas=a, lang=lang, country=country)
-    cols = ("rank", "name", "site", "country_iso3", "rmax_tflops")
-    _show(res, t("top500.title.systems", list_id=res.meta["list_id"], n=top), cols, as_json, a, lang)
+    res = api.systems(list_id, top=top, atlas=a, lang=lang, country=country)
+    _show(res, t("top500.title.systems", list_id=res.meta["list_id"], n=top), api.COLUMNS["systems"], as_json, a, lang)
 
 
 @app.command("history")
@@ -97,10 +92,9 @@ def history_cmd(
 ) -> None:
     """One country over every TOP500 list: systems, Rmax, shares, best rank."""
     from computestrata.i18n import t
-    from computestrata.top500 import query
+    from computestrata.top500 import api
 
     a = _prepare(atlas, exclude_license, lang)
-    res = query.history(country, atlas=a, lang=lang)
-    cols = ("list_id", "systems", "systems_share_pct", "rmax_tflops", "rmax_share_pct", "best_rank")
+    res = api.history(country, atlas=a, lang=lang)
     title = t("top500.title.history", country=res.meta["country"], iso3=res.meta["country_iso3"])
-    _show(res, title, cols, as_json, a, lang)
+    _show(res, title, api.COLUMNS["history"], as_json, a, lang)

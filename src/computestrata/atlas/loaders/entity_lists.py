@@ -6,7 +6,7 @@ One table, ``screening_parties``, one row per listed party:
   SDN, DPL, UVL, MEU, CMIC …; ``list`` is the short code, e.g. ``EL``), decoded from its
   compressed tables with the file's own ``fieldKey``;
 - the Entity List rows get a listing date from their first Federal Register citation
-  (``controls/frdates.py``: ``listed_on`` … ``listed_on_latest`` with a confidence; the
+  (``atlas/frdates.py``: ``listed_on`` … ``listed_on_latest`` with a confidence; the
   hand-compiled ``entity_list_semis_compiled.csv`` overrides it with its own dated, sourced
   judgement for the 260 semiconductor/compute rows, and adds footnote and stack segments);
 - the FDP footnote (1, 4 or 5) is the trailing digit of the licence-requirement string;
@@ -109,7 +109,7 @@ def _compiled(ctx: BuildContext, path: Path) -> dict[str, dict[str, Any]]:
 
 
 def load(ctx: BuildContext) -> LoadResult:
-    from computestrata.controls import frdates
+    from computestrata.atlas import frdates
 
     csl_path = ctx.path(FOLDER, CSL)
     data = read_json(csl_path)

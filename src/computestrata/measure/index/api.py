@@ -212,13 +212,11 @@ def load(
 
 
 def _atlas(atlas: Atlas | Path | str | None, exclude_license: list[str] | None) -> Atlas:
-    from computestrata.atlas.store import Atlas
+    from computestrata.atlas import store
 
-    if isinstance(atlas, Atlas):
+    if isinstance(atlas, store.Atlas):
         return atlas
-    from computestrata.cli_common import open_atlas
-
-    return open_atlas(Path(atlas) if atlas is not None else None, exclude_license)
+    return store.open(Path(atlas) if atlas is not None else None, exclude_licenses=exclude_license)
 
 
 def list_frameworks(framework: FrameworkRef | None = None, excluded_licenses: list[str] | None = None) -> IndexTable:

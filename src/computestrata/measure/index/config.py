@@ -965,7 +965,24 @@ def uses_positive_means(fw: Framework) -> bool:
 
 
 def parse(raw: Any, origin: str = "") -> Framework:
-    """Validate a parsed YAML mapping into a :class:`Framework` (loud on any problem)."""
+    """Validate a parsed YAML mapping into a :class:`Framework` (loud on any problem).
+
+    The shape and types are checked by the pydantic schema (:mod:`.schema`), the rest here;
+    every error names the file (``origin``), the key and the fix."""
+    from computestrata.measure.index import schema
+
+    schema.check(raw, origin)
+    try:
+        return _parse(raw, origin)
+    except InputError as exc:
+        if origin and exc.message.startswith("framework config: ") and exc.key is None:
+            raise InputError(
+                exc.message.replace("framework config:", f"framework config {origin}:", 1), exc.hint
+            ) from None
+        raise
+
+
+def _parse(raw: Any, origin: str = "") -> Framework:
     if not isinstance(raw, Mapping):
         raise _fail("(top)", "the file is not a mapping", "start with `id:`, `indicators:`, ...")
     _unknown_keys(

@@ -548,12 +548,11 @@ def aggregate_tree(prep: Prepared, normed: Array) -> tuple[dict[str, Array], dic
 
 
 def ranks(values: Array) -> Array:
-    """Rank 1 = highest; ties share the best rank; missing stays missing."""
-    import numpy as np
-    from scipy.stats import rankdata
+    """Rank 1 = highest; ties share the best rank (the package's one tie rule,
+    :mod:`computestrata.maths.ranking`); missing stays missing."""
+    from computestrata.maths.ranking import rank_desc
 
-    r = rankdata(-np.asarray(values, dtype=float), method="min", nan_policy="omit")
-    return np.asarray(r, dtype=float)
+    return rank_desc(values)
 
 
 @dataclass

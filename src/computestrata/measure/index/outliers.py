@@ -14,7 +14,8 @@ the *original* column is transformed instead (COINr ``f2``, ``combine_treat = FA
 - ``boxcox``: Box-Cox with λ of x − min + 1 (COINr ``boxcox`` with ``makepos``)
 
 Every action is reported, and every changed point is recorded (``winhi``, ``winlo`` or the
-transform's name): treatment changes ranks and readers must see it.
+transform's name): treatment changes ranks and readers must see it.  The moments come from
+:mod:`computestrata.maths.moments` (shared with every other use).
 """
 
 from __future__ import annotations
@@ -23,54 +24,14 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from computestrata.maths.moments import skew_kurt, skew_kurt_cols
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     Array = NDArray[Any]
 
-
-def skew_kurt(col: Array) -> tuple[float, float]:
-    """Bias-corrected sample skewness G1 and excess kurtosis G2 of the non-missing values."""
-    import numpy as np
-
-    v = col[~np.isnan(col)]
-    n = v.size
-    if n < 4:
-        return float("nan"), float("nan")
-    m = v.mean()
-    m2 = ((v - m) ** 2).mean()
-    if m2 == 0:
-        return 0.0, 0.0
-    m3 = ((v - m) ** 3).mean()
-    m4 = ((v - m) ** 4).mean()
-    g1 = m3 / m2**1.5
-    g2 = m4 / m2**2 - 3.0
-    big_g1 = g1 * np.sqrt(n * (n - 1)) / (n - 2)
-    big_g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6)
-    return float(big_g1), float(big_g2)
-
-
-def skew_kurt_cols(x: Array) -> tuple[Array, Array]:
-    """:func:`skew_kurt` of every column of a ``(units, indicators)`` array at once."""
-    import numpy as np
-
-    ok = ~np.isnan(x)
-    n = ok.sum(axis=0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = np.where(ok, x, 0.0).sum(axis=0) / n
-        dev = np.where(ok, x - m, 0.0)
-        d2 = dev * dev
-        m2 = d2.sum(axis=0) / n
-        m3 = (d2 * dev).sum(axis=0) / n
-        m4 = (d2 * d2).sum(axis=0) / n
-        g1 = m3 / m2**1.5
-        g2 = m4 / m2**2 - 3.0
-        big_g1 = g1 * np.sqrt(n * (n - 1)) / (n - 2)
-        big_g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6)
-    big_g1 = np.where(m2 == 0, 0.0, big_g1)
-    big_g2 = np.where(m2 == 0, 0.0, big_g2)
-    small = n < 4
-    return np.where(small, np.nan, big_g1), np.where(small, np.nan, big_g2)
+__all__ = ["flagged", "passes", "skew_kurt", "skew_kurt_cols", "transform", "treat", "winsorise", "winsorise_cols"]
 
 
 def flagged(col: Array, skew: float = 2.0, kurtosis: float = 3.5) -> bool:

@@ -157,21 +157,23 @@ def write(figs: dict[str, Figure], folder: str | Path) -> tuple[list[Path], list
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     notes: list[str] = []
-    static = True
     for stem, fig in figs.items():
         html = out / f"{stem}.html"
         fig.write_html(html, include_plotlyjs="directory", full_html=True)
         files.append(html)
-        if static:
-            try:
-                svg = out / f"{stem}.svg"
-                fig.write_image(svg)
-                files.append(svg)
-            except Exception as exc:  # no kaleido or no browser: HTML only, said once
-                static = False
-                from computestrata.i18n import t
+    # PNG and SVG through the project's headless-Chromium renderer (one browser run per format)
+    from computestrata import imaging
+    from computestrata.errors import InputError
 
-                notes.append(t("index.note.no_static", error=type(exc).__name__))
+    specs = [fig.to_plotly_json() for fig in figs.values()]
+    try:
+        for fmt in imaging.FORMATS:
+            for stem, data in zip(figs, imaging.render_images(specs, fmt), strict=True):
+                files.append(imaging.write_atomic(out / f"{stem}.{fmt}", data))
+    except InputError as exc:  # no Chromium: HTML only, said once
+        from computestrata.i18n import t
+
+        notes.append(t("index.note.no_static", error=exc.message))
     js = out / "plotly.min.js"
     if js.exists():
         files.append(js)

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 from computestrata.i18n import t
+from computestrata.maths.means import POWER as POWER  # re-exported (moved)
+from computestrata.maths.means import exponent, from_mean_space, to_mean_space
 from computestrata.measure.index.config import MIN_SAMPLES, Framework
 from computestrata.measure.index.engine import (
     IndexResult,
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
 
     Array = NDArray[Any]
 
-POWER = {"arithmetic": 1.0, "geometric": 0.0, "harmonic": -1.0}
 
 #: fewest replications (UA) / base samples (SA): a scrambled Sobol sample is balanced only
 #: in powers of two, and fewer than 8 points cannot give a p5-p95 interval or a variance
@@ -306,7 +307,7 @@ def _forward(x: Array, method: str, plan: Plan) -> tuple[Array, Array | None, fl
     """Transform for a power mean: returns (t, zero mask or None, shift, power)."""
     import numpy as np
 
-    p = POWER.get(method, plan.power)
+    p = exponent(method, plan.power)
     if p == 1.0:
         return x, None, 0.0, p
     low = x.min()
@@ -329,22 +330,14 @@ def _forward(x: Array, method: str, plan: Plan) -> tuple[Array, Array | None, fl
             shift = plan.epsilon
         else:
             zero = (x == 0).astype(float)
-    with np.errstate(divide="ignore"):
-        t = np.log(x + shift) if p == 0 else (x + shift) ** p
+    t = to_mean_space(x, p, shift)
     if zero is not None:
         t = np.where(x == 0, 0.0, t)
     return t, zero, shift, p
 
 
 def _inverse(y: Array, p: float, shift: float) -> Array:
-    import numpy as np
-
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if p == 1.0:
-            return y
-        if p == 0:
-            return np.exp(y) - shift
-        return y ** (1.0 / p) - shift
+    return from_mean_space(y, p, shift)
 
 
 def _level2(plan: Plan, v: Array, method_code: int, w: Array, out: Array) -> None:
@@ -433,19 +426,11 @@ def _runs(codes: Array) -> list[tuple[int, int, int]]:
 
 
 def _rank_rows(scores: Array) -> Array:
-    """Ranks (1 = highest) along the last axis; missing scores get rank 0.
+    """Ranks (1 = highest) along the last axis, ties by the package's one rule (min, as the
+    index build); missing scores get rank 0.  See :func:`computestrata.maths.ranking.rank_rows`."""
+    from computestrata.maths.ranking import rank_rows
 
-    Sorting float32 keys uses numpy's SIMD quicksort (7× faster than float64 here); scores
-    closer than float32 resolution (~1e-7 relative) may swap ranks, far below any meaning.
-    """
-    import numpy as np
-
-    s = np.where(np.isnan(scores), np.inf, -scores).astype(np.float32)
-    order = np.argsort(s, axis=-1)
-    r = np.empty(order.shape, dtype=np.int16)
-    np.put_along_axis(r, order, np.arange(1, s.shape[-1] + 1, dtype=np.int16)[None, :], axis=-1)
-    r[np.isnan(scores)] = 0
-    return r
+    return rank_rows(scores)
 
 
 def evaluate(plan: Plan, codes: Array, chunk: int = 8192) -> tuple[Array, Array]:
@@ -566,8 +551,15 @@ class UAResult:
         import numpy as np
 
         n_units = self.ranks.shape[1]
-        flat = self.ranks.astype(np.int64) + (n_units + 1) * np.arange(n_units)[None, :]
-        counts = np.bincount(flat.ravel(), minlength=n_units * (n_units + 1))
+        off = ((n_units + 1) * np.arange(n_units, dtype=np.intp))[None, :]
+        counts = np.zeros(n_units * (n_units + 1), dtype=np.int64)
+        rows = 4096  # blocks that stay in cache: no (reps, units) int64 temporary
+        buf = np.empty((rows, n_units), dtype=np.intp)
+        for a in range(0, self.ranks.shape[0], rows):
+            blk = self.ranks[a : a + rows]
+            flat = buf[: blk.shape[0]]
+            np.add(blk, off, out=flat, casting="unsafe")
+            counts += np.bincount(flat.ravel(), minlength=counts.size)
         counts = counts.reshape(n_units, n_units + 1)[:, 1:]  # drop rank 0 (missing)
         cdf = np.cumsum(counts, axis=1) / np.maximum(counts.sum(axis=1, keepdims=True), 1)
         out = np.empty((len(qs), n_units))
@@ -644,14 +636,25 @@ def _finish(plan: Plan, codes: Array) -> tuple[Array, Array, Array, Array]:
     else:
         _, nominal_r = evaluate(plan, nominal)
     scores, ranks = evaluate(plan, codes)
-    nom = nominal_r[0].astype(np.int32)
-    if (ranks == 0).any() or (nom == 0).any():
-        ok = (ranks > 0) & (nom > 0)
-        diff = np.where(ok, np.abs(ranks.astype(np.int32) - nom), 0)
-        shift = diff.sum(axis=1) / np.maximum(ok.sum(axis=1), 1)
-    else:
-        shift = np.abs(ranks.astype(np.int32) - nom).sum(axis=1) / ranks.shape[1]
-    return nominal_r[0], scores, ranks, shift
+    return nominal_r[0], scores, ranks, _mean_shift(ranks, nominal_r[0])
+
+
+def _mean_shift(ranks: Array, nominal: Array, rows: int = 8192) -> Array:
+    """Mean absolute rank change per replication against the nominal ranks (COINr's
+    ``MeanAbsDiff``), units missing in either left out; in row blocks (no big temporaries)."""
+    import numpy as np
+
+    nom = nominal.astype(np.int32)
+    shift = np.empty(ranks.shape[0])
+    for a in range(0, ranks.shape[0], rows):
+        blk = ranks[a : a + rows]
+        if (blk == 0).any() or (nom == 0).any():
+            ok = (blk > 0) & (nom > 0)
+            diff = np.where(ok, np.abs(blk.astype(np.int32) - nom), 0)
+            shift[a : a + rows] = diff.sum(axis=1) / np.maximum(ok.sum(axis=1), 1)
+        else:
+            shift[a : a + rows] = np.abs(blk.astype(np.int32) - nom).sum(axis=1) / ranks.shape[1]
+    return shift
 
 
 def samples_to_frame(plan: Plan, codes: Array) -> Any:

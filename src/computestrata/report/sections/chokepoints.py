@@ -12,6 +12,77 @@ TABLES: tuple[str, ...] = ()  # curated shares keep the section alive; CSET hidi
 HOLDERS = 3
 
 
+CHOKE_COLOUR, OPEN_COLOUR = "#d7263d", "#dfe6f0"
+LAYER_COLOURS = {"L1": "#1f5fbf", "L2": "#2a9d8f", "L3": "#6a4c93", "L4": "#f08a24", "L5": "#4a4a4a"}
+
+
+def stack_diagram(ctx: Context, chokepoints: set[str]) -> dict[str, Any]:
+    """The layered stack as a treemap: layers (hardware at the bottom of the paper's figure,
+    first here) hold their segments; chokepoint segments are red and name their top holders.
+
+    Every segment counts once (tile size says nothing about market value, only membership)."""
+    from computestrata.i18n import t
+    from computestrata.i18n.formats import country_name, fmt_percent
+    from computestrata.stack import api as stack
+    from computestrata.stack.segments import LAYER_NAMES, LAYERS, segments
+
+    lang = ctx.lang
+    conc = {c.segment_id: c for c in stack.concentration(ctx.atlas)}
+    ids: list[str] = []
+    labels: list[str] = []
+    parents: list[str] = []
+    colours: list[str] = []
+    texts: list[str] = []
+    values: list[int] = []
+    segs = list(segments())
+    for layer in LAYERS:
+        mine = [s for s in segs if s.layer == layer]
+        ids.append(layer)
+        labels.append(label(f"{layer} {LAYER_NAMES[layer].get(lang, layer)}"))
+        parents.append("")
+        colours.append(LAYER_COLOURS[layer])
+        texts.append("")
+        values.append(len(mine))
+        for s in mine:
+            ids.append(s.id)
+            labels.append(label(s.label(lang)))
+            parents.append(layer)
+            values.append(1)
+            c = conc.get(s.id)
+            holders = [] if c is None else c.top[: 1 if s.id in chokepoints else 2]
+            top = ", ".join(f"{country_name(who, lang)} {fmt_percent(100 * sh, 0, lang)}" for who, sh in holders)
+            if s.id in chokepoints:
+                colours.append(CHOKE_COLOUR)
+                texts.append(label(t("report.stack.diagram_choke", lang=lang, top=top)))
+            else:
+                colours.append(OPEN_COLOUR)
+                texts.append(label(top))
+    return {
+        "data": [
+            {
+                "type": "treemap",
+                "ids": ids,
+                "labels": labels,
+                "parents": parents,
+                "values": values,
+                "branchvalues": "total",
+                "text": texts,
+                "textinfo": "label+text",
+                "textfont": {"size": 14},
+                "marker": {"colors": colours, "line": {"width": 1, "color": "#ffffff"}},
+                "hovertemplate": "%{label}<br>%{text}<extra></extra>",
+                "sort": False,
+                "pathbar": {"visible": False},
+            }
+        ],
+        "layout": layout(
+            t("report.stack.diagram", lang=lang, n=len(chokepoints)),
+            height=620,
+            margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        ),
+    }
+
+
 def build(ctx: Context) -> ReportSection:
     from computestrata.i18n import t
     from computestrata.overview import chokepoints_section
@@ -59,6 +130,7 @@ def build(ctx: Context) -> ReportSection:
             "hovertemplate": "%{y}: %{x:.0f} %<extra></extra>",
         }
     )
+    diagram = Figure("diagram", stack_diagram(ctx, {c.segment_id for c in found}))
     fig = Figure(
         "holders",
         {
@@ -93,7 +165,7 @@ def build(ctx: Context) -> ReportSection:
         key="chokepoints",
         title=t("report.stack.title", lang=lang),
         lead=t("report.stack.lead", lang=lang, n=len(found)),
-        figures=[fig],
+        figures=[diagram, fig],
         tables=[table],
         notes=notes,
         warnings=hidden,

@@ -30,7 +30,9 @@ def build(ctx: Context) -> ReportSection:
     lang = ctx.lang
     sec = controls_section(ctx.atlas, CONTROL_DEST, CONTROL_DATES)
     statuses = [c for c in sec.columns if c not in ("date", *EQUIPMENT)]
-    dates = [r["date"] for r in sec.rows]
+    from computestrata.i18n.formats import fmt_date
+
+    dates = [fmt_date(r["date"], lang) for r in sec.rows]
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
@@ -83,7 +85,7 @@ def build(ctx: Context) -> ReportSection:
     headers = [t("col.date", lang=lang)]
     headers += [t(f"controls.status_label.{s}", lang=lang) for s in statuses]
     headers += [t(f"report.controls.{k}", lang=lang) for k in EQUIPMENT]
-    rows = [[str(r["date"]), *(num(r.get(c), 0, lang) for c in cols[1:])] for r in sec.rows]
+    rows = [[d, *(num(r.get(c), 0, lang) for c in cols[1:])] for d, r in zip(dates, sec.rows, strict=True)]
     table = Table("counts", headers, rows, [False] + [True] * (len(cols) - 1))
     return ReportSection(
         key="controls",

@@ -1,0 +1,638 @@
+"""The projection model: a stock-flow model of installed compute by country and kind.
+
+Interface contract (the sweep, the CLI and analysts rely on exactly this):
+
+- :func:`prepare` ``(atlas, scenario, *, pair=("KOR", "CHN"), to_year=2035) -> Prepared`` does
+  ALL atlas reads, controls-engine classifications and cooperation computations.  ``Prepared``
+  is a picklable dataclass of plain Python / numpy data (no DuckDB handle), so it can be
+  shipped to Dask workers.
+- :func:`evaluate` ``(prepared, params) -> dict[str, float]`` is pure and fast (numpy only): the
+  scenario's central values overridden by ``params`` (unknown names or values outside the
+  declared range: :class:`InputError`), returning flat named outputs: ``share.<ISO3>.<year>``
+  (intelligent compute), ``share.<ISO3>.super.<year>``, ``share.<ISO3>.basic.<year>`` and
+  ``share.<ISO3>.total.<year>`` (CHN, USA, ROW), ``hhi.<year>``, ``cr3.<year>``,
+  ``gini.<year>``, ``theil.<year>``, ``hhi.frontier.<year>``, ``hhi.rest.<year>``,
+  ``coop.open_share.<year>``, ``coop.limited_share.<year>``, ``coop.restricted_share.<year>``,
+  ``world.intelligent.<year>`` and ``cn.domestic_share.<year>``.
+- :func:`project` ``(prepared, params) -> Projection`` is the full per-year result for
+  ``strata scenario run``.
+
+The model (equations in ``docs/scenarios.md``), per year t after the base year b, τ = t − b:
+
+- world shipments of accelerators (H100e) A(t) = A(b) · g^τ, g = min(demand growth,
+  chip-output growth × efficiency gain): the smaller of what is wanted and what can be made;
+- a share f(t) = f(b) + shift · τ of them is inference-grade, the rest training-grade;
+- country c wants d_c (its share of the base-year stock) and receives
+  R_c = A · d_c · a_c + ρ · B · d_c a_c / Σ d a, where a_c is its access (the controls engine's
+  verdicts for representative chips, mapped free → 1, licence/case-by-case → approval rate,
+  denial → 0, mixed by grade) and B = A · Σ d (1 − a) the blocked volume, a share ρ of which
+  is sold elsewhere;
+- China adds domestic output D(t) = D(b) · h^τ · y(t)/y(b), yields y ramping linearly from
+  y(b) to the target over the ramp years;
+- stocks: S_c(t) = S_c(t−1) · (1 − 1/L) + R_c(t) (+ D(t) for China);
+- super (TOP500 Rmax) and basic (CAICT shares) grow at their world rates with constant country
+  shares, except that China's basic growth loses a share when every server is controlled;
+- the control state of a year mixes the enacted rules and the posture by the part of the year
+  the posture is in force (``posture_start``).
+
+Concentration uses the SAME functions as ``strata measure`` (:mod:`computestrata.measure.concentration`)
+and the cooperation summary is :func:`computestrata.cooperation.api.pair`'s, computed once per
+distinct control state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from computestrata.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from computestrata.atlas.store import Atlas
+    from computestrata.controls.regime import Regime
+    from computestrata.scenarios.spec import Scenario
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    FloatArray = Any
+
+ROW = "ROW"
+KINDS = ("basic", "intelligent", "super")
+#: Representative chips per grade (catalogue names): what the controls engine classifies.
+TRAINING_CHIPS = ("A100", "H100", "B200")
+INFERENCE_CHIPS = ("L40S", "H20")
+#: Status → access category: 0 open, 1 licensed at the approval rate, 2 denied.
+OPEN_STATUSES = ("free", "exception", "approval")
+DENIED_STATUSES = ("denial",)
+#: A country is tracked on its own when its base-year intelligent share is at least this.
+TRACK_SHARE = 0.01
+MAX_TRACKED = 12
+FRONTIER_YEARS = 2  # additions of the last two years form the frontier tier
+COOP_CLASSES = ("open", "limited", "restricted")
+
+
+@dataclass
+class ControlState:
+    """One distinct control state: the date, its label, access categories and cooperation summary."""
+
+    label: str
+    on: str
+    #: [country, grade(0 training, 1 inference), category(open, licensed, denied)] fractions
+    access: FloatArray
+    servers_controlled_cn: bool
+    coop: dict[str, float] | None
+    citations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Prepared:
+    """Everything :func:`evaluate` needs, as plain data (picklable, no atlas handle)."""
+
+    scenario: str
+    base_year: int
+    years: list[int]
+    countries: list[str]
+    pair: tuple[str, str]
+    central: dict[str, float]
+    ranges: dict[str, tuple[float, float]]
+    intelligent0: FloatArray  # H100e by country at the end of the base year
+    additions0: float  # world accelerator shipments in the base year, H100e
+    super0: FloatArray  # Rmax share by country (TOP500 list of the base year or the latest)
+    super_world0: float
+    basic0: dict[str, float]  # CAICT Table 1 shares: CHN, USA, ROW
+    kind_weights: dict[str, float]  # Table 1 fitted weights of the kinds in the total
+    enacted: list[int]  # per year: index of the enacted control state
+    posture: int | None  # index of the posture state, if the scenario has one
+    #: when the posture starts (fractional year) if the scenario has no ``posture_start`` parameter
+    posture_from: float | None
+    states: list[ControlState]
+    data_years: dict[str, int]
+    source_ids: list[str]
+    notes: list[str]
+
+    def params(self, given: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Central values overridden by ``given`` (names and ranges checked)."""
+        out = dict(self.central)
+        for k, v in (given or {}).items():
+            rng = self.ranges.get(k)
+            if rng is None:
+                from computestrata.errors import unknown
+
+                raise unknown(f"parameter of scenario {self.scenario!r}", k, self.ranges)
+            x = float(v)
+            if not (rng[0] <= x <= rng[1]):
+                raise InputError(
+                    f"parameter {k}={x:g} is outside its declared range [{rng[0]:g}, {rng[1]:g}]"
+                    f" in scenario {self.scenario!r}",
+                    hint=f"give a value between {rng[0]:g} and {rng[1]:g}",
+                )
+            out[k] = x
+        return out
+
+
+@dataclass
+class Projection:
+    """The per-year result of one scenario under one parameter set."""
+
+    scenario: str
+    pair: tuple[str, str]
+    params: dict[str, float]
+    years: list[dict[str, Any]]
+    source_ids: list[str]
+    notes: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.scenario, "pair": list(self.pair), "parameters": self.params, "years": self.years}
+
+
+# ---------------------------------------------------------------- preparation (atlas, controls, cooperation)
+
+
+def _access(regime: Regime, countries: Sequence[str], weights: Sequence[Sequence[tuple[str, float]]], on: date) -> Any:
+    """Access categories [country, grade, category] from the engine's verdicts for representative chips."""
+    import numpy as np
+
+    from computestrata.controls import catalogue
+    from computestrata.controls.classify import classify
+
+    cat = catalogue.from_frame(None)
+    specs = [[cat.lookup(n).spec for n in grade] for grade in (TRAINING_CHIPS, INFERENCE_CHIPS)]
+    out = np.zeros((len(countries), 2, 3))
+    for i, members in enumerate(weights):
+        total = sum(w for _, w in members) or 1.0
+        for member, w in members:
+            for g, grade in enumerate(specs):
+                for spec in grade:
+                    status = classify(spec, member, on, regime=regime).status
+                    k = 0 if status in OPEN_STATUSES else 2 if status in DENIED_STATUSES else 1
+                    out[i, g, k] += w / total / len(grade)
+    return out
+
+
+def _servers_controlled(regime: Regime, on: date) -> bool:
+    from computestrata.controls.scope import controlled_eccns
+
+    return any(r["segment"] == "servers" for r in controlled_eccns(regime, on))
+
+
+def _coop(atlas: Atlas, pair: tuple[str, str], on: date, regime: Regime) -> tuple[dict[str, float], list[str]]:
+    from computestrata.cooperation import api as coop
+
+    res = coop.pair(atlas, pair[0], pair[1], on, regime=regime)
+    shares = res.summary["all"]["share_of_segments"]
+    return {f"{c}_share": float(shares[c]) for c in COOP_CLASSES}, sorted(res.source_ids)
+
+
+def transformed_regime(base: Regime, scenario: Scenario, on: date | None = None) -> Regime:
+    """The full enacted regime with the scenario's posture and transformations from ``on``
+    (default: the control path's start date)."""
+    from computestrata.controls import scope
+
+    path = scenario.control
+    reg = base
+    if not path.changes or path.start is None:
+        return reg
+    on = on or path.start
+    for i, tr in enumerate(path.transformations):
+        ident = f"{scenario.name}.{i}.{tr.kind}"
+        if tr.kind == "scale_thresholds":
+            reg = scope.scale_thresholds(reg, float(tr.factor or 0.0), on, ident=ident)
+        elif tr.kind == "add_segments":
+            reg = scope.add_segments(reg, tr.segments, on, ident=ident)
+        elif tr.kind == "drop_segments":
+            reg = scope.drop_segments(reg, tr.segments, on, ident=ident)
+        elif tr.kind == "fence":
+            reg = scope.fence(reg, tr.groups, tr.countries, on, ident=ident)
+        else:
+            reg = scope.drop_destinations(reg, tr.countries, on, ident=ident)
+    if path.posture:
+        reg = scope.apply_posture(reg, path.posture, on)
+    return reg
+
+
+def kind_weights(paper_figures: Any, upto: int) -> dict[str, float]:
+    """Weights of basic / intelligent / super in CAICT's total share, fitted to Table 1.
+
+    Table 1 gives, for China and the U.S. and each year, the total share and the share of each
+    kind; total ≈ Σ_k w_k · share_k with Σ w = 1, w ≥ 0 (non-negative least squares with the sum
+    as a heavily weighted extra row).  Years after ``upto`` are not used (hindcast honesty).
+    """
+    import numpy as np
+    from scipy.optimize import nnls
+
+    pf = paper_figures
+    pf = pf[(pf["figure_id"] == "T1")]
+    rows, rhs = [], []
+    for (yr, _iso), g in pf.groupby(["year", "entity_iso3"]):
+        if int(str(yr)) > upto:
+            continue
+        v = {str(r.variable).split("|")[1].lower(): float(r.value) for r in g.itertuples()}
+        if all(k in v for k in ("total", "basic", "intelligent", "super")):
+            rows.append([v["basic"], v["intelligent"], v["super"]])
+            rhs.append(v["total"])
+    if not rows:
+        return {"basic": 1 / 3, "intelligent": 1 / 3, "super": 1 / 3}
+    big = 1000.0
+    m = np.vstack([np.asarray(rows), big * np.ones(3)])
+    b = np.concatenate([np.asarray(rhs), [big]])
+    w, _ = nnls(m, b)
+    w = w / w.sum()
+    return {k: float(x) for k, x in zip(KINDS, w, strict=True)}
+
+
+def _basic_shares(paper_figures: Any, upto: int) -> tuple[dict[str, float], int]:
+    pf = paper_figures
+    pf = pf[(pf["figure_id"] == "T1") & (pf["variable"] == "Compute|Basic|Share")]
+    pf = pf[pf["year"].astype(str).str.fullmatch(r"\d{4}")]
+    pf = pf[pf["year"].astype(int) <= upto]
+    if pf.empty:
+        raise InputError(f"no CAICT basic-compute shares (Table 1) up to {upto}", hint="use a later base year")
+    yr = int(pf["year"].astype(int).max())
+    cur = pf[pf["year"].astype(int) == yr]
+    out = {str(r.entity_iso3): float(r.value) / 100 for r in cur.itertuples()}
+    out[ROW] = max(0.0, 1.0 - sum(out.values()))
+    return out, yr
+
+
+def tracked_sales(chip_stocks: Any, year: int) -> dict[str, float]:
+    """Epoch's cumulative tracked accelerator sales (H100e, median) by vendor at the end of ``year``."""
+    from computestrata.measure.estimates import _tracked_rows
+
+    rows = _tracked_rows(chip_stocks, year)
+    return {str(v): float(m) for v, m in zip(rows["vendor"], rows["median"], strict=True)}
+
+
+def world_additions(chip_stocks: Any, year: int) -> float | None:
+    """World accelerator shipments in ``year`` (H100e): Epoch sales of the vendors tracked in both
+    ``year − 1`` and ``year``, scaled up to every vendor tracked in ``year``."""
+    now, before = tracked_sales(chip_stocks, year), tracked_sales(chip_stocks, year - 1)
+    if year - 1 < 2022:  # Epoch's model starts on 2022-01-01: the 2022 stock is 2022's sales
+        before = {v: 0.0 for v in now}
+    common = [v for v in now if v in before]
+    if not common:
+        return None
+    add = sum(now[v] - before[v] for v in common)
+    return add * sum(now.values()) / sum(now[v] for v in common)
+
+
+def prepare(
+    atlas: Atlas,
+    scenario: Scenario,
+    *,
+    pair: tuple[str, str] = ("KOR", "CHN"),
+    to_year: int = 2035,
+    base_year: int | None = None,
+    cooperation: bool = True,
+) -> Prepared:
+    """All atlas reads, controls verdicts and cooperation summaries for ``scenario`` (see module doc).
+
+    ``base_year`` overrides the scenario's (the hindcast calibrates on an earlier year);
+    ``cooperation=False`` skips the pair summaries (the hindcast does not compare them).
+    """
+    import numpy as np
+
+    from computestrata.cooperation.api import check_pair
+    from computestrata.cooperation.controls_view import current_regime
+    from computestrata.i18n import t
+    from computestrata.measure import estimates as est
+    from computestrata.scenarios.spec import check_horizon
+
+    base = scenario.base_year if base_year is None else base_year
+    check_horizon(base, to_year, "--to")
+    a, b = check_pair(atlas, *pair)
+    atlas.require("gpu_clusters", "chip_stocks", "top500_systems", "paper_figures")
+    notes: list[str] = []
+    sources: set[str] = {"paper_an_zhou_2026"}
+
+    # intelligent: the measure module's national estimate (clusters + chip stocks, Monte Carlo)
+    intel = est.from_atlas(atlas, "intelligent", base, draws=400)
+    sources.update(intel.source_ids)
+    values = {str(r["country"]): float(r["value_median"]) for r in intel.rows if r.get("value_median")}
+    world = sum(values.values())
+    ranked = sorted(values, key=lambda c: -values[c])
+    tracked = [c for c in ranked if values[c] / world >= TRACK_SHARE][:MAX_TRACKED]
+    for c in ("USA", "CHN", a, b):
+        if c not in tracked:
+            tracked.append(c)
+    countries = [*tracked, ROW]
+    s0 = np.array([values.get(c, 0.0) for c in tracked] + [sum(v for c, v in values.items() if c not in tracked)])
+    chips = atlas.table("chip_stocks")
+    add0 = world_additions(chips, base)
+    if add0 is None:
+        raise InputError(
+            f"no Epoch chip-sales estimate for {base} and {base - 1} in the atlas", hint="use a base year from 2022"
+        )
+    add0 *= world / max(sum(tracked_sales(chips, base).values()), 1.0)  # on the national estimate's scale
+    # super: TOP500 Rmax shares of the base year's November list (or the latest before it)
+    top = est.load_top500(atlas)
+    lists = sorted(str(x) for x in top["list_id"].unique() if str(x).endswith("-11") and int(str(x)[:4]) <= base)
+    if not lists:
+        raise InputError(f"no TOP500 November list up to {base}", hint="use a later base year")
+    sup = est.super_compute(top, int(lists[-1][:4]), list_id=lists[-1])
+    sources.update(sup.source_ids)
+    svals = {str(r["country"]): float(r["value_median"]) for r in sup.rows}
+    sworld = sum(svals.values())
+    super0 = np.array([svals.get(c, 0.0) for c in tracked] + [sum(v for c, v in svals.items() if c not in tracked)])
+    if int(lists[-1][:4]) < base:
+        notes.append(t("scenario.note.super_list", list=lists[-1], year=base))
+    pf = atlas.table("paper_figures")
+    basic0, basic_year = _basic_shares(pf, base)
+    weights = kind_weights(pf, base)
+    # control states: enacted per year (year end, capped at today) and the posture from its start
+    reg = current_regime()
+    today = date.today()
+    years = list(range(base, to_year + 1))
+    others: dict[str, float] = {c: v for c, v in values.items() if c not in tracked}
+    members: list[list[tuple[str, float]]] = [[(c, 1.0)] for c in tracked]
+    known = set(reg.countries)
+    row_members = [(c, v) for c, v in others.items() if c in known] or [("GBR", 1.0)]
+    members.append(row_members)
+    states: list[ControlState] = []
+    by_date: dict[date, int] = {}
+    enacted: list[int] = []
+
+    def state(label: str, on: date, regime: Regime) -> ControlState:
+        coop, ids = _coop(atlas, (a, b), on, regime) if cooperation else (None, [])
+        sources.update(ids)
+        return ControlState(
+            label=label,
+            on=on.isoformat(),
+            access=_access(regime, countries, members, on),
+            servers_controlled_cn=_servers_controlled(regime, on),
+            coop=coop,
+        )
+
+    for y in years:
+        on = min(date(y, 12, 31), today)
+        if on not in by_date:
+            by_date[on] = len(states)
+            states.append(state("enacted", on, reg))
+        enacted.append(by_date[on])
+    posture_idx = None
+    if scenario.control.changes and scenario.control.start is not None:
+        from computestrata.cooperation.controls_view import date_range
+
+        # the rules can be asked about dates up to `bound`; after its start the posture's state is
+        # constant in this model, so it is built and read on the start date or on `bound`,
+        # whichever is earlier, and its timing enters through `posture_start`
+        bound = date_range(reg)[1]
+        applied = min(scenario.control.start, bound)
+        preg = transformed_regime(reg, scenario, applied)
+        on = max(applied, today)
+        if applied != scenario.control.start:
+            notes.append(
+                t("scenario.note.posture_read", start=scenario.control.start.isoformat(), on=applied.isoformat())
+            )
+        posture_idx = len(states)
+        states.append(state(scenario.control.posture or "transformed", on, preg))
+    central = scenario.central()
+    ranges = {k: (p.low, p.high) for k, p in scenario.parameters.items()}
+    notes.append(t("scenario.note.intelligent_base", year=base, share=f"{TRACK_SHARE:.0%}"))
+    notes.append(t("scenario.note.basic_base", year=basic_year))
+    return Prepared(
+        scenario=scenario.name,
+        base_year=base,
+        years=years,
+        countries=countries,
+        pair=(a, b),
+        central=central,
+        ranges=ranges,
+        intelligent0=s0,
+        additions0=float(add0),
+        super0=super0 / max(sworld, 1e-12),
+        super_world0=sworld,
+        basic0=basic0,
+        kind_weights=weights,
+        enacted=enacted,
+        posture=posture_idx,
+        posture_from=_fractional_year(scenario.control.start) if scenario.control.start else None,
+        states=states,
+        data_years={"intelligent": base, "super": int(lists[-1][:4]), "basic": basic_year},
+        source_ids=sorted(sources),
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------- evaluation (pure numpy)
+
+
+def _fractional_year(day: date) -> float:
+    """2027-01-01 → 2027.0, 2027-07-02 → about 2027.5."""
+    return day.year + (day.timetuple().tm_yday - 1) / 365.0
+
+
+def _posture_weight(p: Mapping[str, float], year: int, start: float | None) -> float:
+    """Part of ``year`` under the posture: 0 before ``posture_start`` (else the control path's
+    start date), 1 from the first full year under it."""
+    if start is None:
+        return 0.0
+    begin = p.get("posture_start", start)
+    return min(1.0, max(0.0, year + 1 - begin))
+
+
+def _run(prep: Prepared, p: Mapping[str, float]) -> dict[str, Any]:
+    """The model's trajectories as arrays [year, country] plus per-year scalars."""
+    import numpy as np
+
+    n_y, n_c = len(prep.years), len(prep.countries)
+    cn = prep.countries.index("CHN")
+    demand = prep.intelligent0 / prep.intelligent0.sum()
+    g = min(p["ai_demand_growth"], p["world_chip_output_growth"] * p["efficiency_gain"])
+    life = p["accelerator_life"]
+    y0, y1, ramp = p["cn_yield_base"], p["cn_yield_target"], max(p["cn_yield_ramp_years"], 1e-9)
+    rate, realloc = p["licence_approval_rate"], p["reallocation"]
+    cat_w = np.array([1.0, rate, 0.0])
+    stock = np.empty((n_y, n_c))
+    adds = np.zeros((n_y, n_c))
+    frontier = np.empty((n_y, n_c))
+    dom_share = np.zeros(n_y)
+    super_s = np.empty((n_y, n_c))
+    basic_cn = np.empty(n_y)
+    world_k = {k: np.empty(n_y) for k in KINDS}
+    coop = {c: np.full(n_y, np.nan) for c in COOP_CLASSES}
+    access_cn = np.empty(n_y)
+    has_post = prep.posture is not None
+    post_from = prep.posture_from if has_post else None
+    stock[0] = prep.intelligent0
+    adds[0] = prep.additions0 * demand  # base-year split: shares of the stock (before controls bite)
+    frontier[0] = prep.intelligent0
+    super_s[0] = prep.super0
+    basic_cn[0] = prep.basic0.get("CHN", math.nan)
+    world_k["intelligent"][0] = prep.intelligent0.sum()
+    world_k["super"][0] = 1.0
+    world_k["basic"][0] = 1.0
+    basic_cn_level = prep.basic0.get("CHN", 0.0)
+    basic_rest_level = 1.0 - basic_cn_level
+    for i, year in enumerate(prep.years):
+        w = _posture_weight(p, year, post_from)
+        e = prep.states[prep.enacted[i]]
+        acc = e.access @ cat_w
+        servers = float(e.servers_controlled_cn)
+        if has_post and prep.posture is not None:
+            ps = prep.states[prep.posture]
+            acc = (1 - w) * acc + w * (ps.access @ cat_w)
+            servers = (1 - w) * servers + w * float(ps.servers_controlled_cn)
+            for c in COOP_CLASSES:
+                ev = e.coop[f"{c}_share"] if e.coop else math.nan
+                pv = ps.coop[f"{c}_share"] if ps.coop else math.nan
+                coop[c][i] = (1 - w) * ev + w * pv
+        elif e.coop:
+            for c in COOP_CLASSES:
+                coop[c][i] = e.coop[f"{c}_share"]
+        inf = min(0.95, max(0.0, p["inference_share_base"] + p["inference_shift"] * (year - prep.base_year)))
+        a_c = (1 - inf) * acc[:, 0] + inf * acc[:, 1]  # access by country, grade-mixed
+        access_cn[i] = a_c[cn]
+        if i == 0:
+            continue
+        tau = year - prep.base_year
+        shipped = prep.additions0 * g**tau
+        got = shipped * demand * a_c
+        blocked = shipped - got.sum()
+        da = demand * a_c
+        if da.sum() > 0:
+            got = got + realloc * blocked * da / da.sum()
+        yld = y0 + (y1 - y0) * min(1.0, tau / ramp)
+        dom = p["cn_accel_output_base"] * p["cn_output_growth"] ** tau * yld / max(y0, 1e-9)
+        got[cn] += dom
+        dom_share[i] = dom / got[cn] if got[cn] > 0 else math.nan
+        adds[i] = got
+        stock[i] = stock[i - 1] * (1 - 1 / life) + got
+        lo = max(0, i - FRONTIER_YEARS + 1)
+        frontier[i] = adds[lo : i + 1].sum(axis=0)
+        world_k["intelligent"][i] = stock[i].sum()
+        # super: constant country shares, world Rmax grows; basic: China's growth drags when servers are controlled
+        super_s[i] = prep.super0
+        world_k["super"][i] = world_k["super"][i - 1] * p["super_growth"]
+        gb = p["basic_growth"]
+        basic_cn_level *= gb - servers * p["basic_server_drag"] * (gb - 1)
+        basic_rest_level *= gb
+        world_k["basic"][i] = basic_cn_level + basic_rest_level
+        basic_cn[i] = basic_cn_level / (basic_cn_level + basic_rest_level)
+    return {
+        "stock": stock,
+        "adds": adds,
+        "frontier": frontier,
+        "dom_share": dom_share,
+        "super": super_s,
+        "basic_cn": basic_cn,
+        "world": world_k,
+        "coop": coop,
+        "access_cn": access_cn,
+        "growth": g,
+    }
+
+
+def _concentration(values: Any) -> dict[str, float]:
+    """The measure module's metrics (HHI 0–10 000, CR3, Gini, Theil) over countries (ROW left out)."""
+    from computestrata.measure import concentration as cm
+
+    return {"hhi": cm.hhi(values), "cr3": cm.cr_k(values, 3), "gini": cm.gini(values), "theil": cm.theil(values)}
+
+
+def _shares_by_kind(prep: Prepared, run: dict[str, Any], i: int) -> dict[str, dict[str, float]]:
+    """Country shares of each kind in year index ``i``; total for the countries with basic data."""
+    stock = run["stock"][i]
+    intel = (stock / stock.sum()).tolist()
+    sup = run["super"][i].tolist()
+    b_cn = float(run["basic_cn"][i])
+    b_rest0 = 1.0 - prep.basic0.get("CHN", 0.0)
+    scale = (1.0 - b_cn) / b_rest0 if b_rest0 > 0 else math.nan
+    basic = {c: (b_cn if c == "CHN" else v * scale) for c, v in prep.basic0.items()}
+    w0 = prep.kind_weights
+    wk = {k: w0[k] * float(run["world"][k][i] / run["world"][k][0]) for k in KINDS}
+    tot = sum(wk.values())
+    wk = {k: v / tot for k, v in wk.items()}
+    by_c = dict(zip(prep.countries, intel, strict=True))
+    sup_c = dict(zip(prep.countries, sup, strict=True))
+    total = {
+        c: wk["basic"] * basic[c] + wk["intelligent"] * by_c[c] + wk["super"] * sup_c[c] for c in basic if c in by_c
+    }
+    return {"intelligent": by_c, "super": sup_c, "basic": basic, "total": total, "weights": wk}
+
+
+def evaluate(prepared: Prepared, params: Mapping[str, float]) -> dict[str, float]:
+    """Flat named outputs for one parameter set (see the module docstring for the names)."""
+    from computestrata.measure import concentration as cm
+
+    p = prepared.params(params)
+    run = _run(prepared, p)
+    out: dict[str, float] = {}
+    tracked = [j for j, c in enumerate(prepared.countries) if c != ROW]
+    for i, year in enumerate(prepared.years):
+        sh = _shares_by_kind(prepared, run, i)
+        for c, v in sh["intelligent"].items():
+            out[f"share.{c}.{year}"] = v
+        for kind in ("super", "basic", "total"):
+            for c in ("CHN", "USA"):
+                if c in sh[kind]:
+                    out[f"share.{c}.{kind}.{year}"] = sh[kind][c]
+        conc = _concentration(run["stock"][i][tracked])
+        for k, v in conc.items():
+            out[f"{k}.{year}"] = v
+        out[f"hhi.frontier.{year}"] = cm.hhi(run["frontier"][i][tracked])
+        rest = (run["stock"][i][tracked] - run["frontier"][i][tracked]).clip(min=0.0)
+        out[f"hhi.rest.{year}"] = cm.hhi(rest) if rest.sum() > 0 else math.nan
+        for c in COOP_CLASSES:
+            out[f"coop.{c}_share.{year}"] = float(run["coop"][c][i])
+        out[f"world.intelligent.{year}"] = float(run["world"]["intelligent"][i])
+        out[f"cn.domestic_share.{year}"] = float(run["dom_share"][i]) if i else math.nan
+        out[f"cn.access.{year}"] = float(run["access_cn"][i])
+    return out
+
+
+def project(prepared: Prepared, params: Mapping[str, float] | None = None) -> Projection:
+    """The full per-year result: shares by kind, concentration, cooperation, control state."""
+    p = prepared.params(params)
+    flat = evaluate(prepared, p)
+    run = _run(prepared, p)
+    years = []
+    for i, year in enumerate(prepared.years):
+        sh = _shares_by_kind(prepared, run, i)
+        w = _posture_weight(p, year, prepared.posture_from if prepared.posture is not None else None)
+        state = prepared.states[prepared.posture] if (prepared.posture is not None and w >= 0.5) else None
+        state = state or prepared.states[prepared.enacted[i]]
+        years.append(
+            {
+                "year": year,
+                "shares": {k: sh[k] for k in ("intelligent", "super", "basic", "total")},
+                "kind_weights": sh["weights"],
+                "intelligent_h100e": {c: float(v) for c, v in zip(prepared.countries, run["stock"][i], strict=True)},
+                "world_intelligent_h100e": flat[f"world.intelligent.{year}"],
+                "china_domestic_share_of_additions": None
+                if math.isnan(flat[f"cn.domestic_share.{year}"])
+                else flat[f"cn.domestic_share.{year}"],
+                "china_access": flat[f"cn.access.{year}"],
+                "stratification": {
+                    "hhi": flat[f"hhi.{year}"],
+                    "cr3": flat[f"cr3.{year}"],
+                    "gini": flat[f"gini.{year}"],
+                    "theil": flat[f"theil.{year}"],
+                    "hhi_frontier": flat[f"hhi.frontier.{year}"],
+                    "hhi_rest": None if math.isnan(flat[f"hhi.rest.{year}"]) else flat[f"hhi.rest.{year}"],
+                },
+                "control_state": {"label": state.label, "date": state.on, "posture_weight": w},
+                "cooperation": {
+                    "pair": list(prepared.pair),
+                    **{
+                        f"{c}_share": None
+                        if math.isnan(flat[f"coop.{c}_share.{year}"])
+                        else flat[f"coop.{c}_share.{year}"]
+                        for c in COOP_CLASSES
+                    },
+                },
+            }
+        )
+    return Projection(
+        scenario=prepared.scenario,
+        pair=prepared.pair,
+        params=p,
+        years=years,
+        source_ids=prepared.source_ids,
+        notes=list(prepared.notes),
+    )

@@ -1,0 +1,173 @@
+"""Dashboard pages: Jinja2 templates (autoescape on) with controls; the charts are drawn by
+``static/dashboard.js`` from the JSON API, so a page and ``curl /api/...`` show the same figures.
+
+The report page draws the static report's own charts: :func:`report_figures` runs a
+section builder of :mod:`computestrata.report` and hands back its plotly specs."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from computestrata.web import params as p
+from computestrata.web.routes import answer, request_lang
+from computestrata.web.runner import Call, run_function
+
+router = APIRouter()
+
+PAGES = ("top500", "controls", "coop", "report")
+
+
+@cache
+def _env() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("computestrata.web", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+    )
+
+
+def _json(response: Response) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(bytes(response.body))
+    return data
+
+
+def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTMLResponse:
+    from computestrata import __version__
+    from computestrata.i18n import t
+
+    code = request_lang(request, lang)
+    pages = [*PAGES, "scenarios"] if _has_scenarios() else list(PAGES)
+
+    def tr(key: str, **fmt: Any) -> str:
+        return t(key, lang=code, **fmt)
+
+    from computestrata.i18n import catalog
+
+    labels: dict[str, Any] = {k: tr(f"web.{k}") for k in ("loading", "sources", "notes", "error", "hint")}
+    prefix = "controls.status_label."
+    labels["statuses"] = {k[len(prefix) :]: tr(k) for k in catalog() if k.startswith(prefix)}
+    html = (
+        _env()
+        .get_template(f"{page}.html")
+        .render(t=tr, lang=code, page=page, pages=pages, version=__version__, labels=json.dumps(labels), **ctx)
+    )
+    return HTMLResponse(html, headers={"Content-Language": code})
+
+
+def _has_scenarios() -> bool:
+    from computestrata.web.routes import scenarios_available
+
+    return scenarios_available()
+
+
+def _meta(request: Request, lang: p.Lang | None) -> dict[str, Any]:
+    from computestrata.web.routes import meta
+
+    return _json(meta(request, lang))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "home", lang)
+
+
+@router.get("/top500", response_class=HTMLResponse, include_in_schema=False)
+def top500_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    from computestrata.web.routes import top500_systems
+
+    m = _meta(request, lang)
+    systems = _json(top500_systems(request, list_id=None, top=10, country=None, lang=lang, exclude_license=None))
+    return _render(request, "top500", lang, meta=m, systems=systems)
+
+
+@router.get("/controls", response_class=HTMLResponse, include_in_schema=False)
+def controls_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "controls", lang, meta=_meta(request, lang))
+
+
+@router.get("/coop", response_class=HTMLResponse, include_in_schema=False)
+def coop_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "coop", lang, meta=_meta(request, lang))
+
+
+@router.get("/report", response_class=HTMLResponse, include_in_schema=False)
+def report_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    from computestrata.report.api import SECTIONS
+
+    code = request_lang(request, lang)
+    sections = [(k, _section_title(k, code)) for k in SECTIONS]
+    return _render(request, "report", lang, meta=_meta(request, lang), sections=sections)
+
+
+@router.get("/scenarios", response_class=HTMLResponse, include_in_schema=False)
+def scenarios_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "scenarios", lang, meta=_meta(request, lang))
+
+
+def _section_title(key: str, lang: str) -> str:
+    from computestrata.i18n import catalog, t
+
+    k = "report." + {"chokepoints": "stack", "cooperation": "coop"}.get(key, key) + ".title"
+    return t(k, lang=lang) if k in catalog() else key
+
+
+# ---------------------------------------------------------------- report charts as JSON
+
+
+@router.get("/api/report/figures", summary="The charts of one `strata report` section (plotly specs)")
+def report_figures(
+    request: Request,
+    section: Annotated[str, Query(pattern=r"^[a-z0-9_]{1,40}$", description="Section key (see `strata report`).")],
+    a: Annotated[str, Query(pattern=p.COUNTRY)] = "KOR",
+    b: Annotated[str, Query(pattern=p.COUNTRY)] = "CHN",
+    date: p.DateQ = None,
+    lang: p.LangQ = None,
+    exclude_license: p.ExcludeQ = None,
+) -> Response:
+    """Runs the report's own section builder and returns its figures (plotly ``data``/``layout``),
+    tables, notes and sources: the dashboard draws exactly the report's charts."""
+
+    def compute(call: Call) -> dict[str, Any]:
+        def inner(atlas: Any) -> dict[str, Any]:
+            import importlib
+            from datetime import date as Date
+
+            from computestrata.cooperation.api import check_date, check_pair
+            from computestrata.errors import unknown
+            from computestrata.report.api import SECTIONS
+            from computestrata.report.sections.common import Context
+
+            if section not in SECTIONS:
+                raise unknown("report section", section, SECTIONS)
+            pair = check_pair(atlas, a, b)
+            on: Date | None = check_date(date) if date else None
+            module = importlib.import_module(f"computestrata.report.sections.{section}")
+            sec = module.build(Context(atlas=atlas, lang=call.lang, pair=pair, on=on))
+            ids: set[str] = set(sec.source_ids)
+            for f in sec.figures:
+                ids |= f.source_ids or set()
+            sources = atlas.sources(ids)
+            seen = {s["source_id"] for s in sources}
+            sources += [s for s in sec.extra_sources if s["source_id"] not in seen]
+            return {
+                "title": sec.title,
+                "section": section,
+                "lead": sec.lead,
+                "hidden": sec.hidden,
+                "figures": [{"key": f.key, "spec": f.spec} for f in sec.figures],
+                "tables": [{"key": tb.key, "columns": tb.columns, "rows": tb.rows} for tb in sec.tables],
+                "warnings": sec.warnings,
+                "sources": sources,
+                "notes": sec.notes,
+            }
+
+        return run_function(inner, call, tuple(exclude_license or ()))
+
+    kw = {"section": section, "a": a, "b": b, "date": date, "exclude_license": exclude_license}
+    return answer(request, "report.figures", lang, compute, **kw)

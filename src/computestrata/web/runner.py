@@ -1,0 +1,201 @@
+"""Run a `strata` command for the web and hand back its ``--json`` envelope.
+
+The JSON API mirrors the CLI one to one, so a route runs the very command function the
+CLI runs (which calls its part's API module) and takes the :class:`~computestrata.cli_common.Output`
+that command would have printed.  Two hooks make that safe in a server:
+
+* ``emit`` is captured per call (a context variable holds the sink), so a command's result is
+  handed back instead of printed — nothing goes to stdout, and concurrent requests do not mix;
+* ``open_atlas`` returns the server's atlas, opened once per thread through the query sandbox
+  of :mod:`computestrata.atlas.store` (external access off, reads under the atlas folder only).
+
+Outside a web call both hooks fall through to the originals: the CLI behaves as before.
+Each call runs in a fresh copy of the context with its own language (:func:`~computestrata.i18n.use_lang`),
+and finished envelopes are cached per (command, parameters, language, atlas) as JSON bytes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from computestrata.atlas.store import Atlas
+    from computestrata.cli_common import Output
+
+#: Outputs a command emitted during the current web call (None: not in a web call).
+_sink: contextvars.ContextVar[list[tuple[Output, Atlas | None]] | None] = contextvars.ContextVar(
+    "computestrata_web_sink", default=None
+)
+#: The atlas folder of the current web call (None: not in a web call).
+_atlas_dir: contextvars.ContextVar[Path | None] = contextvars.ContextVar("computestrata_web_atlas", default=None)
+
+_install_lock = threading.Lock()
+_local = threading.local()
+
+
+def install() -> None:
+    """Wrap ``cli_common.emit`` and ``cli_common.open_atlas`` once (idempotent)."""
+    from computestrata import cli_common
+
+    with _install_lock:
+        if getattr(cli_common.emit, "_web_capture", False):
+            return
+        orig_emit = cli_common.emit
+        orig_open = cli_common.open_atlas
+
+        def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | None = None) -> None:
+            sink = _sink.get()
+            if sink is None:
+                orig_emit(out, as_json, atlas, lang)
+                return
+            sink.append((out, atlas))
+
+        def open_atlas(atlas: Path | None, exclude_license: list[str] | None = None) -> Atlas:
+            folder = _atlas_dir.get()
+            if folder is None:
+                return orig_open(atlas, exclude_license)
+            return sandboxed_atlas(folder, tuple(exclude_license or ()))
+
+        emit._web_capture = True  # type: ignore[attr-defined]
+        cli_common.emit = emit
+        cli_common.open_atlas = open_atlas
+
+
+def sandboxed_atlas(folder: Path, exclude: tuple[str, ...] = ()) -> Atlas:
+    """This thread's atlas for ``folder``: opened once, its connection the read-only sandbox.
+
+    DuckDB connections are not shared between threads, so each server thread keeps its own."""
+    from computestrata.atlas import store
+
+    cache: dict[tuple[Path, tuple[str, ...]], Atlas] = getattr(_local, "atlases", None) or {}
+    _local.atlases = cache
+    key = (folder, exclude)
+    if key not in cache:
+        atlas = store.open(folder, exclude_licenses=list(exclude) or None)
+        atlas._con = atlas.sandbox()  # views over the atlas files only; no writes, no other paths
+        cache[key] = atlas
+    return cache[key]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call: which command, its parameters (hashable), the language and the atlas."""
+
+    name: str
+    params: tuple[tuple[str, Any], ...]
+    lang: str
+    atlas_dir: Path
+
+
+def freeze(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Parameters as a hashable key (lists become tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def envelope(outputs: list[tuple[Output, Atlas | None]], title: str | None = None) -> dict[str, Any]:
+    """The CLI's ``--json`` envelope for what a command emitted (as :func:`cli_common.emit` builds it),
+    with its ``title`` always present.  Several outputs (a command that prints two tables)
+    come as ``parts``."""
+    from computestrata.errors import take_notices
+
+    pending = take_notices()
+    payloads = []
+    for i, (out, atlas) in enumerate(outputs):
+        if i == 0 and pending:
+            out = replace(out, notes=[*pending, *out.notes])
+        sources = atlas.sources(out.source_ids) if atlas is not None else []
+        seen = {s["source_id"] for s in sources}
+        sources += [s for s in out.extra_sources if s["source_id"] not in seen]
+        payload: dict[str, Any] = {"title": out.title}
+        if out.data is not None:
+            payload.update(out.data)
+        if out.rows is not None:
+            payload["rows"] = out.rows
+        payload["sources"] = sources
+        payload["notes"] = out.notes
+        payloads.append(payload)
+    if not payloads:
+        return {"title": title or "", "rows": [], "sources": [], "notes": []}
+    if len(payloads) == 1:
+        return payloads[0]
+    return {"title": payloads[0]["title"], "parts": payloads, "sources": [], "notes": []}
+
+
+def run_command(command: Callable[..., Any], call: Call, **kwargs: Any) -> dict[str, Any]:
+    """Run a CLI command function as ``--json`` in ``call.lang`` and return its envelope."""
+    install()
+
+    def inner() -> dict[str, Any]:
+        import click
+
+        from computestrata.errors import take_notices
+        from computestrata.i18n import use_lang
+
+        take_notices()
+        sink: list[tuple[Output, Atlas | None]] = []
+        _sink.set(sink)
+        _atlas_dir.set(call.atlas_dir)
+        with use_lang(call.lang):
+            try:
+                command(**kwargs, atlas=None, as_json=True, lang=call.lang)
+            except click.exceptions.Exit as exc:  # a command that ends early (nothing to show)
+                if exc.exit_code not in (0, None):
+                    from computestrata.errors import InputError
+
+                    raise InputError(f"{call.name}: nothing to show (exit {exc.exit_code})") from exc
+            return envelope(sink)
+
+    return contextvars.copy_context().run(inner)
+
+
+def run_function(
+    function: Callable[[Atlas], dict[str, Any]], call: Call, exclude: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Run ``function(atlas)`` (an API call that builds its own envelope) in ``call.lang``."""
+    install()
+
+    def inner() -> dict[str, Any]:
+        from computestrata.i18n import use_lang
+
+        _atlas_dir.set(call.atlas_dir)
+        with use_lang(call.lang):
+            return function(sandboxed_atlas(call.atlas_dir, exclude))
+
+    return contextvars.copy_context().run(inner)
+
+
+class ResultCache:
+    """Finished JSON bodies per :class:`Call`, least recently used out first (thread-safe).
+
+    Results are pure functions of the atlas (read-only), the parameters and the language,
+    so a repeated question is answered from memory."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._items: OrderedDict[Call, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, call: Call) -> bytes | None:
+        with self._lock:
+            body = self._items.get(call)
+            if body is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(call)
+            self.hits += 1
+            return body
+
+    def put(self, call: Call, body: bytes) -> None:
+        with self._lock:
+            self._items[call] = body
+            self._items.move_to_end(call)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)

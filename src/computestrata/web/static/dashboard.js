@@ -1,0 +1,273 @@
+// computestrata dashboard: draws the charts from the JSON API (/api/...).
+// No inline script anywhere (the Content-Security-Policy forbids it). Data-derived text goes
+// into the page with textContent only, and into plotly labels escaped (plotly reads some HTML).
+"use strict";
+
+(function () {
+  const main = document.getElementById("page");
+  const page = main.dataset.page;
+  const lang = main.dataset.lang;
+  const labels = JSON.parse(main.dataset.labels || "{}");
+  let pending = 0;
+
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function busy(delta) {
+    pending += delta;
+    main.dataset.state = pending > 0 ? "loading" : "idle";
+  }
+
+  function value(id) {
+    const el = document.getElementById(id);
+    return el ? el.value : "";
+  }
+
+  function api(path, params) {
+    const q = new URLSearchParams();
+    Object.keys(params).forEach(function (k) {
+      if (params[k] !== "" && params[k] !== null && params[k] !== undefined) q.set(k, params[k]);
+    });
+    q.set("lang", lang);
+    return fetch(path + "?" + q.toString(), { headers: { Accept: "application/json" } }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) {
+          const err = new Error(body.error || String(r.status));
+          err.hint = body.hint;
+          throw err;
+        }
+        return body;
+      });
+    });
+  }
+
+  function status(id, text, isError) {
+    const el = document.getElementById(id + "-status");
+    if (!el) return;
+    el.textContent = text || "";
+    el.className = isError ? "status error" : "status";
+  }
+
+  function cite(id, body) {
+    const src = document.getElementById(id + "-sources");
+    const notes = document.getElementById(id + "-notes");
+    if (src) {
+      src.replaceChildren();
+      (body.sources || []).forEach(function (s) {
+        const li = document.createElement("li");
+        const parts = [s.publisher, s.title || s.source_id, s.license ? "(" + s.license + ")" : ""];
+        li.textContent = parts.filter(Boolean).join(" · ");
+        src.appendChild(li);
+      });
+    }
+    if (notes) {
+      notes.replaceChildren();
+      (body.notes || []).forEach(function (n) {
+        const li = document.createElement("li");
+        li.textContent = n;
+        notes.appendChild(li);
+      });
+    }
+  }
+
+  function layout(title, more) {
+    const base = {
+      title: { text: esc(title), x: 0, xanchor: "left" },
+      margin: { l: 60, r: 20, t: 60, b: 110 },
+      paper_bgcolor: "#ffffff",
+      plot_bgcolor: "#ffffff",
+      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
+      height: 440,
+    };
+    return Object.assign(base, more || {});
+  }
+
+  function draw(id, data, lay) {
+    const div = document.getElementById(id + "-chart") || document.getElementById(id);
+    return Plotly.react(div, data, lay, { displaylogo: false, responsive: true });
+  }
+
+  function load(id, path, params, render) {
+    busy(1);
+    status(id, labels.loading);
+    return api(path, params)
+      .then(function (body) {
+        render(body);
+        cite(id, body);
+        status(id, "");
+      })
+      .catch(function (err) {
+        status(id, labels.error + ": " + err.message + (err.hint ? " — " + labels.hint + ": " + err.hint : ""), true);
+      })
+      .finally(function () { busy(-1); });
+  }
+
+  // ------------------------------------------------------------ TOP500
+  function top500Countries() {
+    return load("countries", "/api/top500/countries", { list: value("list") }, function (body) {
+      const rows = (body.rows || []).slice(0, 15);
+      draw("countries", [{
+        type: "bar",
+        x: rows.map(function (r) { return esc(r.country); }),
+        y: rows.map(function (r) { return r.rmax_share_pct; }),
+        customdata: rows.map(function (r) { return r.systems; }),
+        hovertemplate: "%{x}: %{y:.1f} % (%{customdata})<extra></extra>",
+        marker: { color: "#1f5fbf" },
+      }], layout(body.title, { yaxis: { title: { text: "Rmax %" } } }));
+    });
+  }
+
+  function top500History() {
+    return load("history", "/api/top500/series", { country: value("country") }, function (body) {
+      const rows = body.rows || [];
+      const x = rows.map(function (r) { return r.list_id; });
+      draw("history", [
+        { type: "scatter", mode: "lines", name: "Rmax %", x: x, y: rows.map(function (r) { return r.rmax_share_pct; }) },
+        { type: "scatter", mode: "lines", name: "systems %", x: x, y: rows.map(function (r) { return r.systems_share_pct; }) },
+      ], layout(body.title, { xaxis: { type: "category", nticks: 16 } }));
+    });
+  }
+
+  function top500Systems() {
+    busy(1);
+    return api("/api/top500/systems", { list: value("list"), top: 10 })
+      .then(function (body) {
+        const tbody = document.querySelector("#systems-table tbody");
+        document.getElementById("systems-caption").textContent = body.title;
+        tbody.replaceChildren();
+        (body.rows || []).forEach(function (r) {
+          const tr = document.createElement("tr");
+          [r.rank, r.name || r.computer, r.site, r.country_iso3, r.rmax_tflops].forEach(function (v, i) {
+            const td = document.createElement("td");
+            td.textContent = v === null || v === undefined ? "—" : String(v);
+            if (i === 4) td.className = "num";
+            tr.appendChild(td);
+          });
+          tbody.appendChild(tr);
+        });
+      })
+      .catch(function (err) { document.getElementById("systems-caption").textContent = labels.error + ": " + err.message; })
+      .finally(function () { busy(-1); });
+  }
+
+  // ------------------------------------------------------------ export controls
+  const STATUS_COLOURS = {
+    free: "#8ab17d", exception: "#2a9d8f", approval: "#f4a261", license: "#e76f51", within_cap: "#e9c46a",
+    measure: "#b5838d", case_by_case: "#f08a24", denial: "#d7263d", indeterminate: "#b8c0cc",
+  };
+
+  function controlsMatrix() {
+    return load("matrix", "/api/controls/matrix", { dest: value("dest"), dates: value("dates") }, function (body) {
+      const rows = body.rows || [];
+      const dates = Array.from(new Set(rows.map(function (r) { return r.date; }))).sort();
+      const statuses = Array.from(new Set(rows.map(function (r) { return r.status; })));
+      const names = labels.statuses || {};
+      const data = statuses.map(function (s) {
+        return {
+          type: "bar",
+          name: esc(names[s] || s),
+          x: dates,
+          y: dates.map(function (d) { return rows.filter(function (r) { return r.date === d && r.status === s; }).length; }),
+          marker: { color: STATUS_COLOURS[s] || "#4a4a4a" },
+        };
+      });
+      draw("matrix", data, layout(body.title || value("dest"), { barmode: "stack", xaxis: { type: "category" } }));
+    });
+  }
+
+  // ------------------------------------------------------------ cooperation
+  const CLASS_COLOURS = { open: "#2a9d8f", limited: "#f4a261", restricted: "#d7263d" };
+
+  function coopPair() {
+    return load("pair", "/api/coop/pair", { a: value("a"), b: value("b"), date: value("date") }, function (body) {
+      const rows = body.rows || [];
+      draw("pair", [{
+        type: "bar",
+        orientation: "h",
+        y: rows.map(function (r) { return esc(r.layer + " " + r.segment); }),
+        x: rows.map(function (r) { return r.score; }),
+        text: rows.map(function (r) { return esc(r["class"]); }),
+        marker: { color: rows.map(function (r) { return CLASS_COLOURS[r["class"]] || "#b8c0cc"; }) },
+        hovertemplate: "%{y}: %{x:.2f} (%{text})<extra></extra>",
+      }], layout(body.title, {
+        height: Math.max(440, 22 * rows.length + 160),
+        margin: { l: 220, r: 20, t: 60, b: 50 },
+        xaxis: { range: [0, 1] },
+        yaxis: { autorange: "reversed", automargin: true },
+      }));
+    });
+  }
+
+  // ------------------------------------------------------------ report charts
+  function reportFigures() {
+    const params = { section: value("section"), a: value("a"), b: value("b"), date: value("date") };
+    return load("figures", "/api/report/figures", params, function (body) {
+      document.getElementById("figures-title").textContent = body.title;
+      const box = document.getElementById("figures");
+      box.replaceChildren();
+      if (body.hidden) {
+        const p = document.createElement("p");
+        p.textContent = body.hidden;
+        box.appendChild(p);
+      }
+      (body.figures || []).forEach(function (f, i) {
+        const div = document.createElement("div");
+        div.className = "chart";
+        div.id = "figure-" + i;
+        div.dataset.key = f.key;
+        box.appendChild(div);
+        Plotly.newPlot(div, f.spec.data, f.spec.layout, { displaylogo: false, responsive: true });
+      });
+    });
+  }
+
+  // ------------------------------------------------------------ scenarios
+  function scenarioRun() {
+    return load("scenario", "/api/scenarios/run", { scenario: value("scenario") }, function (body) {
+      const rows = body.rows || [];
+      const keys = Array.from(new Set(rows.map(function (r) { return r.country_iso3 || r.country; })));
+      draw("scenario", keys.map(function (k) {
+        const mine = rows.filter(function (r) { return (r.country_iso3 || r.country) === k; });
+        return {
+          type: "scatter", mode: "lines", name: esc(k),
+          x: mine.map(function (r) { return r.year; }),
+          y: mine.map(function (r) { return r.share_pct !== undefined ? r.share_pct : r.value; }),
+        };
+      }), layout(body.title));
+    });
+  }
+
+  const pages = {
+    top500: { all: [top500Countries, top500History, top500Systems], on: { list: [top500Countries, top500Systems], country: [top500History] } },
+    controls: { all: [controlsMatrix], on: { dest: [controlsMatrix], dates: [controlsMatrix] } },
+    coop: { all: [coopPair], on: { a: [coopPair], b: [coopPair], date: [coopPair] } },
+    report: { all: [reportFigures], on: { section: [reportFigures], a: [reportFigures], b: [reportFigures], date: [reportFigures] } },
+    scenarios: { all: [scenarioRun], on: { scenario: [scenarioRun] } },
+  };
+
+  function start() {
+    const langSelect = document.getElementById("lang-select");
+    if (langSelect) {
+      langSelect.addEventListener("change", function () {
+        const url = new URL(window.location.href);
+        url.searchParams.set("lang", langSelect.value);
+        window.location.assign(url.toString());
+      });
+    }
+    const form = document.getElementById("controls");
+    if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
+    const spec = pages[page];
+    if (!spec) { main.dataset.state = "idle"; return; }
+    Object.keys(spec.on).forEach(function (id) {
+      const el = document.getElementById(id);
+      if (el) el.addEventListener("change", function () { spec.on[id].forEach(function (f) { f(); }); });
+    });
+    main.dataset.state = "loading";
+    spec.all.forEach(function (f) { f(); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,264 @@
+"""Scenario specs and the stock-flow model on small synthetic inputs (no atlas needed)."""
+
+from __future__ import annotations
+
+import math
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computestrata.errors import InputError
+from computestrata.scenarios import model, spec
+from computestrata.scenarios.model import ControlState, Prepared
+
+SHIPPED = ("baseline", "small_yard_high_fence", "big_yard_high_fence", "no_yard")
+
+
+# ---------------------------------------------------------------- specs
+
+
+def test_shipped_scenarios_are_named_after_the_postures() -> None:
+    from computestrata.controls.scope import POSTURES
+
+    names = spec.list_scenarios()
+    assert names[0] == "baseline"
+    assert set(names) == {"baseline", *POSTURES}
+    for n in names:
+        s = spec.load_scenario(n)
+        assert s.name == n
+        assert s.control.posture == (None if n == "baseline" else n)
+        assert s.base_year < s.horizon <= spec.MAX_HORIZON
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_parameter_has_a_range_and_a_source(name: str) -> None:
+    s = spec.load_scenario(name)
+    assert len(s.parameters) >= 14
+    for k, p in s.parameters.items():
+        assert p.low <= p.central <= p.high, k
+        assert p.source.strip(), k
+        assert p.unit, k
+        assert p.group in spec.GROUPS, k
+
+
+def test_posture_scenarios_share_the_baseline_assumptions() -> None:
+    base = spec.load_scenario("baseline").parameters
+    for n in SHIPPED[1:]:
+        s = spec.load_scenario(n)
+        assert {k: v for k, v in s.parameters.items() if k != "posture_start"} == base
+        assert "posture_start" in s.parameters
+
+
+def test_unknown_scenario_names_the_closest() -> None:
+    with pytest.raises(InputError) as e:
+        spec.load_scenario("no_yrd")
+    assert "no_yard" in str(e.value) + str(e.value.hint)
+
+
+def _write(tmp_path: Path, body: str) -> str:
+    f = tmp_path / "s.yaml"
+    f.write_text(body, encoding="utf-8")
+    return str(f)
+
+
+def test_user_file_extends_baseline(tmp_path: Path) -> None:
+    body = """
+name: mine
+extends: baseline
+title: mine
+description: fence Korea's neighbours
+control:
+  start: 2028-01-01
+  transformations:
+    - {kind: scale_thresholds, factor: 0.5}
+    - {kind: add_segments, segments: [dram]}
+"""
+    s = spec.load_scenario(_write(tmp_path, body))
+    assert s.control.changes and s.control.posture is None
+    assert s.parameters["ai_demand_growth"] == spec.load_scenario("baseline").parameters["ai_demand_growth"]
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ("control: {posture: no_yrd, start: 2027-01-01}", "no_yard"),
+        ("horizon: 2040", "2035"),
+        ("horizon: 2024", "base year"),
+        ("control: {posture: no_yard}", "start"),
+        ("supply: {x: {central: 5, low: 6, high: 7, source: judgement, unit: u}}", "low <= central"),
+        ("supply: {x: {central: 5, low: 1, high: 7}}", "source"),
+        ("control: {start: 2027-01-01, transformations: [{kind: fence}]}", "groups or countries"),
+    ],
+)
+def test_bad_scenario_files_are_clear_input_errors(tmp_path: Path, body: str, word: str) -> None:
+    head = "name: bad\nextends: baseline\ntitle: t\ndescription: d\n"
+    with pytest.raises(InputError) as e:
+        spec.load_scenario(_write(tmp_path, head + body))
+    assert word in str(e.value) + str(e.value.hint)
+
+
+def test_parameter_outside_its_range_is_refused() -> None:
+    s = spec.load_scenario("baseline")
+    with pytest.raises(InputError, match="outside its declared range"):
+        spec.check_params(s, {"ai_demand_growth": 9.0})
+    with pytest.raises(InputError):
+        spec.check_params(s, {"no_such": 1.0})
+    assert spec.check_params(s, {"ai_demand_growth": 2.5})["ai_demand_growth"] == 2.5
+
+
+# ---------------------------------------------------------------- the model on a synthetic world
+
+COUNTRIES = ["USA", "CHN", "KOR", "ROW"]
+
+
+def _access(open_: list[float], denied: list[float]) -> np.ndarray:
+    """[country, grade, category]: the same split for both grades."""
+    a = np.zeros((len(open_), 2, 3))
+    for i, (o, d) in enumerate(zip(open_, denied, strict=True)):
+        a[i, :, 0], a[i, :, 2], a[i, :, 1] = o, d, 1 - o - d
+    return a
+
+
+def _state(label: str, open_: list[float], denied: list[float], coop_open: float) -> ControlState:
+    rest = 1 - coop_open
+    return ControlState(
+        label=label,
+        on="2026-01-01",
+        access=_access(open_, denied),
+        servers_controlled_cn=label != "enacted",
+        coop={"open_share": coop_open, "limited_share": rest / 2, "restricted_share": rest / 2},
+    )
+
+
+def synthetic(posture: ControlState | None = None, enacted: ControlState | None = None) -> Prepared:
+    s = spec.load_scenario("small_yard_high_fence")
+    years = list(range(2025, 2036))
+    enacted = enacted or _state("enacted", [1, 0.2, 1, 1], [0, 0.5, 0, 0], 0.6)
+    states = [enacted] + ([posture] if posture else [])
+    return Prepared(
+        scenario=s.name,
+        base_year=2025,
+        years=years,
+        countries=COUNTRIES,
+        pair=("KOR", "CHN"),
+        central=s.central(),
+        ranges={k: (p.low, p.high) for k, p in s.parameters.items()},
+        intelligent0=np.array([70.0, 10.0, 2.0, 18.0]),
+        additions0=40.0,
+        super0=np.array([0.5, 0.1, 0.05, 0.35]),
+        super_world0=1.0,
+        basic0={"CHN": 0.3, "USA": 0.35, "ROW": 0.35},
+        kind_weights={"basic": 0.3, "intelligent": 0.5, "super": 0.2},
+        enacted=[0] * len(years),
+        posture=1 if posture else None,
+        posture_from=2027.0 if posture else None,
+        states=states,
+        data_years={},
+        source_ids=[],
+        notes=[],
+    )
+
+
+def test_equal_access_and_no_domestic_output_keep_shares() -> None:
+    """With every country fully open and China making nothing, shipments follow demand: shares stay."""
+    prep = synthetic(enacted=_state("enacted", [1, 1, 1, 1], [0, 0, 0, 0], 0.6))
+    prep.central["cn_accel_output_base"] = 0.0
+    out = model.evaluate(prep, {})
+    for c, v in zip(COUNTRIES, prep.intelligent0 / prep.intelligent0.sum(), strict=True):
+        assert out[f"share.{c}.2035"] == pytest.approx(v)
+
+
+def test_blocked_shipments_are_resold_in_full_when_reallocation_is_one() -> None:
+    """Conservation: with ρ = 1 the world receives all it shipped, whatever the access."""
+    open_world = synthetic(enacted=_state("enacted", [1, 1, 1, 1], [0, 0, 0, 0], 0.6))
+    fenced = synthetic(enacted=_state("enacted", [1, 0, 1, 1], [0, 1, 0, 0], 0.6))
+    for prep in (open_world, fenced):
+        prep.central["cn_accel_output_base"] = 0.0
+    a = model.evaluate(open_world, {"reallocation": 1.0})
+    b = model.evaluate(fenced, {"reallocation": 1.0})
+    assert b["world.intelligent.2035"] == pytest.approx(a["world.intelligent.2035"])
+    assert b["share.CHN.2035"] < a["share.CHN.2035"]
+    c = model.evaluate(fenced, {"reallocation": 0.5})
+    assert c["world.intelligent.2035"] < b["world.intelligent.2035"]
+
+
+def test_stock_retires_after_its_life() -> None:
+    """S(t) = S(t−1)(1 − 1/L) + R(t): check one step by hand."""
+    prep = synthetic(enacted=_state("enacted", [1, 1, 1, 1], [0, 0, 0, 0], 0.6))
+    prep.central["cn_accel_output_base"] = 0.0
+    p = prep.params({"accelerator_life": 5.0})
+    g = min(p["ai_demand_growth"], p["world_chip_output_growth"] * p["efficiency_gain"])
+    out = model.evaluate(prep, {"accelerator_life": 5.0})
+    expect = 100.0 * (1 - 1 / 5) + 40.0 * g
+    assert out["world.intelligent.2026"] == pytest.approx(expect)
+
+
+def test_posture_start_mixes_the_states_by_the_part_of_the_year() -> None:
+    post = _state("small_yard_high_fence", [1, 0, 1, 1], [0, 1, 0, 0], 0.4)
+    prep = synthetic(post)
+    out = model.evaluate(prep, {"posture_start": 2028.5})
+    assert out["coop.open_share.2027"] == pytest.approx(0.6)
+    assert out["coop.open_share.2028"] == pytest.approx(0.5)
+    assert out["coop.open_share.2029"] == pytest.approx(0.4)
+
+
+def test_posture_without_a_start_parameter_starts_on_its_date() -> None:
+    prep = synthetic(_state("small_yard_high_fence", [1, 0, 1, 1], [0, 1, 0, 0], 0.4))
+    del prep.central["posture_start"], prep.ranges["posture_start"]
+    out = model.evaluate(prep, {})
+    assert out["coop.open_share.2026"] == pytest.approx(0.6)
+    assert out["coop.open_share.2027"] == pytest.approx(0.4)
+
+
+def test_outputs_follow_the_contract_and_pickle() -> None:
+    prep = synthetic(_state("no_yard", [1, 0, 1, 0.5], [0, 1, 0, 0.5], 0.4))
+    out = model.evaluate(prep, {})
+    for k in (
+        "share.CHN.2035",
+        "share.USA.2035",
+        "hhi.2035",
+        "coop.open_share.2035",
+        "coop.limited_share.2035",
+        "coop.restricted_share.2035",
+    ):
+        assert k in out and math.isfinite(out[k])
+    assert sum(out[f"share.{c}.2030"] for c in COUNTRIES) == pytest.approx(1.0)
+    again = pickle.loads(pickle.dumps(prep))
+    assert model.evaluate(again, {}) == out
+    proj = model.project(prep, {})
+    assert [y["year"] for y in proj.years] == prep.years
+    assert proj.years[-1]["cooperation"]["open_share"] == pytest.approx(out["coop.open_share.2035"])
+
+
+def test_evaluate_refuses_out_of_range_parameters() -> None:
+    with pytest.raises(InputError, match="outside its declared range"):
+        model.evaluate(synthetic(), {"reallocation": 1.5})
+
+
+def _draw(prep: Prepared, u: list[float]) -> dict[str, float]:
+    names = sorted(prep.ranges)
+    return {k: prep.ranges[k][0] + x * (prep.ranges[k][1] - prep.ranges[k][0]) for k, x in zip(names, u, strict=False)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0, 1), min_size=17, max_size=17),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
+def test_wider_controls_never_raise_china_share_or_open_cooperation(u: list[float], cut: float, more: float) -> None:
+    """Same assumptions, a wider control state (less access for China, lower open share):
+    China's share and the open share never grow."""
+    narrow = _state("narrow", [1, 0.5, 1, 1], [0, 0.2, 0, 0], 0.6)
+    o, d = 0.5 * (1 - cut), 0.2 + 0.3 * cut
+    wide = _state("wide", [1, o, 1, 1], [0, d, 0, 0], 0.6 - 0.3 * more)
+    a, b = synthetic(narrow), synthetic(wide)
+    p = _draw(a, u)
+    ra, rb = model.evaluate(a, p), model.evaluate(b, p)
+    for y in a.years:
+        assert rb[f"coop.open_share.{y}"] <= ra[f"coop.open_share.{y}"] + 1e-12
+        assert rb[f"share.CHN.{y}"] <= ra[f"share.CHN.{y}"] + 1e-12
