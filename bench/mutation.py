@@ -53,6 +53,10 @@ TARGETS: dict[str, list[str]] = {
         "tests/test_trust_planted_bugs.py",
         "tests/test_trust_mutants.py",
     ],
+    # the shared maths the index build and the uncertainty run both use (issue 9 item 6)
+    "maths/ranking.py": ["tests/test_measure_maths.py", "tests/test_index_uncertainty.py"],
+    "maths/means.py": ["tests/test_measure_maths.py", "tests/test_index_uncertainty.py", "tests/test_index_steps.py"],
+    "maths/moments.py": ["tests/test_measure_maths.py", "tests/test_index_steps.py"],
 }
 
 

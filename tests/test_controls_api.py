@@ -52,7 +52,7 @@ def test_controls_and_cooperation_share_one_date_bound() -> None:
         assert check(date.today().isoformat()) == date.today()
 
 
-def _instrument(reg: rg.Regime, raw: dict, name: str = "x.yaml") -> rg.Instrument:  # type: ignore[type-arg]
+def _instrument(reg: rg.Regime, raw: dict, name: str = "x.yaml") -> rg.Instrument:
     return rg.parse_instrument(raw, name, reg.countries, reg.groups)
 
 

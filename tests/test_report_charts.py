@@ -81,6 +81,22 @@ def test_chip_chart_is_log_scale_by_vendor_with_real_dates(built: dict[str, Any]
     assert sec.source_ids == {"epoch_ml_hardware"}
 
 
+def test_chip_timeline_shows_the_2022_rule_closing_the_h100(built: dict[str, Any]) -> None:
+    from computestrata.i18n import t
+
+    sec = built["sections"]["controls"]
+    traces = next(f for f in sec.figures if f.key == "timeline").spec["data"]
+    status = {(x, y): tr["name"] for tr in traces for x, y in zip(tr["x"], tr["y"], strict=True)}
+    chips = {y for _, y in status}
+    assert any("H100" in c for c in chips) and any("H20" in c for c in chips)
+    h100 = next(c for c in chips if c.startswith("NVIDIA H100"))
+    dates = sorted({x for x, _ in status}, key=list(dict.fromkeys(x for x, _ in status)).index)
+    free = t("controls.status_label.free", lang="ko")
+    assert status[(dates[0], h100)] == free  # before the October 2022 rule
+    assert status[(dates[-1], h100)] != free  # not after it
+    assert len(status) == len(chips) * len(dates)  # every chip at every date, none dropped
+
+
 def test_all_pairs_map_is_square_with_an_empty_diagonal(built: dict[str, Any]) -> None:
     from computestrata.report.sections.cooperation import MAP_COUNTRIES
 

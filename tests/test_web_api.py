@@ -43,6 +43,8 @@ ROUTES = [
     "/api/network/cases",
     "/api/network/solve?case=korea&hours=2",
     "/api/report/figures?section=top500",
+    "/api/scenarios",
+    "/api/scenarios/run?name=no_yard",
 ]
 
 
@@ -193,6 +195,11 @@ BAD = [
     "/api/network/solve?carbon_price=-5",
     "/api/report/figures?section=nope",
     "/api/report/figures?section=top500&a=KOR&b=Oz",
+    "/api/scenarios/run",
+    "/api/scenarios/run?name=nope",
+    "/api/scenarios/run?name=..%2F..%2Fetc%2Fpasswd",
+    "/api/scenarios/run?name=baseline&to=2050",
+    "/api/scenarios/run?name=baseline&a=KOR&b=KOR",
     "/api/top500/countries?exclude_license=NOT-A-LICENCE",
     "/api/top500/countries?exclude_license=%3Cscript%3E",
 ]

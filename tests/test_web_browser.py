@@ -150,6 +150,20 @@ def test_report_page(server: Server, browser: Any, lang: str) -> None:
     ctx.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ko", "zh"])
+def test_scenarios_page(server: Server, browser: Any, lang: str) -> None:
+    ctx, page, watch = _open(browser, f"{server.url}/scenarios?lang={lang}")
+    before = _data(page, "scenario-chart")
+    assert before and before[0]["y"]
+    _shot(page, f"scenarios-{lang}")
+    page.select_option("#scenario", "no_yard")
+    _idle(page)
+    after = _data(page, "scenario-chart")
+    assert json.dumps(after) != json.dumps(before)
+    assert watch.problems == []
+    ctx.close()
+
+
 def test_home_and_language_switch(server: Server, browser: Any) -> None:
     ctx, page, watch = _open(browser, f"{server.url}/?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -26,6 +26,7 @@ SLOW = (
     "/api/measure/table1",
     "/api/controls/matrix",
     "/api/report/figures",
+    "/api/scenarios/run",
 )
 
 
@@ -66,11 +67,16 @@ ROUTES = [
     "/api/network/cases",
     "/api/network/solve",
     "/api/report/figures",
+    "/api/scenarios",
+    "/api/scenarios/run",
 ]
 
 
-def _bound(path: str, query: dict[str, object]) -> dict[str, object]:
-    """The slow routes keep generated values but cheap settings, so the run stays bounded."""
+def _bound(path: str, query: dict[str, object], keep: bool = False) -> dict[str, object]:
+    """The slow routes keep generated values but cheap settings, so the run stays bounded
+    (``keep``: only fill parameters the case does not set, so an invalid one stays invalid)."""
+    if keep:
+        return {**_bound(path, {}), **query}
     q = dict(query)
     if path == "/api/trends":
         q.update(kind="institutions", robust="false")
@@ -96,12 +102,33 @@ def test_route_conforms_to_its_schema(operations: dict[str, object], path: str) 
     @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
     def check(case: object) -> None:
         case.query = _bound(path, case.query or {})  # type: ignore[attr-defined]
-        response = case.call()  # type: ignore[attr-defined]
+        response = case.call(timeout=600)  # type: ignore[attr-defined]
         assert response.status_code < 500, (path, case.query, response.text[:500])  # type: ignore[attr-defined]
         ctype = response.headers.get("content-type") or [""]  # type: ignore[attr-defined]
         assert (ctype[0] if isinstance(ctype, list) else ctype).startswith("application/json")
         if response.status_code >= 400:
             assert response.json()["error"], response.text
         op.validate_response(response)  # type: ignore[attr-defined]
+
+    check()
+
+
+@pytest.mark.parametrize("path", [r for r in ROUTES if r not in ("/api/meta", "/api/network/cases", "/api/scenarios")])
+def test_invalid_parameters_get_4xx_never_5xx(operations: dict[str, object], path: str) -> None:
+    """schemathesis' negative mode: parameters that break the schema (wrong types, out of range,
+    bad patterns) are refused with a 4xx and a message before any work is done."""
+    from hypothesis import given
+    from schemathesis import GenerationMode
+
+    op = operations[path]
+
+    @given(case=op.as_strategy(generation_mode=GenerationMode.NEGATIVE))  # type: ignore[attr-defined]
+    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    def check(case: object) -> None:
+        case.query = _bound(path, case.query or {}, keep=True)  # type: ignore[attr-defined]
+        response = case.call(timeout=600)  # type: ignore[attr-defined]
+        assert response.status_code < 500, (path, case.query, response.text[:500])  # type: ignore[attr-defined]
+        if response.status_code >= 400:
+            assert response.json()["error"], response.text
 
     check()

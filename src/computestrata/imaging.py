@@ -31,8 +31,8 @@ __all__ = ["FORMATS", "clean", "find_chromium", "plotly_js", "print_pdf", "rende
 FORMATS = ("png", "svg")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 WIDTH, HEIGHT, SCALE = 1200, 650, 2
-#: seconds one browser run may take before it is stopped (a batch of ~20 charts takes ~6 s)
-TIMEOUT = 120
+#: seconds one browser run may take before it is stopped (15 charts take ~10 s on a loaded machine)
+TIMEOUT = 180
 
 _PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <style>body{{font-family:{font}}}</style><script src="plotly.min.js"></script></head>

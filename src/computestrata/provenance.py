@@ -69,8 +69,8 @@ class Provenance:
         """Cite source ids (strings or iterables of them; None and NaN ignored)."""
         flat: list[Any] = []
         for i in ids:
-            if isinstance(i, str) or i is None:
-                flat.append(i)
+            if isinstance(i, str) or not isinstance(i, Iterable):
+                flat.append(i)  # one id (None and NaN are dropped by _ids)
             else:
                 flat.extend(i)
         return replace(self, cited=self.cited | _ids(flat))

@@ -189,6 +189,8 @@ def _covers(paragraphs: tuple[str, ...] | list[str], *ids: str) -> bool:
 
 
 def _selector(raw: Any) -> Selector | None:
+    """A selector inside a component's kind-specific fields (FDP triggers, carve-outs); built on
+    every verdict, so from the mapping directly (a schema check here would cost ~1 s a timeline)."""
     if not raw:
         return None
     return Selector(

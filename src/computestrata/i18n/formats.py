@@ -75,18 +75,12 @@ def _territories(loc: str) -> dict[str, str]:
 
 @cache
 def _alpha2() -> dict[str, str]:
-    """ISO3 → ISO2 from the atlas's country table (the one country list the project keeps)."""
-    try:
-        from computestrata.atlas import store
+    """ISO3 → ISO2 from CLDR's territory aliases (shipped with Babel): no atlas needed, so the
+    translation layer stays below every part that uses it."""
+    from babel.core import get_global
 
-        a = store.open()
-        try:
-            rows = a.rows("SELECT iso3, iso2 FROM countries WHERE iso2 IS NOT NULL")
-        finally:
-            a.close()
-        return {str(r["iso3"]): str(r["iso2"]) for r in rows}
-    except Exception:  # no atlas at hand: names fall back to the code, never fail a chart
-        return {}
+    aliases = get_global("territory_aliases")
+    return {k: v[0] for k, v in aliases.items() if len(k) == 3 and k.isalpha() and v and len(v[0]) == 2}
 
 
 def country_name(iso3: str, lang: str | None = None, alpha2: str | None = None) -> str:

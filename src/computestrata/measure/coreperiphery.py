@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.measure.statuses import Role
 from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
@@ -242,10 +243,10 @@ def from_atlas(
 def ranked(cp: CorePeriphery, top: int | None = None) -> list[dict[str, Any]]:
     """Countries by coreness, with their discrete role (core/periphery)."""
     rows: list[dict[str, Any]] = [
-        {"country": n, "role": "core" if n in cp.core_rows else "periphery", "coreness": v}
+        {"country": n, "role": Role.CORE if n in cp.core_rows else Role.PERIPHERY, "coreness": v}
         for n, v in cp.row_coreness.items()
     ]
-    rows.sort(key=lambda r: (r["role"] != "core", -float(r["coreness"])))
+    rows.sort(key=lambda r: (r["role"] != Role.CORE, -float(r["coreness"])))
     return rows[:top] if top else rows
 
 

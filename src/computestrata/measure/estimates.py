@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 from computestrata.measure.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from computestrata.measure.statuses import Sufficiency
 from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
@@ -173,7 +174,13 @@ def sufficiency(existing: pd.DataFrame) -> dict[str, Any]:
     n = len(existing)
     per = existing.groupby(existing["country_iso3"].astype(str)).size() if n else None
     countries = 0 if per is None else len(per)
-    level = "insufficient" if n < MIN_CLUSTERS or countries < MIN_COUNTRIES else "thin" if n < THIN_CLUSTERS else "ok"
+    level = (
+        Sufficiency.INSUFFICIENT
+        if n < MIN_CLUSTERS or countries < MIN_COUNTRIES
+        else Sufficiency.THIN
+        if n < THIN_CLUSTERS
+        else Sufficiency.OK
+    )
     thin = [] if per is None else sorted(str(c) for c, k in per.items() if k <= THIN_COUNTRY_CLUSTERS)
     return {
         "level": level,

@@ -28,6 +28,7 @@ from computestrata.errors import InputError
 from computestrata.measure import concentration as cm
 from computestrata.measure.licences import hidden_rows
 from computestrata.measure.montecarlo import DEFAULT_SEED
+from computestrata.measure.statuses import Check, Outcome, Trend
 from computestrata.provenance import Provenance, sourced
 
 if TYPE_CHECKING:
@@ -247,13 +248,13 @@ def slope_interval(x: Sequence[float], y: Sequence[float], level: float = TREND_
     return float(slope), float(slope - half), float(slope + half)
 
 
-def trend_direction(lo: float, hi: float) -> str:
+def trend_direction(lo: float, hi: float) -> Trend:
     """``up`` when the whole interval is above 0, ``down`` when below, else ``unclear``."""
     if lo > 0:
-        return "up"
+        return Trend.UP
     if hi < 0:
-        return "down"
-    return "unclear"
+        return Trend.DOWN
+    return Trend.UNCLEAR
 
 
 @dataclass
@@ -261,7 +262,7 @@ class Verdict:
     """The claim tested on one dataset: outcome ('holds'/'partly'/'fails'/'no_data'), numbers, text."""
 
     dataset: str
-    outcome: str
+    outcome: Outcome
     text: str
     numbers: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
@@ -295,7 +296,7 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     rs = [r for r in rows if r["tier"] == "rest"]
     if len(fr) < 3 or len(rs) < 3:
         why = t("measure.why.too_short")
-        return Verdict(dataset, "no_data", t("measure.verdict.no_data", dataset=dataset, why=why), reasons=[why])
+        return Verdict(dataset, Outcome.NO_DATA, t("measure.verdict.no_data", dataset=dataset, why=why), reasons=[why])
     fs, fs_lo, fs_hi = slope_interval([r["year"] for r in fr], [r["hhi"] for r in fr])
     rs_, rs_lo, rs_hi = slope_interval([r["year"] for r in rs], [r["hhi"] for r in rs])
     nums = {
@@ -315,9 +316,9 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     }
     f_dir, r_dir = trend_direction(fs_lo, fs_hi), trend_direction(rs_lo, rs_hi)
     checks = {
-        "level": "met" if nums["mean_excess"] > 0 else "not_met",
-        "frontier_trend": {"up": "met", "down": "not_met"}.get(f_dir, "unclear"),
-        "rest_trend": {"down": "met", "up": "not_met"}.get(r_dir, "unclear"),
+        "level": Check.MET if nums["mean_excess"] > 0 else Check.NOT_MET,
+        "frontier_trend": {Trend.UP: Check.MET, Trend.DOWN: Check.NOT_MET}.get(f_dir, Check.UNCLEAR),
+        "rest_trend": {Trend.DOWN: Check.MET, Trend.UP: Check.NOT_MET}.get(r_dir, Check.UNCLEAR),
     }
     ci = {"frontier_trend": (fs_lo, fs_hi), "rest_trend": (rs_lo, rs_hi)}
     reasons = [
@@ -329,10 +330,10 @@ def verdict(dataset: str, rows: Sequence[dict[str, Any]]) -> Verdict:
     ]
     passed = sum(v == "met" for v in checks.values())
     unclear = sum(v == "unclear" for v in checks.values())
-    if checks["frontier_trend"] == checks["rest_trend"] == "unclear":
-        outcome = "no_clear_trend"
+    if checks["frontier_trend"] == checks["rest_trend"] == Check.UNCLEAR:
+        outcome = Outcome.NO_CLEAR_TREND
     else:
-        outcome = "holds" if passed == 3 else "fails" if passed == 0 and not unclear else "partly"
+        outcome = Outcome.HOLDS if passed == 3 else Outcome.FAILS if passed == 0 and not unclear else Outcome.PARTLY
     fmt = {
         "dataset": dataset,
         "f0": nums["frontier_hhi_first"],
@@ -410,7 +411,9 @@ def frames_from_table(
             for lid in top500["list_id"].astype(str).unique()
             if lid.endswith("-11") and int(lid[:4]) >= since and (until is None or int(lid[:4]) <= until)
         )
-        return [top500_tiers(top500, str(lid), top) for lid in lists]
+        # one pass over the table instead of one filter per list (same rows, same order)
+        by_list = {str(k): g for k, g in top500.groupby(top500["list_id"].astype(str), sort=False)}
+        return [top500_tiers(by_list.get(str(lid), top500), str(lid), top) for lid in lists]
     if dataset == "clusters":
         clusters = table[~table["country_iso3"].isin(list(without))] if without else table
         dates = pd.to_datetime(clusters["first_operational_date"], errors="coerce").dropna()
@@ -541,7 +544,7 @@ STRATIFICATION_COLUMNS = (
     "lead_share",
 )
 #: verdict outcomes :func:`analyse` can report
-OUTCOMES = ("holds", "partly", "fails", "no_clear_trend", "no_data")
+OUTCOMES = tuple(o.value for o in Outcome)
 
 
 @dataclass
@@ -763,12 +766,14 @@ def analyse(
     for ds in chosen:
         if ds not in tables:
             why = t("measure.explain.missing_table", table=_TABLES[ds])
-            verdicts.append(Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds, why=why)))
+            verdicts.append(Verdict(ds, Outcome.NO_DATA, t("measure.verdict.no_data", dataset=ds, why=why)))
             continue
         hid = hidden_rows(atlas, _TABLES[ds])
         if hid is not None and hid.all:  # the filter, not the data, leaves nothing to test
             why = t("measure.why.licence_hidden", table=hid.table, n=hid.total, licences=", ".join(hid.licences))
-            verdicts.append(Verdict(ds, "no_data", t("measure.verdict.no_data", dataset=ds, why=why), reasons=[why]))
+            verdicts.append(
+                Verdict(ds, Outcome.NO_DATA, t("measure.verdict.no_data", dataset=ds, why=why), reasons=[why])
+            )
             continue
         if hid is not None:
             licence_notes.append(

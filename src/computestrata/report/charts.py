@@ -32,6 +32,7 @@ __all__ = [
     "chart",
     "chip_performance",
     "chokepoint_holders",
+    "controls_chip_timeline",
     "controls_chips",
     "controls_equipment",
     "coop_all_pairs",
@@ -58,6 +59,7 @@ CHARTS: dict[str, tuple[str, str]] = {
     "intelligent_compute": ("compute", "intelligent"),
     "table1_bands": ("table1", "bands"),
     "chip_performance": ("hardware", "performance"),
+    "controls_chip_timeline": ("controls", "timeline"),
     "controls_chips": ("controls", "chips"),
     "controls_equipment": ("controls", "equipment"),
     "coop_pair": ("cooperation", "classes"),
@@ -273,6 +275,7 @@ top500_systems = _one("top500_systems")
 intelligent_compute = _one("intelligent_compute")
 table1_bands = _one("table1_bands")
 chip_performance = _one("chip_performance")
+controls_chip_timeline = _one("controls_chip_timeline")
 controls_chips = _one("controls_chips")
 controls_equipment = _one("controls_equipment")
 coop_pair = _one("coop_pair")

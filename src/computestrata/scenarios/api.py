@@ -52,7 +52,7 @@ def list_scenarios() -> list[dict[str, Any]]:
             {
                 "name": s.name,
                 "title": s.title,
-                "posture": s.control.posture,
+                "control_posture": s.control.posture,
                 "start": s.control.start.isoformat() if s.control.start else None,
                 "base_year": s.base_year,
                 "horizon_year": s.horizon,

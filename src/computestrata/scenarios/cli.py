@@ -32,7 +32,7 @@ def list_cmd(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
         Output(
             title=t("scenario.title.list"),
             rows=rows,
-            columns=["name", "title", "posture", "start", "base_year", "horizon_year", "parameters"],
+            columns=["name", "title", "control_posture", "start", "base_year", "horizon_year", "parameters"],
             notes=[t("scenario.note.list")],
         ),
         as_json,

@@ -224,7 +224,7 @@ def layer_summary(
     keep = set(only) if only is not None else set(states)
     out = []
     for layer in sorted({layer_of[n] for n in keep}):
-        members = [n for n in keep if layer_of[n] == layer]
+        members = sorted(n for n in keep if layer_of[n] == layer)  # a fixed order: the mean must not vary by run
         known = [(states[n].available, n) for n in members if not math.isnan(states[n].available)]
         weakest = min(known) if known else (math.nan, None)
         out.append(

@@ -65,6 +65,8 @@ def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
             f"segment data {where}: version {data.get('version')!r} is not supported",
             hint="this release reads version 1",
         )
+    from computestrata.stack.schemas import edge_entry
+
     out = []
     for i, raw in enumerate(data["edges"]):
         if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:
@@ -72,14 +74,8 @@ def parse_edges(data: Any, where: str = "edges.yaml") -> tuple[Edge, ...]:
                 f"segment data {where}, edge {i + 1}: needs 'from' and 'to'",
                 hint="write {from: SEG, to: SEG, weight: 1.0, source: ...}",
             )
-        e = Edge(
-            str(raw["from"]),
-            str(raw["to"]),
-            float(raw.get("weight", 1.0)),
-            str(raw.get("source", "")),
-            str(raw.get("basis", "")),
-            tuple(raw["cset"]) if raw.get("cset") else None,
-        )
+        entry = edge_entry(raw, where, i + 1)  # types; the checks below need the values
+        e = Edge(entry.src, entry.dst, entry.weight, entry.source, entry.basis, entry.cset)
         if not 0.0 < e.weight <= 1.0:
             raise InputError(
                 f"segment data {where}: edge {e.label} has weight {e.weight}", hint="a dependence weight lies in (0, 1]"

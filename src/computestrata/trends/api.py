@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
 from computestrata.trends.result import KINDS, Indicator, TrendResult
@@ -21,7 +21,18 @@ from computestrata.trends.stats import OUTCOMES
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
 
-__all__ = ["KINDS", "OUTCOMES", "Indicator", "TrendResult", "outcome_label", "trend", "trends"]
+__all__ = [
+    "KINDS",
+    "OUTCOMES",
+    "Indicator",
+    "TrendResult",
+    "cited_sources",
+    "outcome_label",
+    "robustness_agreement",
+    "series_groups",
+    "trend",
+    "trends",
+]
 
 
 def outcome_label(code: str) -> str:
@@ -203,3 +214,33 @@ def verdict_text(res: TrendResult) -> str:
         same = sum(r["outcome"] == r.get("reference", res.outcome) for r in res.robustness)
         text += " " + t("trends.verdict.robust", same=same, n=len(res.robustness))
     return text
+
+
+def cited_sources(atlas: Atlas, results: Sequence[TrendResult]) -> list[dict[str, Any]]:
+    """The source records behind ``results``: the atlas sources they cite, then their records
+    from outside the atlas (package data, coded instruments), each once."""
+    ids: set[str] = set()
+    for r in results:
+        ids |= r.source_ids
+    out: list[dict[str, Any]] = atlas.sources(ids)
+    seen = {s["source_id"] for s in out}
+    for r in results:
+        for s in r.extra_sources:
+            if s["source_id"] not in seen:
+                out.append(s)
+                seen.add(s["source_id"])
+    return out
+
+
+def robustness_agreement(res: TrendResult) -> tuple[int, int]:
+    """How many robustness variants reach the reference outcome, and how many variants there are."""
+    same = sum(v["outcome"] == v.get("reference", res.outcome) for v in res.robustness)
+    return same, len(res.robustness)
+
+
+def series_groups(res: TrendResult) -> dict[str, list[dict[str, Any]]]:
+    """The yearly series behind the indicators, grouped by series (or data set) name."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in res.series:
+        groups.setdefault(str(r.get("series", r.get("dataset", res.kind))), []).append(r)
+    return groups

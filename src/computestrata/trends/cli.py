@@ -84,23 +84,15 @@ def trends_cmd(
 
 
 def _sources(a: Any, results: list[Any]) -> list[dict[str, Any]]:
-    ids: set[str] = set()
-    for r in results:
-        ids |= r.source_ids
-    out: list[dict[str, Any]] = a.sources(ids)
-    seen = {s["source_id"] for s in out}
-    for r in results:
-        for s in r.extra_sources:
-            if s["source_id"] not in seen:
-                out.append(s)
-                seen.add(s["source_id"])
-    return out
+    from computestrata.trends.api import cited_sources
+
+    return cited_sources(a, results)
 
 
 def _print_all(a: Any, results: list[Any], as_json: bool) -> None:
     from computestrata.cli_common import Output, emit, to_json
     from computestrata.i18n import t
-    from computestrata.trends.api import outcome_label
+    from computestrata.trends.api import outcome_label, robustness_agreement
 
     if as_json:
         typer.echo(
@@ -117,7 +109,7 @@ def _print_all(a: Any, results: list[Any], as_json: bool) -> None:
     rows = []
     for r in results:
         h = r.headline
-        same = sum(v["outcome"] == v.get("reference", r.outcome) for v in r.robustness)
+        same, variants = robustness_agreement(r)
         rows.append(
             {
                 "trend_kind": t(f"trends.kind.{r.kind}"),
@@ -125,7 +117,7 @@ def _print_all(a: Any, results: list[Any], as_json: bool) -> None:
                 "trend_indicator": h.label if h else "—",
                 "trend_estimate": _fmt(h.estimate) if h else None,
                 "trend_interval": _interval(h.lo, h.hi) if h else "—",
-                "trend_robustness": f"{same}/{len(r.robustness)}" if r.robustness else "—",
+                "trend_robustness": f"{same}/{variants}" if variants else "—",
             }
         )
     emit(
@@ -203,10 +195,9 @@ def _print_one(a: Any, res: Any, as_json: bool, series: bool) -> None:
             False,
         )
     if series:
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for r in res.series:
-            groups.setdefault(str(r.get("series", r.get("dataset", res.kind))), []).append(r)
-        for name, rows_ in groups.items():
+        from computestrata.trends.api import series_groups
+
+        for name, rows_ in series_groups(res).items():
             cols = [c for c in rows_[0] if c != "series"]
             emit(Output(title=f"{title} — {name}", rows=rows_, columns=cols, raw_headers=True), False)
     emit(Output(title=title, notes=notes, extra_sources=_sources(a, [res])), False)

@@ -224,6 +224,8 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
         raise _fail(
             where, f"version {data.get('version')!r} is not supported", f"this release reads version {SCHEMA_VERSION}"
         )
+    from computestrata.vocab.schemas import check_entry
+
     out: list[Segment] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["segments"]):
@@ -232,6 +234,7 @@ def parse_segments(data: Any, where: str = "segments.yaml") -> tuple[Segment, ..
             raise _fail(at, "entry is not a mapping", "write id:, layer:, name:, ... keys")
         sid = str(raw.get("id", ""))
         at = f"{where}, segment {sid or '#' + str(i + 1)!r}"
+        check_entry(raw, at)  # key names and value types; the meaning is checked below
         if not _ID.match(sid):
             raise _fail(at, f"bad id {sid!r}", "ids are lower_snake_case")
         if sid in seen:

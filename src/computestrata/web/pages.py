@@ -39,7 +39,7 @@ def _json(response: Response) -> dict[str, Any]:
 
 def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTMLResponse:
     from computestrata import __version__
-    from computestrata.i18n import t
+    from computestrata.i18n import fmt_number, t
 
     code = request_lang(request, lang)
     pages = [*PAGES, "scenarios"] if _has_scenarios() else list(PAGES)
@@ -47,15 +47,20 @@ def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTM
     def tr(key: str, **fmt: Any) -> str:
         return t(key, lang=code, **fmt)
 
+    def num(value: float | None, digits: int = 0) -> str:
+        return fmt_number(value, digits, code)
+
     from computestrata.i18n import catalog
 
     labels: dict[str, Any] = {k: tr(f"web.{k}") for k in ("loading", "sources", "notes", "error", "hint")}
     prefix = "controls.status_label."
     labels["statuses"] = {k[len(prefix) :]: tr(k) for k in catalog() if k.startswith(prefix)}
+    labels["classes"] = {c: tr(f"coop.class.{c}") for c in ("open", "limited", "restricted")}
+    labels["scenario_axis"] = tr("web.scenarios.axis")
     html = (
         _env()
         .get_template(f"{page}.html")
-        .render(t=tr, lang=code, page=page, pages=pages, version=__version__, labels=json.dumps(labels), **ctx)
+        .render(t=tr, num=num, lang=code, page=page, pages=pages, version=__version__, labels=json.dumps(labels), **ctx)
     )
     return HTMLResponse(html, headers={"Content-Language": code})
 
@@ -66,48 +71,48 @@ def _has_scenarios() -> bool:
     return scenarios_available()
 
 
-def _meta(request: Request, lang: p.Lang | None) -> dict[str, Any]:
+async def _meta(request: Request, lang: p.Lang | None) -> dict[str, Any]:
     from computestrata.web.routes import meta
 
-    return _json(meta(request, lang))
+    return _json(await meta(request, lang))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+async def home(request: Request, lang: p.LangQ = None) -> HTMLResponse:
     return _render(request, "home", lang)
 
 
 @router.get("/top500", response_class=HTMLResponse, include_in_schema=False)
-def top500_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+async def top500_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
     from computestrata.web.routes import top500_systems
 
-    m = _meta(request, lang)
-    systems = _json(top500_systems(request, list_id=None, top=10, country=None, lang=lang, exclude_license=None))
+    m = await _meta(request, lang)
+    systems = _json(await top500_systems(request, list_id=None, top=10, country=None, lang=lang, exclude_license=None))
     return _render(request, "top500", lang, meta=m, systems=systems)
 
 
 @router.get("/controls", response_class=HTMLResponse, include_in_schema=False)
-def controls_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
-    return _render(request, "controls", lang, meta=_meta(request, lang))
+async def controls_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "controls", lang, meta=await _meta(request, lang))
 
 
 @router.get("/coop", response_class=HTMLResponse, include_in_schema=False)
-def coop_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
-    return _render(request, "coop", lang, meta=_meta(request, lang))
+async def coop_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "coop", lang, meta=await _meta(request, lang))
 
 
 @router.get("/report", response_class=HTMLResponse, include_in_schema=False)
-def report_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+async def report_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
     from computestrata.report.api import SECTIONS
 
     code = request_lang(request, lang)
     sections = [(k, _section_title(k, code)) for k in SECTIONS]
-    return _render(request, "report", lang, meta=_meta(request, lang), sections=sections)
+    return _render(request, "report", lang, meta=await _meta(request, lang), sections=sections)
 
 
 @router.get("/scenarios", response_class=HTMLResponse, include_in_schema=False)
-def scenarios_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
-    return _render(request, "scenarios", lang, meta=_meta(request, lang))
+async def scenarios_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
+    return _render(request, "scenarios", lang, meta=await _meta(request, lang))
 
 
 def _section_title(key: str, lang: str) -> str:
@@ -121,7 +126,7 @@ def _section_title(key: str, lang: str) -> str:
 
 
 @router.get("/api/report/figures", summary="The charts of one `strata report` section (plotly specs)")
-def report_figures(
+async def report_figures(
     request: Request,
     section: Annotated[str, Query(pattern=r"^[a-z0-9_]{1,40}$", description="Section key (see `strata report`).")],
     a: Annotated[str, Query(pattern=p.COUNTRY)] = "KOR",
@@ -170,4 +175,4 @@ def report_figures(
         return run_function(inner, call, tuple(exclude_license or ()))
 
     kw = {"section": section, "a": a, "b": b, "date": date, "exclude_license": exclude_license}
-    return answer(request, "report.figures", lang, compute, **kw)
+    return await answer(request, "report.figures", lang, compute, **kw)

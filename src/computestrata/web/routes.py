@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from computestrata.web import params as p
 from computestrata.web.runner import Call, ResultCache, freeze, run_command, run_function
@@ -62,7 +63,7 @@ def _check_licences(values: list[str] | None) -> None:
             raise InputError(f"exclude_license {v!r} is not an SPDX licence id", hint="e.g. CC-BY-NC-4.0")
 
 
-def answer(
+async def answer(
     request: Request,
     route: str,
     lang: p.Lang | None,
@@ -78,11 +79,11 @@ def answer(
     atlas_dir: Path = request.app.state.atlas_dir
     call = Call(route, freeze(params), code, atlas_dir)
     cache: ResultCache = request.app.state.cache
-    body = cache.get(call)
+    body = cache.get(call)  # a repeated question is answered here, without a worker thread
     if body is None:
         try:
             _check_licences(params.get("exclude_license"))
-            payload = compute(call)
+            payload = await run_in_threadpool(compute, call)
         except StrataError as exc:
             return JSONResponse(error_body(exc, code), status_code=400, headers={"Content-Language": code})
         body = to_json(payload).encode("utf-8")
@@ -103,7 +104,7 @@ def _v(x: Any) -> Any:
 
 
 @router.get("/meta", summary="Choices for the dashboard controls: TOP500 lists, countries, cases, frameworks")
-def meta(request: Request, lang: p.LangQ = None) -> Response:
+async def meta(request: Request, lang: p.LangQ = None) -> Response:
     """Not a CLI command: what the dashboard's drop-downs offer (all read from the atlas)."""
 
     def compute(call: Call) -> dict[str, Any]:
@@ -127,33 +128,32 @@ def meta(request: Request, lang: p.LangQ = None) -> Response:
 
         return run_function(inner, call)
 
-    return answer(request, "meta", lang, compute)
+    return await answer(request, "meta", lang, compute)
 
 
 def _scenario_names() -> list[str]:
-    try:
-        from computestrata.scenarios import api as scen  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
+    if not scenarios_available():
         return []
-    names = getattr(scen, "scenario_names", None)
-    return list(names()) if callable(names) else []
+    from computestrata.scenarios import api as scen
+
+    return [str(s["name"]) for s in scen.list_scenarios()]
 
 
 # ---------------------------------------------------------------- top500
 
 
 @router.get("/top500/countries", summary="strata top500 countries")
-def top500_countries(
+async def top500_countries(
     request: Request, list_id: p.ListQ = None, lang: p.LangQ = None, exclude_license: p.ExcludeQ = None
 ) -> Response:
     from computestrata.top500.cli import countries_cmd
 
     kw = {"list_id": list_id, "exclude_license": exclude_license}
-    return answer(request, "top500.countries", lang, _cmd(countries_cmd, **kw), **kw)
+    return await answer(request, "top500.countries", lang, _cmd(countries_cmd, **kw), **kw)
 
 
 @router.get("/top500/systems", summary="strata top500 systems")
-def top500_systems(
+async def top500_systems(
     request: Request,
     list_id: p.ListQ = None,
     top: Annotated[int, Query(ge=1, le=500)] = 10,
@@ -164,11 +164,11 @@ def top500_systems(
     from computestrata.top500.cli import systems_cmd
 
     kw = {"list_id": list_id, "top": top, "country": country, "exclude_license": exclude_license}
-    return answer(request, "top500.systems", lang, _cmd(systems_cmd, **kw), **kw)
+    return await answer(request, "top500.systems", lang, _cmd(systems_cmd, **kw), **kw)
 
 
 @router.get("/top500/series", summary="strata top500 history (one country over every list)")
-def top500_series(
+async def top500_series(
     request: Request,
     country: Annotated[str, Query(pattern=p.COUNTRY)],
     lang: p.LangQ = None,
@@ -177,14 +177,14 @@ def top500_series(
     from computestrata.top500.cli import history_cmd
 
     kw = {"country": country, "exclude_license": exclude_license}
-    return answer(request, "top500.series", lang, _cmd(history_cmd, **kw), **kw)
+    return await answer(request, "top500.series", lang, _cmd(history_cmd, **kw), **kw)
 
 
 # ---------------------------------------------------------------- stack
 
 
 @router.get("/stack/segments", summary="strata stack show")
-def stack_segments(
+async def stack_segments(
     request: Request,
     layer: p.Layer | None = None,
     date: p.DateQ = None,
@@ -195,31 +195,31 @@ def stack_segments(
     from computestrata.stack.cli import show_cmd
 
     kw = {"layer": _v(layer), "date": date, "posture": _v(posture), "exclude_license": exclude_license}
-    return answer(request, "stack.segments", lang, _cmd(show_cmd, **kw), **kw)
+    return await answer(request, "stack.segments", lang, _cmd(show_cmd, **kw), **kw)
 
 
 @router.get("/stack/chokepoints", summary="strata stack chokepoints")
-def stack_chokepoints(
+async def stack_chokepoints(
     request: Request, year: p.YearQ = None, lang: p.LangQ = None, exclude_license: p.ExcludeQ = None
 ) -> Response:
     from computestrata.stack.cli import chokepoints_cmd
 
     kw = {"year": year, "exclude_license": exclude_license}
-    return answer(request, "stack.chokepoints", lang, _cmd(chokepoints_cmd, **kw), **kw)
+    return await answer(request, "stack.chokepoints", lang, _cmd(chokepoints_cmd, **kw), **kw)
 
 
 @router.get("/stack/concentration", summary="strata stack concentration")
-def stack_concentration(
+async def stack_concentration(
     request: Request, year: p.YearQ = None, lang: p.LangQ = None, exclude_license: p.ExcludeQ = None
 ) -> Response:
     from computestrata.stack.cli import concentration_cmd
 
     kw = {"year": year, "exclude_license": exclude_license}
-    return answer(request, "stack.concentration", lang, _cmd(concentration_cmd, **kw), **kw)
+    return await answer(request, "stack.concentration", lang, _cmd(concentration_cmd, **kw), **kw)
 
 
 @router.get("/stack/exposure", summary="strata stack exposure")
-def stack_exposure(
+async def stack_exposure(
     request: Request,
     country: Annotated[str, Query(pattern=p.COUNTRY)],
     cut: Annotated[str, Query(pattern=p.WORDS, description="Segments the country loses, comma-separated.")],
@@ -242,14 +242,14 @@ def stack_exposure(
         "year": year,
         "exclude_license": exclude_license,
     }
-    return answer(request, "stack.exposure", lang, _cmd(exposure_cmd, **kw), **kw)
+    return await answer(request, "stack.exposure", lang, _cmd(exposure_cmd, **kw), **kw)
 
 
 # ---------------------------------------------------------------- controls
 
 
 @router.get("/controls/classify", summary="strata controls classify")
-def controls_classify(
+async def controls_classify(
     request: Request,
     dest: Annotated[str, Query(pattern=p.COUNTRY, description="Destination country (ISO3 or name).")],
     date: Annotated[str, Query(pattern=p.DATE)],
@@ -282,11 +282,11 @@ def controls_classify(
         "us_tech": None,
         "exclude_license": exclude_license,
     }
-    return answer(request, "controls.classify", lang, _cmd(classify, **kw), **kw)
+    return await answer(request, "controls.classify", lang, _cmd(classify, **kw), **kw)
 
 
 @router.get("/controls/matrix", summary="strata controls matrix")
-def controls_matrix(
+async def controls_matrix(
     request: Request,
     dest: Annotated[str, Query(pattern=p.COUNTRY)],
     dates: Annotated[
@@ -312,11 +312,11 @@ def controls_matrix(
         "chips": chips,
         "exclude_license": exclude_license,
     }
-    return answer(request, "controls.matrix", lang, _cmd(matrix, **kw), **kw)
+    return await answer(request, "controls.matrix", lang, _cmd(matrix, **kw), **kw)
 
 
 @router.get("/controls/screen", summary="strata controls screen")
-def controls_screen(
+async def controls_screen(
     request: Request,
     name: Annotated[str, Query(pattern=p.NAME, description="Party name or alias (Latin or Chinese script).")],
     date: p.DateQ = None,
@@ -327,14 +327,14 @@ def controls_screen(
     from computestrata.controls.cli import screen
 
     kw = {"name": name, "date": date, "lists": _v(lists), "exclude_license": exclude_license}
-    return answer(request, "controls.screen", lang, _cmd(screen, **kw), **kw)
+    return await answer(request, "controls.screen", lang, _cmd(screen, **kw), **kw)
 
 
 # ---------------------------------------------------------------- measure and index
 
 
 @router.get("/measure/estimates", summary="strata measure compute")
-def measure_estimates(
+async def measure_estimates(
     request: Request,
     kind: p.ComputeKind = p.ComputeKind.super,
     year: Annotated[int, Query(ge=1990, le=2100)] = 2024,
@@ -358,11 +358,11 @@ def measure_estimates(
         "seed": seed,
         "exclude_license": exclude_license,
     }
-    return answer(request, "measure.estimates", lang, _cmd(compute_cmd, **kw), **kw)
+    return await answer(request, "measure.estimates", lang, _cmd(compute_cmd, **kw), **kw)
 
 
 @router.get("/measure/table1", summary="strata measure table1")
-def measure_table1(
+async def measure_table1(
     request: Request,
     draws: p.DrawsQ = 4000,
     seed: p.SeedQ = 20260301,
@@ -372,11 +372,11 @@ def measure_table1(
     from computestrata.measure.cli import table1_cmd
 
     kw = {"draws": draws, "seed": seed, "exclude_license": exclude_license}
-    return answer(request, "measure.table1", lang, _cmd(table1_cmd, **kw), **kw)
+    return await answer(request, "measure.table1", lang, _cmd(table1_cmd, **kw), **kw)
 
 
 @router.get("/measure/concentration", summary="strata measure concentration")
-def measure_concentration(
+async def measure_concentration(
     request: Request,
     dataset: p.Dataset = p.Dataset.top500,
     tier: p.Tier = p.Tier.frontier,
@@ -400,11 +400,11 @@ def measure_concentration(
         "top": top,
         "exclude_license": exclude_license,
     }
-    return answer(request, "measure.concentration", lang, _cmd(concentration_cmd, **kw), **kw)
+    return await answer(request, "measure.concentration", lang, _cmd(concentration_cmd, **kw), **kw)
 
 
 @router.get("/index/ranks", summary="strata index build (scores and ranks)")
-def index_ranks(
+async def index_ranks(
     request: Request,
     framework: p.Framework = p.Framework.gci,
     year: p.YearQ = None,
@@ -422,7 +422,7 @@ def index_ranks(
         "plot": None,
         "exclude_license": exclude_license,
     }
-    return answer(request, "index.ranks", lang, _cmd(build_cmd, **kw), **kw)
+    return await answer(request, "index.ranks", lang, _cmd(build_cmd, **kw), **kw)
 
 
 # ---------------------------------------------------------------- cooperation
@@ -432,7 +432,7 @@ CountryB = Annotated[str, Query(pattern=p.COUNTRY, description="Country B (ISO3 
 
 
 @router.get("/coop/pair", summary="strata coop pair")
-def coop_pair(
+async def coop_pair(
     request: Request,
     a: CountryA,
     b: CountryB,
@@ -443,11 +443,11 @@ def coop_pair(
     from computestrata.cooperation.cli import pair_cmd
 
     kw = {"a": a, "b": b, "date": date, "rules": None, "show_drivers": False, "exclude_license": exclude_license}
-    return answer(request, "coop.pair", lang, _cmd(pair_cmd, **kw), **kw)
+    return await answer(request, "coop.pair", lang, _cmd(pair_cmd, **kw), **kw)
 
 
 @router.get("/coop/timeline", summary="strata coop timeline")
-def coop_timeline(
+async def coop_timeline(
     request: Request,
     a: CountryA,
     b: CountryB,
@@ -468,11 +468,11 @@ def coop_timeline(
         "rules": None,
         "exclude_license": exclude_license,
     }
-    return answer(request, "coop.timeline", lang, _cmd(timeline_cmd, **kw), **kw)
+    return await answer(request, "coop.timeline", lang, _cmd(timeline_cmd, **kw), **kw)
 
 
 @router.get("/coop/matrix", summary="strata coop matrix")
-def coop_matrix(
+async def coop_matrix(
     request: Request,
     date: p.DateQ = None,
     countries: Annotated[str | None, Query(pattern=p.WORDS, description="Comma-separated countries.")] = None,
@@ -482,11 +482,11 @@ def coop_matrix(
     from computestrata.cooperation.cli import matrix_cmd
 
     kw = {"date": date, "countries": countries, "parquet": None, "rules": None, "exclude_license": exclude_license}
-    return answer(request, "coop.matrix", lang, _cmd(matrix_cmd, **kw), **kw)
+    return await answer(request, "coop.matrix", lang, _cmd(matrix_cmd, **kw), **kw)
 
 
 @router.get("/coop/third-markets", summary="strata coop third-markets")
-def coop_third_markets(
+async def coop_third_markets(
     request: Request,
     a: CountryA,
     b: CountryB,
@@ -499,14 +499,14 @@ def coop_third_markets(
     from computestrata.cooperation.cli import third_cmd
 
     kw = {"a": a, "b": b, "region": region, "date": date, "top": top, "rules": None, "exclude_license": exclude_license}
-    return answer(request, "coop.third_markets", lang, _cmd(third_cmd, **kw), **kw)
+    return await answer(request, "coop.third_markets", lang, _cmd(third_cmd, **kw), **kw)
 
 
 # ---------------------------------------------------------------- trends
 
 
 @router.get("/trends", summary="strata trends [KIND]")
-def trends_route(
+async def trends_route(
     request: Request,
     kind: p.TrendKind | None = None,
     start: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
@@ -537,7 +537,7 @@ def trends_route(
 
         return run_function(inner, call, tuple(exclude_license or ()))
 
-    return answer(
+    return await answer(
         request, "trends", lang, compute, kind=k, start=start, end=end, robust=robust, exclude_license=exclude_license
     )
 
@@ -546,14 +546,14 @@ def trends_route(
 
 
 @router.get("/network/cases", summary="strata network cases")
-def network_cases(request: Request, lang: p.LangQ = None) -> Response:
+async def network_cases(request: Request, lang: p.LangQ = None) -> Response:
     from computestrata.network.cli import cases_cmd
 
-    return answer(request, "network.cases", lang, _cmd(cases_cmd))
+    return await answer(request, "network.cases", lang, _cmd(cases_cmd))
 
 
 @router.get("/network/solve", summary="strata network solve (one average day at most)")
-def network_solve(
+async def network_solve(
     request: Request,
     case: p.Case = p.Case.edwc,
     hours: Annotated[int, Query(ge=1, le=24, description="Periods of one average day (1-24).")] = 24,
@@ -573,7 +573,7 @@ def network_solve(
         "solver": "highs",
         "time_limit": 30.0,
     }
-    return answer(request, "network.solve", lang, _cmd(solve_cmd, **kw), **kw)
+    return await answer(request, "network.solve", lang, _cmd(solve_cmd, **kw), **kw)
 
 
 # ---------------------------------------------------------------- scenarios
@@ -587,3 +587,42 @@ def scenarios_available() -> bool:
         return importlib.util.find_spec("computestrata.scenarios.api") is not None
     except ImportError:
         return False
+
+
+ScenarioName = Annotated[
+    str, Query(pattern=r"^[a-z0-9_]{1,60}$", description="A shipped scenario (see /api/scenarios).")
+]
+
+
+@router.get("/scenarios", summary="strata scenario list")
+async def scenarios_list(request: Request, lang: p.LangQ = None) -> Response:
+    from computestrata.scenarios.cli import list_cmd
+
+    return await answer(request, "scenarios.list", lang, _cmd(list_cmd))
+
+
+@router.get("/scenarios/run", summary="strata scenario run (central values)")
+async def scenarios_run(
+    request: Request,
+    name: Annotated[list[str], Query(min_length=1, max_length=6, description="Scenario name(s), repeatable.")],
+    a: Annotated[str, Query(pattern=p.COUNTRY)] = "KOR",
+    b: Annotated[str, Query(pattern=p.COUNTRY)] = "CHN",
+    to: Annotated[int | None, Query(ge=2025, le=2035, description="Last year (default: the horizon).")] = None,
+    lang: p.LangQ = None,
+    exclude_license: p.ExcludeQ = None,
+) -> Response:
+    from computestrata.errors import InputError
+    from computestrata.scenarios.cli import run_cmd
+
+    for n in name:  # shipped scenarios only: a path would read a file of the server
+        if not re.fullmatch(r"[a-z0-9_]{1,60}", n):
+            raise InputError(f"scenario {n!r} is not a scenario name", hint="see /api/scenarios")
+    kw = {
+        "names": list(name),
+        "pair": (a, b),
+        "to": to,
+        "every": 1,
+        "set_": None,
+        "exclude_license": exclude_license,
+    }
+    return await answer(request, "scenarios.run", lang, _cmd(run_cmd, **kw), **kw)

@@ -16,7 +16,9 @@ and finished envelopes are cached per (command, parameters, language, atlas) as 
 
 from __future__ import annotations
 
+import atexit
 import contextvars
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -36,7 +38,6 @@ _sink: contextvars.ContextVar[list[tuple[Output, Atlas | None]] | None] = contex
 _atlas_dir: contextvars.ContextVar[Path | None] = contextvars.ContextVar("computestrata_web_atlas", default=None)
 
 _install_lock = threading.Lock()
-_local = threading.local()
 
 
 def install() -> None:
@@ -67,20 +68,68 @@ def install() -> None:
         cli_common.open_atlas = open_atlas
 
 
-def sandboxed_atlas(folder: Path, exclude: tuple[str, ...] = ()) -> Atlas:
-    """This thread's atlas for ``folder``: opened once, its connection the read-only sandbox.
+class AtlasPool:
+    """Opened atlases for server calls, one per call at a time (DuckDB connections are not
+    shared between threads), each connected through the read-only query sandbox.
 
-    DuckDB connections are not shared between threads, so each server thread keeps its own."""
-    from computestrata.atlas import store
+    The pool, not the worker threads, owns the connections: they are closed in the main
+    thread at exit, never torn down with a worker thread at interpreter shutdown."""
 
-    cache: dict[tuple[Path, tuple[str, ...]], Atlas] = getattr(_local, "atlases", None) or {}
-    _local.atlases = cache
-    key = (folder, exclude)
-    if key not in cache:
+    def __init__(self) -> None:
+        self._free: dict[tuple[Path, tuple[str, ...]], list[Atlas]] = {}
+        self._all: list[Atlas] = []
+        self._lock = threading.Lock()
+
+    def take(self, folder: Path, exclude: tuple[str, ...] = ()) -> Atlas:
+        with self._lock:
+            free = self._free.setdefault((folder, exclude), [])
+            if free:
+                return free.pop()
+        from computestrata.atlas import store
+
         atlas = store.open(folder, exclude_licenses=list(exclude) or None)
         atlas._con = atlas.sandbox()  # views over the atlas files only; no writes, no other paths
-        cache[key] = atlas
-    return cache[key]
+        with self._lock:
+            self._all.append(atlas)
+        return atlas
+
+    def give(self, atlas: Atlas) -> None:
+        with self._lock:
+            self._free.setdefault((atlas.path, tuple(atlas.exclude_licenses)), []).append(atlas)
+
+    def close(self) -> None:
+        with self._lock:
+            for atlas in self._all:
+                atlas.close()
+            self._all.clear()
+            self._free.clear()
+
+
+POOL = AtlasPool()
+atexit.register(POOL.close)
+#: The atlases handed out during the current web call (returned to the pool at its end).
+_taken: contextvars.ContextVar[list[Atlas] | None] = contextvars.ContextVar("computestrata_web_taken", default=None)
+
+
+def sandboxed_atlas(folder: Path, exclude: tuple[str, ...] = ()) -> Atlas:
+    """An atlas for ``folder`` through the sandbox: from the pool, given back when the web call
+    ends (outside a web call the caller keeps it)."""
+    atlas = POOL.take(folder, exclude)
+    taken = _taken.get()
+    if taken is not None:
+        taken.append(atlas)
+    return atlas
+
+
+def _in_call(fn: Any) -> Any:
+    """Run ``fn()`` with the pool bookkeeping of one web call."""
+    taken: list[Atlas] = []
+    _taken.set(taken)
+    try:
+        return fn()
+    finally:
+        for atlas in taken:
+            POOL.give(atlas)
 
 
 @dataclass(frozen=True)
@@ -143,7 +192,10 @@ def run_command(command: Callable[..., Any], call: Call, **kwargs: Any) -> dict[
         _atlas_dir.set(call.atlas_dir)
         with use_lang(call.lang):
             try:
-                command(**kwargs, atlas=None, as_json=True, lang=call.lang)
+                fixed: dict[str, Any] = {"as_json": True, "lang": call.lang}
+                if "atlas" in inspect.signature(command).parameters:
+                    fixed["atlas"] = None  # the server's atlas, through the open_atlas hook
+                command(**kwargs, **fixed)
             except click.exceptions.Exit as exc:  # a command that ends early (nothing to show)
                 if exc.exit_code not in (0, None):
                     from computestrata.errors import InputError
@@ -151,7 +203,7 @@ def run_command(command: Callable[..., Any], call: Call, **kwargs: Any) -> dict[
                     raise InputError(f"{call.name}: nothing to show (exit {exc.exit_code})") from exc
             return envelope(sink)
 
-    return contextvars.copy_context().run(inner)
+    return contextvars.copy_context().run(_in_call, inner)
 
 
 def run_function(
@@ -167,7 +219,7 @@ def run_function(
         with use_lang(call.lang):
             return function(sandboxed_atlas(call.atlas_dir, exclude))
 
-    return contextvars.copy_context().run(inner)
+    return contextvars.copy_context().run(_in_call, inner)
 
 
 class ResultCache:

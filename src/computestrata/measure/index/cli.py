@@ -146,7 +146,7 @@ def build_cmd(
     ] = 2,
     data: DataOpt = None,
     plot: Annotated[
-        Path | None, typer.Option("--plot", help="Also write the pictures here (HTML; SVG when kaleido works).")
+        Path | None, typer.Option("--plot", help="Also write the pictures here (HTML; PNG and SVG with Chromium).")
     ] = None,
     atlas: AtlasOpt = None,
     exclude_license: ExcludeLicenseOpt = None,
@@ -351,7 +351,7 @@ def export_cmd(
         Path | None, typer.Option("--out", "-o", help="Excel workbook to write (.xlsx): a sheet per table.")
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option("--plot", help="Folder for the pictures (HTML; SVG when kaleido works).")
+        Path | None, typer.Option("--plot", help="Folder for the pictures (HTML; PNG and SVG with Chromium).")
     ] = None,
     year: YearOpt = None,
     n: Annotated[

@@ -4,7 +4,7 @@ Scores and ranks (bar and dot charts), the framework tree with effective weights
 (sunburst), the correlation heat map of the normalised indicators, the rank-interval chart
 of an uncertainty run and the Sobol bars of a sensitivity run.  :func:`write` saves each as a
 self-contained HTML page (plotly.js written once beside them, so the pages work offline) and,
-when a static-image engine (kaleido with a local browser) is installed, as SVG too.
+when headless Chromium is installed, as PNG and SVG too (:mod:`computestrata.imaging`).
 """
 
 from __future__ import annotations

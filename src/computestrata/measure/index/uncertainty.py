@@ -387,10 +387,11 @@ def _upper(plan: Plan, k: int, s_below: Array, runs: list[tuple[int, int, int]],
                 _upper_gaps(plan, m, s_below[pos, :, a:b], ws, out[j, :, a:b])
                 continue
             acc = np.zeros((*out.shape[1:2], b - a))
+            tmp = np.empty_like(acc)  # one buffer for the weighted child (no temporary per child)
             zeros = None
             for i, pi in enumerate(pos):
                 t, zero, shift, p = _forward(s_below[pi, :, a:b], m, plan)
-                acc += t * ws[i]
+                acc += np.multiply(t, ws[i], out=tmp)
                 if zero is not None:
                     zeros = zero * ws[i] if zeros is None else zeros + zero * ws[i]
             y = _inverse(acc, p, shift)

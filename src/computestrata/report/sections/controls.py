@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from computestrata.report.model import Figure, ReportSection, Table
+from computestrata.report.model import Figure, ReportSection, Table, label
 from computestrata.report.sections.common import Context, layout, num
 
 TABLES: tuple[str, ...] = ()  # without a chips table the reference chips are classified, said in a note
@@ -81,6 +81,7 @@ def build(ctx: Context) -> ReportSection:
         source_ids=set(),
         extra_sources=[s for s in sec.extra_sources if s["source_id"].startswith("controls_rule")] or sec.extra_sources,
     )
+    timeline = chip_timeline(ctx, dates)
     cols = ["date", *statuses, *EQUIPMENT]
     headers = [t("col.date", lang=lang)]
     headers += [t(f"controls.status_label.{s}", lang=lang) for s in statuses]
@@ -91,10 +92,59 @@ def build(ctx: Context) -> ReportSection:
         key="controls",
         title=t("report.controls.title", lang=lang),
         lead=t("report.controls.lead", lang=lang, dest=CONTROL_DEST),
-        figures=[chips, eq],
+        figures=[timeline, chips, eq],
         tables=[table],
         notes=sec.notes,
         warnings=[t("common.not_legal_advice", lang=lang)],
         source_ids=set(sec.source_ids),
         extra_sources=sec.extra_sources,
+    )
+
+
+def chip_timeline(ctx: Context, shown_dates: list[str]) -> Figure:
+    """Which well-known chips could ship to China when: the reference chips' status at each
+    date (one coloured square per chip and date), from the same matrix as the counts."""
+    from computestrata.controls import api
+    from computestrata.i18n import t
+    from computestrata.overview import CONTROL_DATES, CONTROL_DEST
+
+    lang = ctx.lang
+    res = api.securitisation(ctx.atlas, CONTROL_DEST, list(CONTROL_DATES))  # cached: the counts' run
+    rows = [r for r in res.rows if r["origin"] == "reference"]
+    order = sorted({r["chip"] for r in rows}, key=lambda c: max((r["tpp"] or 0) for r in rows if r["chip"] == c))
+    label_of = dict(zip(res.dates, shown_dates, strict=True))
+    data: list[dict[str, Any]] = []
+    for s, col in STATUS_COLOURS.items():
+        mine = [r for r in rows if getattr(r["status"], "value", r["status"]) == s]
+        if not mine:
+            continue
+        name = t(f"controls.status_label.{s}", lang=lang)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [label_of.get(r["date"], r["date"]) for r in mine],
+                "y": [label(r["chip"]) for r in mine],
+                "marker": {"symbol": "square", "size": 20, "color": col, "line": {"width": 1, "color": "#ffffff"}},
+                "hovertemplate": "%{y} · %{x}<extra>" + label(name) + "</extra>",
+            }
+        )
+    return Figure(
+        "timeline",
+        {
+            "data": data,
+            "layout": layout(
+                t("report.controls.timeline", lang=lang, dest=CONTROL_DEST),
+                height=max(420, 120 + 26 * len(order)),
+                margin={"l": 230, "r": 20, "t": 110, "b": 60},
+                xaxis={
+                    "title": {"text": t("report.controls.axis_date", lang=lang)},
+                    "type": "category",
+                    "categoryorder": "array",
+                    "categoryarray": shown_dates,
+                },
+                yaxis={"type": "category", "categoryorder": "array", "categoryarray": [label(c) for c in order]},
+            ),
+        },
     )

@@ -61,6 +61,7 @@ def build(ctx: Context) -> ReportSection:
             "data": lines(lambda y: y["shares"]["intelligent"].get("CHN")),
             "layout": layout(
                 t("report.scenarios.chart_share", lang=lang),
+                margin={"l": 60, "r": 20, "t": 130, "b": 60},  # room for four long scenario titles
                 yaxis={"title": {"text": t("report.scenarios.axis_share", lang=lang)}, "rangemode": "tozero"},
                 xaxis={"title": {"text": t("report.compute.axis_year", lang=lang)}, "dtick": 1},
             ),
@@ -72,6 +73,7 @@ def build(ctx: Context) -> ReportSection:
             "data": lines(lambda y: y["cooperation"]["open_share"]),
             "layout": layout(
                 t("report.scenarios.chart_open", lang=lang, pair=pair_name),
+                margin={"l": 60, "r": 20, "t": 130, "b": 60},
                 yaxis={"title": {"text": t("report.scenarios.axis_open", lang=lang)}, "range": [0, 100]},
                 xaxis={"title": {"text": t("report.compute.axis_year", lang=lang)}, "dtick": 1},
             ),

@@ -9,6 +9,7 @@
   const lang = main.dataset.lang;
   const labels = JSON.parse(main.dataset.labels || "{}");
   let pending = 0;
+  const numberFormat = new Intl.NumberFormat({ ko: "ko-KR", zh: "zh-CN" }[lang] || "en-US", { maximumFractionDigits: 0 });
 
   function esc(text) {
     return String(text === null || text === undefined ? "" : text)
@@ -75,7 +76,7 @@
   function layout(title, more) {
     const base = {
       title: { text: esc(title), x: 0, xanchor: "left" },
-      margin: { l: 60, r: 20, t: 60, b: 110 },
+      margin: { l: 60, r: 20, t: 60, b: 70 },
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
       legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
@@ -107,7 +108,9 @@
   // ------------------------------------------------------------ TOP500
   function top500Countries() {
     return load("countries", "/api/top500/countries", { list: value("list") }, function (body) {
-      const rows = (body.rows || []).slice(0, 15);
+      const rows = (body.rows || []).slice().sort(function (p, q) {
+        return (q.rmax_share_pct || 0) - (p.rmax_share_pct || 0);
+      }).slice(0, 15);
       draw("countries", [{
         type: "bar",
         x: rows.map(function (r) { return esc(r.country); }),
@@ -141,7 +144,7 @@
           const tr = document.createElement("tr");
           [r.rank, r.name || r.computer, r.site, r.country_iso3, r.rmax_tflops].forEach(function (v, i) {
             const td = document.createElement("td");
-            td.textContent = v === null || v === undefined ? "—" : String(v);
+            td.textContent = v === null || v === undefined ? "—" : i === 4 ? numberFormat.format(v) : String(v);
             if (i === 4) td.className = "num";
             tr.appendChild(td);
           });
@@ -188,7 +191,7 @@
         orientation: "h",
         y: rows.map(function (r) { return esc(r.layer + " " + r.segment); }),
         x: rows.map(function (r) { return r.score; }),
-        text: rows.map(function (r) { return esc(r["class"]); }),
+        text: rows.map(function (r) { return esc((labels.classes || {})[r["class"]] || r["class"]); }),
         marker: { color: rows.map(function (r) { return CLASS_COLOURS[r["class"]] || "#b8c0cc"; }) },
         hovertemplate: "%{y}: %{x:.2f} (%{text})<extra></extra>",
       }], layout(body.title, {
@@ -225,17 +228,25 @@
 
   // ------------------------------------------------------------ scenarios
   function scenarioRun() {
-    return load("scenario", "/api/scenarios/run", { scenario: value("scenario") }, function (body) {
-      const rows = body.rows || [];
-      const keys = Array.from(new Set(rows.map(function (r) { return r.country_iso3 || r.country; })));
-      draw("scenario", keys.map(function (k) {
-        const mine = rows.filter(function (r) { return (r.country_iso3 || r.country) === k; });
+    const params = { name: value("scenario"), a: value("a"), b: value("b") };
+    return load("scenario", "/api/scenarios/run", params, function (body) {
+      const proj = (body.scenarios || [])[0];
+      if (!proj) return;
+      const years = proj.years || [];
+      const x = years.map(function (y) { return y.year; });
+      const countries = [];
+      years.forEach(function (y) {
+        Object.keys((y.shares || {}).intelligent || {}).forEach(function (c) {
+          if (countries.indexOf(c) < 0) countries.push(c);
+        });
+      });
+      const data = countries.map(function (c) {
         return {
-          type: "scatter", mode: "lines", name: esc(k),
-          x: mine.map(function (r) { return r.year; }),
-          y: mine.map(function (r) { return r.share_pct !== undefined ? r.share_pct : r.value; }),
+          type: "scatter", mode: "lines+markers", name: esc(c), x: x,
+          y: years.map(function (y) { const v = y.shares.intelligent[c]; return v === undefined ? null : v; }),
         };
-      }), layout(body.title));
+      });
+      draw("scenario", data, layout(body.title, { yaxis: { title: { text: labels.scenario_axis || "" } } }));
     });
   }
 
@@ -244,7 +255,7 @@
     controls: { all: [controlsMatrix], on: { dest: [controlsMatrix], dates: [controlsMatrix] } },
     coop: { all: [coopPair], on: { a: [coopPair], b: [coopPair], date: [coopPair] } },
     report: { all: [reportFigures], on: { section: [reportFigures], a: [reportFigures], b: [reportFigures], date: [reportFigures] } },
-    scenarios: { all: [scenarioRun], on: { scenario: [scenarioRun] } },
+    scenarios: { all: [scenarioRun], on: { scenario: [scenarioRun], a: [scenarioRun], b: [scenarioRun] } },
   };
 
   function start() {
