@@ -94,6 +94,13 @@ def test_power_means_known_values() -> None:
     assert means.power_mean(np.array([[1.0, math.nan]]), w, "arithmetic", min_coverage=0.6)[0] != 1.0
 
 
+def test_coverage_counts_weight_unless_told_to_count_children() -> None:
+    """Weight share 3/4 passes a 0.7 threshold; child share 2/3 (COINr dat_thresh) does not."""
+    x, w = np.array([[1.0, math.nan, 3.0]]), np.array([2.0, 1.0, 1.0])
+    assert means.power_mean(x, w, min_coverage=0.7)[0] == pytest.approx((2 * 1.0 + 3.0) / 3)
+    assert math.isnan(means.power_mean(x, w, min_coverage=0.7, by_count=True)[0])
+
+
 def test_moments_match_the_textbook_g1_g2() -> None:
     """Bias-corrected G1/G2 (Excel SKEW/KURT, pandas .skew()/.kurt()) of a small sample."""
     import pandas as pd

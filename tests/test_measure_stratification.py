@@ -222,3 +222,24 @@ def test_year_list_and_latest_agree_with_the_lists_held() -> None:
         st.concentration_for(a, "top500", "all", year=2026)  # type: ignore[arg-type]
     with pytest.raises(InputError):
         st.concentration_for(a, "top500", "all", list_id="2025-11")  # type: ignore[arg-type]
+
+
+def test_random_tier_hhi_equals_grouping_each_draw_by_its_labels() -> None:
+    """The fast path (label codes once, inline HHI) gives the numbers of the plain one."""
+    import numpy as np
+
+    from computestrata.maths import concentration as cmx
+
+    rng = np.random.default_rng(1)
+    vals = rng.lognormal(size=300)
+    vals[:5] = [0.0, -1.0, np.nan, 2.0, 3.0]  # non-positive and missing items are left out
+    labs = rng.choice(list("ABCDEFGHIJ"), size=300)
+    keep = vals > 0
+    v, lab = vals[keep], labs[keep]
+    gen = np.random.default_rng(7)
+    plain = []
+    for _ in range(50):
+        idx = gen.choice(v.size, size=12, replace=False)
+        units, inv = np.unique(lab[idx].astype(str), return_inverse=True)
+        plain.append(cmx.hhi(np.bincount(inv, weights=v[idx], minlength=units.size)))
+    assert st.random_tier_hhi(vals, labs, 12, draws=50, seed=7) == float(np.mean(plain))

@@ -346,3 +346,23 @@ def test_errors_in_korean_and_chinese() -> None:
     with pytest.raises(InputError) as e2:
         exe.check_address("nonsense")
     assert "Dask 스케줄러 주소가 아닙니다" in e2.value.shown("ko")[0]
+
+
+def test_a_notebook_client_is_used_and_left_open() -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=False,
+            host="127.0.0.1",
+            protocol="tcp://",
+            dashboard_address=":0",
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        ex = exe.DaskExecutor(client=client)
+        assert ex.address == cluster.scheduler_address
+        res = run_sweep(linear, LINEAR_A, LINEAR, n=8, seed=1, executor=ex)
+        assert res.executor == "dask" and res.n_workers == 1
+        assert client.status == "running"  # the caller's client is not closed

@@ -283,3 +283,31 @@ def test_serve_refuses_a_bad_port_and_flags_non_loopback() -> None:
         [sys.executable, "-m", "computestrata.cli", "serve", "--port", "70000"], capture_output=True, text=True
     )
     assert res.returncode == 2 and "65535" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_country_names_in_korean_and_chinese_resolve(client: TestClient) -> None:
+    body = _get(client, "/api/coop/pair?a=%ED%95%9C%EA%B5%AD&b=%E4%B8%AD%E5%9B%BD&date=2025-01-01")  # 한국, 中国
+    assert (body["a"], body["b"]) == ("KOR", "CHN")
+    assert _get(client, "/api/top500/series?country=%ED%95%9C%EA%B5%AD")["rows"]
+
+
+def test_server_default_language(built_atlas: Path) -> None:
+    from computestrata.web.app import create_app
+
+    ko = TestClient(create_app(built_atlas, lang="ko"))
+    assert HANGUL.search(_get(ko, "/api/network/cases")["title"] + json.dumps(_get(ko, "/api/top500/countries")))
+    assert not HANGUL.search(_get(ko, "/api/top500/countries?lang=en")["title"])
+
+
+def test_result_cache_is_bounded_in_entries_and_bytes() -> None:
+    from computestrata.web.runner import Call, ResultCache
+
+    cache = ResultCache(size=3, max_bytes=10)
+    calls = [Call("x", (("i", i),), "en", Path("/a")) for i in range(5)]
+    for c in calls:
+        cache.put(c, b"1234")
+    assert [cache.get(c) for c in calls] == [None, None, None, b"1234", b"1234"]  # 10 bytes hold two
+    cache.put(calls[0], b"x" * 11)  # larger than the whole cache: not kept
+    assert cache.get(calls[0]) is None
+    cache.put(calls[3], b"12")  # replacing an entry frees its bytes
+    assert cache.get(calls[3]) == b"12" and cache.get(calls[4]) == b"1234"

@@ -96,7 +96,7 @@ def test_route_conforms_to_its_schema(operations: dict[str, object], path: str) 
     from hypothesis import given
 
     op = operations[path]
-    n = 3 if path in SLOW else 12
+    n = 2 if path in SLOW else 8
 
     @given(case=op.as_strategy())  # type: ignore[attr-defined]
     @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
@@ -123,7 +123,7 @@ def test_invalid_parameters_get_4xx_never_5xx(operations: dict[str, object], pat
     op = operations[path]
 
     @given(case=op.as_strategy(generation_mode=GenerationMode.NEGATIVE))  # type: ignore[attr-defined]
-    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
     def check(case: object) -> None:
         case.query = _bound(path, case.query or {}, keep=True)  # type: ignore[attr-defined]
         response = case.call(timeout=600)  # type: ignore[attr-defined]

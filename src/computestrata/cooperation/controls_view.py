@@ -124,10 +124,21 @@ def current_regime(regime: Regime | None = None) -> Regime:
     return load()
 
 
+def engine_for(regime: Regime | None) -> Any | None:
+    """The full engine when it answers for ``regime``: by default (``None``) and when ``regime`` is
+    the engine's own rule set passed explicitly (``current_regime()``), so the same rules give the
+    same verdicts however they are named.  A derived what-if regime (a posture, ``load().without``)
+    takes the chip-rules path: the engine's API reads only its shipped rules."""
+    eng = engine_api()
+    if eng is None or (regime is not None and regime is not eng.load_full()):
+        return None
+    return eng
+
+
 def date_range(regime: Regime | None = None) -> tuple[date, date]:
     """The dates the verdicts can speak for: (earliest, newest modelled change)."""
     reg = current_regime(regime)
-    if regime is None and engine_api() is not None:
+    if engine_for(regime) is not None:
         from computestrata.controls.items_beyond import newest_change
         from computestrata.controls.regime import EARLIEST_BEYOND
 
@@ -150,9 +161,9 @@ def segment_controls(
     """The controls in force on ``on`` that reach ``segment_id``'s goods from ``exporter`` to ``dest``.
 
     ``regime`` (a what-if chip regime, e.g. ``load().without(...)``) selects the chip-rules path;
-    by default the full engine answers when it is installed.
+    by default, or given the full engine's own regime, the full engine answers (:func:`engine_for`).
     """
-    eng = engine_api() if regime is None else None
+    eng = engine_for(regime)
     if eng is not None:
         reg = eng.load_full()
         ek, dk = destination_group(reg, exporter, on), destination_group(reg, dest, on)

@@ -63,6 +63,78 @@ def _values(values: ArrayLike, name: str = "values") -> FloatArray:
     return arr
 
 
+def matrix(values: ArrayLike, name: str = "values") -> FloatArray:
+    """Validate and return a 2-D float array, one distribution per row (the ``*_rows`` functions'
+    input): checked ONCE for a whole batch, so a sweep does not pay a check per metric and row."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype="float64")
+    if arr.ndim != 2:
+        raise InputError(f"{name}: expected rows × units, got {arr.ndim} dimension(s)", hint="pass a 2-D array")
+    _values(arr, name)  # the same checks as for one distribution, on every cell
+    if arr.shape[1] == 0:
+        raise InputError(f"{name}: no units to measure", hint="pass at least one value per row")
+    return arr
+
+
+def _row_totals(x: FloatArray) -> FloatArray:
+    """Row totals, NaN where a row sums to zero (its metrics are undefined)."""
+    import numpy as np
+
+    tot = x.sum(axis=1)
+    return np.where(tot > 0, tot, np.nan)
+
+
+def hhi_rows(x: FloatArray) -> FloatArray:
+    """HHI (0–10 000) of each row of a :func:`matrix`-checked array; NaN for an all-zero row."""
+    s = x / _row_totals(x)[:, None]
+    out: FloatArray = ((100.0 * s) ** 2).sum(axis=1)
+    return out
+
+
+def cr_k_rows(x: FloatArray, k: int) -> FloatArray:
+    """CR-k (0–1) of each row of a :func:`matrix`-checked array; NaN for an all-zero row."""
+    import numpy as np
+
+    if k < 1:
+        raise InputError(f"k must be ≥ 1, got {k}", hint="use e.g. k=1 or k=3")
+    s = np.sort(x / _row_totals(x)[:, None], axis=1)[:, ::-1]
+    out: FloatArray = s[:, :k].sum(axis=1)
+    return out
+
+
+def gini_rows(x: FloatArray) -> FloatArray:
+    """Gini (population formula) of each row of a :func:`matrix`-checked array; NaN for an all-zero row."""
+    import numpy as np
+
+    xs = np.sort(x, axis=1)
+    n = xs.shape[1]
+    # Σᵢ Σⱼ |xᵢ−xⱼ| = 2 Σᵢ (2i − n − 1) x₍ᵢ₎ for sorted x (i = 1..n)
+    i = np.arange(1, n + 1, dtype="float64")
+    out: FloatArray = ((2 * i - n - 1) * xs).sum(axis=1) / (n * _row_totals(xs))
+    return out
+
+
+def theil_rows(x: FloatArray) -> FloatArray:
+    """Theil T of each row of a :func:`matrix`-checked array (0·ln 0 = 0); NaN for an all-zero row."""
+    import numpy as np
+
+    mu = x.mean(axis=1)
+    r = x / np.where(mu > 0, mu, np.nan)[:, None]
+    pos = r > 0
+    terms = np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0)
+    out: FloatArray = terms.sum(axis=1) / x.shape[1]
+    return out
+
+
+def _one(values: ArrayLike, what: str) -> FloatArray:
+    """One checked distribution with a positive total, as a one-row matrix for the ``*_rows`` functions."""
+    arr = _values(values)
+    if arr.sum() <= 0:
+        raise InputError(f"values: the total is zero, {what} undefined", hint="pass at least one positive value")
+    return arr[None, :]
+
+
 def shares(values: ArrayLike) -> FloatArray:
     """Values normalised to shares summing to one (all-zero input is an error)."""
     arr = _values(values)
@@ -74,8 +146,7 @@ def shares(values: ArrayLike) -> FloatArray:
 
 def hhi(values: ArrayLike) -> float:
     """Herfindahl–Hirschman index on the 0–10 000 scale (Σ (100·sᵢ)²)."""
-    s = shares(values)
-    return float(((100.0 * s) ** 2).sum())
+    return float(hhi_rows(_one(values, "shares are"))[0])
 
 
 def equivalent_units(values: ArrayLike) -> float:
@@ -85,39 +156,19 @@ def equivalent_units(values: ArrayLike) -> float:
 
 def cr_k(values: ArrayLike, k: int) -> float:
     """Concentration ratio: combined share (0–1) of the ``k`` largest units."""
-    import numpy as np
-
     if k < 1:
         raise InputError(f"k must be ≥ 1, got {k}", hint="use e.g. k=1 or k=3")
-    s = np.sort(shares(values))[::-1]
-    return float(s[:k].sum())
+    return float(cr_k_rows(_one(values, "shares are"), k)[0])
 
 
 def gini(values: ArrayLike) -> float:
     """Gini coefficient (0 = equal, → 1 = one unit holds all), population formula."""
-    import numpy as np
-
-    x = np.sort(_values(values))
-    n = x.size
-    total = x.sum()
-    if total <= 0:
-        raise InputError("values: the total is zero, Gini is undefined", hint="pass at least one positive value")
-    # Σᵢ Σⱼ |xᵢ−xⱼ| = 2 Σᵢ (2i − n − 1) x₍ᵢ₎ for sorted x (i = 1..n)
-    i = np.arange(1, n + 1, dtype="float64")
-    return float(((2 * i - n - 1) * x).sum() / (n * total))
+    return float(gini_rows(_one(values, "Gini is"))[0])
 
 
 def theil(values: ArrayLike) -> float:
     """Theil T index: (1/n) Σ (xᵢ/μ) ln(xᵢ/μ); 0 = equal, ln n = one unit holds all."""
-    import numpy as np
-
-    x = _values(values)
-    mu = x.mean()
-    if mu <= 0:
-        raise InputError("values: the total is zero, Theil is undefined", hint="pass at least one positive value")
-    r = x / mu
-    pos = r > 0
-    return float((r[pos] * np.log(r[pos])).sum() / x.size)
+    return float(theil_rows(_one(values, "Theil is"))[0])
 
 
 @dataclass(frozen=True)

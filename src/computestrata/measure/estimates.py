@@ -84,6 +84,11 @@ class Estimate:
                 return {"p5": r["share_p5"], "median": r["share_median"], "p95": r["share_p95"]}
         return None
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (full precision): kind, year, unit, method, the estimate's data, rows, notes, sources."""
+        head = {"kind": self.kind, "year": self.year, "unit": self.unit, "method": self.method}
+        return {**head, **self.data, "rows": self.rows, "notes": self.notes, "source_ids": self.source_ids}
+
 
 def _opt_float(v: Any) -> float | None:
     """A float, or None for missing (None/NaN): missing stays missing."""

@@ -203,7 +203,11 @@ class DaskExecutor:
     ) -> None:
         if client is None and not address:
             raise InputError.keyed("sweep.error.no_scheduler", "sweep.error.no_scheduler_hint")
-        self.address = check_address(address) if client is None and address else getattr(client, "scheduler", address)
+        self.address = (
+            check_address(address)
+            if client is None and address
+            else getattr(getattr(client, "scheduler", None), "address", address)
+        )
         self.timeout = timeout
         self._client: Any = client
         self._own = client is None

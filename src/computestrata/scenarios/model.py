@@ -115,6 +115,8 @@ class Prepared:
     data_years: dict[str, int]
     source_ids: list[str]
     notes: list[str]
+    #: output names per metric template, one per year (:func:`output_names` fills it once)
+    names: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def params(self, given: Mapping[str, float] | None = None) -> dict[str, float]:
         """Central values overridden by ``given`` (names and ranges checked)."""
@@ -181,12 +183,51 @@ def _servers_controlled(regime: Regime, on: date) -> bool:
     return any(r["segment"] == "servers" for r in controlled_eccns(regime, on))
 
 
-def _coop(atlas: Atlas, pair: tuple[str, str], on: date, regime: Regime) -> tuple[dict[str, float], list[str]]:
+def _coop(
+    atlas: Atlas, pair: tuple[str, str], on: date, regime: Regime, enacted: Regime | None = None
+) -> tuple[dict[str, float], list[str]]:
+    """The pair's cooperation shares under ``regime``; for a posture, ``enacted`` is the rule set
+    it was derived from (see :func:`posture_segments`)."""
     from computestrata.cooperation import api as coop
 
     res = coop.pair(atlas, pair[0], pair[1], on, regime=regime)
-    shares = res.summary["all"]["share_of_segments"]
-    return {f"{c}_share": float(shares[c]) for c in COOP_CLASSES}, sorted(res.source_ids)
+    ids = set(res.source_ids)
+    segs = res.segments
+    if enacted is not None:
+        segs, more = posture_segments(atlas, pair, on, enacted, res.segments)
+        ids |= more
+    shares = coop.summarise(segs)["all"]["share_of_segments"]
+    return {f"{c}_share": float(shares[c]) for c in COOP_CLASSES}, sorted(ids)
+
+
+def posture_segments(
+    atlas: Atlas, pair: tuple[str, str], on: date, enacted: Regime, posture: Sequence[Any]
+) -> tuple[list[Any], set[str]]:
+    """The pair's segments under a posture, compared like with like with the enacted rules.
+
+    The full controls engine answers only for its own shipped rules; a posture derived from them
+    is answered by the chip-rules path, which cannot assess segments without a representative
+    chip (EDA, fab tools: ``indeterminate``, counted as restricted).  So a posture changes a
+    segment only where the chip-rules path gives the posture a different class from the enacted
+    rules (both on that path); there the class is the more restrictive of that and the engine's
+    enacted class, elsewhere the engine's enacted class stays.  A posture thus never opens a
+    segment, and a posture that changes nothing (the small yard) equals the enacted rules.
+    """
+    import dataclasses
+
+    from computestrata.cooperation import api as coop
+
+    rank = {c: i for i, c in enumerate(COOP_CLASSES)}
+    engine = coop.pair(atlas, pair[0], pair[1], on, regime=enacted)  # the engine's own rules: engine path
+    # a copy of the same rules is not the engine's object, so it takes the chip-rules path
+    chips = coop.pair(atlas, pair[0], pair[1], on, regime=dataclasses.replace(enacted))
+    out = []
+    for e, c, p in zip(engine.segments, chips.segments, posture, strict=True):
+        if p.klass != c.klass and rank[p.klass] > rank[e.klass]:
+            out.append(dataclasses.replace(e, klass=p.klass))
+        else:
+            out.append(e)
+    return out, set(engine.source_ids)
 
 
 def transformed_regime(base: Regime, scenario: Scenario, on: date | None = None) -> Regime:
@@ -357,8 +398,8 @@ def prepare(
     by_date: dict[date, int] = {}
     enacted: list[int] = []
 
-    def state(label: str, on: date, regime: Regime) -> ControlState:
-        coop, ids = _coop(atlas, (a, b), on, regime) if cooperation else (None, [])
+    def state(label: str, on: date, regime: Regime, enacted_rules: Regime | None = None) -> ControlState:
+        coop, ids = _coop(atlas, (a, b), on, regime, enacted_rules) if cooperation else (None, [])
         sources.update(ids)
         return ControlState(
             label=label,
@@ -390,12 +431,12 @@ def prepare(
                 t("scenario.note.posture_read", start=scenario.control.start.isoformat(), on=applied.isoformat())
             )
         posture_idx = len(states)
-        states.append(state(scenario.control.posture or "transformed", on, preg))
+        states.append(state(scenario.control.posture or "transformed", on, preg, reg))
     central = scenario.central()
     ranges = {k: (p.low, p.high) for k, p in scenario.parameters.items()}
     notes.append(t("scenario.note.intelligent_base", year=base, share=f"{TRACK_SHARE:.0%}"))
     notes.append(t("scenario.note.basic_base", year=basic_year))
-    return Prepared(
+    prep = Prepared(
         scenario=scenario.name,
         base_year=base,
         years=years,
@@ -417,6 +458,8 @@ def prepare(
         source_ids=sorted(sources),
         notes=notes,
     )
+    output_names(prep)
+    return prep
 
 
 # ---------------------------------------------------------------- evaluation (pure numpy)
@@ -437,89 +480,107 @@ def _posture_weight(p: Mapping[str, float], year: int, start: float | None) -> f
 
 
 def _run(prep: Prepared, p: Mapping[str, float]) -> dict[str, Any]:
-    """The model's trajectories as arrays [year, country] plus per-year scalars."""
+    """The model's trajectories for one parameter set: arrays [year, country] plus per-year scalars."""
+    import numpy as np
+
+    many = _run_many(prep, {k: np.array([float(v)]) for k, v in p.items()})
+    return {k: ({kk: vv[0] for kk, vv in v.items()} if isinstance(v, dict) else v[0]) for k, v in many.items()}
+
+
+def _run_many(prep: Prepared, p: Mapping[str, FloatArray]) -> dict[str, Any]:
+    """The model on R parameter rows at once: arrays [row, year, country] and [row, year].
+
+    ``p`` maps every parameter to an array of R values (checked by the caller).  The year loop
+    is the model's recursion (stocks carry over); everything inside a year is array arithmetic
+    on (rows × countries), so a sweep chunk costs one pass instead of one pass per row."""
     import numpy as np
 
     n_y, n_c = len(prep.years), len(prep.countries)
+    n_r = len(next(iter(p.values())))
     cn = prep.countries.index("CHN")
     demand = prep.intelligent0 / prep.intelligent0.sum()
-    g = min(p["ai_demand_growth"], p["world_chip_output_growth"] * p["efficiency_gain"])
-    life = p["accelerator_life"]
-    y0, y1, ramp = p["cn_yield_base"], p["cn_yield_target"], max(p["cn_yield_ramp_years"], 1e-9)
+    g = np.minimum(p["ai_demand_growth"], p["world_chip_output_growth"] * p["efficiency_gain"])
+    keep = 1 - 1 / p["accelerator_life"]
+    y0, y1 = p["cn_yield_base"], p["cn_yield_target"]
+    ramp = np.maximum(p["cn_yield_ramp_years"], 1e-9)
     rate, realloc = p["licence_approval_rate"], p["reallocation"]
-    cat_w = np.array([1.0, rate, 0.0])
-    stock = np.empty((n_y, n_c))
-    adds = np.zeros((n_y, n_c))
-    frontier = np.empty((n_y, n_c))
-    dom_share = np.zeros(n_y)
-    super_s = np.empty((n_y, n_c))
-    basic_cn = np.empty(n_y)
-    world_k = {k: np.empty(n_y) for k in KINDS}
-    coop = {c: np.full(n_y, np.nan) for c in COOP_CLASSES}
-    access_cn = np.empty(n_y)
-    has_post = prep.posture is not None
-    post_from = prep.posture_from if has_post else None
-    stock[0] = prep.intelligent0
-    adds[0] = prep.additions0 * demand  # base-year split: shares of the stock (before controls bite)
-    frontier[0] = prep.intelligent0
-    super_s[0] = prep.super0
-    basic_cn[0] = prep.basic0.get("CHN", math.nan)
-    world_k["intelligent"][0] = prep.intelligent0.sum()
-    world_k["super"][0] = 1.0
-    world_k["basic"][0] = 1.0
-    basic_cn_level = prep.basic0.get("CHN", 0.0)
+    stock = np.empty((n_r, n_y, n_c))
+    adds = np.zeros((n_r, n_y, n_c))
+    frontier = np.empty((n_r, n_y, n_c))
+    dom_share = np.zeros((n_r, n_y))
+    basic_cn = np.empty((n_r, n_y))
+    world_k = {k: np.empty((n_r, n_y)) for k in KINDS}
+    coop = {c: np.full((n_r, n_y), np.nan) for c in COOP_CLASSES}
+    access_cn = np.empty((n_r, n_y))
+    post = prep.states[prep.posture] if prep.posture is not None else None
+    stock[:, 0] = prep.intelligent0
+    adds[:, 0] = prep.additions0 * demand  # base-year split: shares of the stock (before controls bite)
+    frontier[:, 0] = prep.intelligent0
+    basic_cn[:, 0] = prep.basic0.get("CHN", math.nan)
+    world_k["intelligent"][:, 0] = prep.intelligent0.sum()
+    world_k["super"][:, 0] = 1.0
+    world_k["basic"][:, 0] = 1.0
+    basic_cn_level = np.full(n_r, prep.basic0.get("CHN", 0.0))
     basic_rest_level = 1.0 - basic_cn_level
+
+    def access(st: ControlState) -> FloatArray:
+        # [row, country, grade]: open counts fully, licensed at the approval rate, denied not at all
+        a: FloatArray = st.access[None, :, :, 0] + st.access[None, :, :, 1] * rate[:, None, None]
+        return a
+
     for i, year in enumerate(prep.years):
-        w = _posture_weight(p, year, post_from)
         e = prep.states[prep.enacted[i]]
-        acc = e.access @ cat_w
-        servers = float(e.servers_controlled_cn)
-        if has_post and prep.posture is not None:
-            ps = prep.states[prep.posture]
-            acc = (1 - w) * acc + w * (ps.access @ cat_w)
-            servers = (1 - w) * servers + w * float(ps.servers_controlled_cn)
+        acc = access(e)
+        servers: Any = float(e.servers_controlled_cn)
+        if post is not None:
+            # part of the year under the posture: 0 before its start, 1 from the first full year
+            begin: Any = p.get("posture_start", prep.posture_from)
+            w = np.zeros(n_r) if prep.posture_from is None else np.clip(year + 1 - begin, 0.0, 1.0) * np.ones(n_r)
+            acc = (1 - w)[:, None, None] * acc + w[:, None, None] * access(post)
+            servers = (1 - w) * servers + w * float(post.servers_controlled_cn)
             for c in COOP_CLASSES:
                 ev = e.coop[f"{c}_share"] if e.coop else math.nan
-                pv = ps.coop[f"{c}_share"] if ps.coop else math.nan
-                coop[c][i] = (1 - w) * ev + w * pv
+                pv = post.coop[f"{c}_share"] if post.coop else math.nan
+                coop[c][:, i] = (1 - w) * ev + w * pv
         elif e.coop:
             for c in COOP_CLASSES:
-                coop[c][i] = e.coop[f"{c}_share"]
-        inf = min(0.95, max(0.0, p["inference_share_base"] + p["inference_shift"] * (year - prep.base_year)))
-        a_c = (1 - inf) * acc[:, 0] + inf * acc[:, 1]  # access by country, grade-mixed
-        access_cn[i] = a_c[cn]
+                coop[c][:, i] = e.coop[f"{c}_share"]
+        inf = np.clip(p["inference_share_base"] + p["inference_shift"] * (year - prep.base_year), 0.0, 0.95)
+        a_c = (1 - inf)[:, None] * acc[:, :, 0] + inf[:, None] * acc[:, :, 1]  # access by country, grade-mixed
+        access_cn[:, i] = a_c[:, cn]
         if i == 0:
             continue
         tau = year - prep.base_year
         shipped = prep.additions0 * g**tau
-        got = shipped * demand * a_c
-        blocked = shipped - got.sum()
+        got = shipped[:, None] * demand * a_c
+        blocked = shipped - got.sum(axis=1)
         da = demand * a_c
-        if da.sum() > 0:
-            got = got + realloc * blocked * da / da.sum()
-        yld = y0 + (y1 - y0) * min(1.0, tau / ramp)
-        dom = p["cn_accel_output_base"] * p["cn_output_growth"] ** tau * yld / max(y0, 1e-9)
-        got[cn] += dom
-        dom_share[i] = dom / got[cn] if got[cn] > 0 else math.nan
-        adds[i] = got
-        stock[i] = stock[i - 1] * (1 - 1 / life) + got
+        da_sum = da.sum(axis=1)
+        some = da_sum > 0
+        resold = (realloc * blocked)[:, None] * da / np.where(some, da_sum, 1.0)[:, None]
+        got = np.where(some[:, None], got + resold, got)
+        yld = y0 + (y1 - y0) * np.minimum(1.0, tau / ramp)
+        dom = p["cn_accel_output_base"] * p["cn_output_growth"] ** tau * yld / np.maximum(y0, 1e-9)
+        got[:, cn] += dom
+        dom_share[:, i] = np.where(got[:, cn] > 0, dom / np.where(got[:, cn] > 0, got[:, cn], 1.0), np.nan)
+        adds[:, i] = got
+        stock[:, i] = stock[:, i - 1] * keep[:, None] + got
         lo = max(0, i - FRONTIER_YEARS + 1)
-        frontier[i] = adds[lo : i + 1].sum(axis=0)
-        world_k["intelligent"][i] = stock[i].sum()
+        frontier[:, i] = adds[:, lo : i + 1].sum(axis=1)
+        world_k["intelligent"][:, i] = stock[:, i].sum(axis=1)
         # super: constant country shares, world Rmax grows; basic: China's growth drags when servers are controlled
-        super_s[i] = prep.super0
-        world_k["super"][i] = world_k["super"][i - 1] * p["super_growth"]
+        world_k["super"][:, i] = world_k["super"][:, i - 1] * p["super_growth"]
         gb = p["basic_growth"]
-        basic_cn_level *= gb - servers * p["basic_server_drag"] * (gb - 1)
-        basic_rest_level *= gb
-        world_k["basic"][i] = basic_cn_level + basic_rest_level
-        basic_cn[i] = basic_cn_level / (basic_cn_level + basic_rest_level)
+        basic_cn_level = basic_cn_level * (gb - servers * p["basic_server_drag"] * (gb - 1))
+        basic_rest_level = basic_rest_level * gb
+        world_k["basic"][:, i] = basic_cn_level + basic_rest_level
+        basic_cn[:, i] = basic_cn_level / (basic_cn_level + basic_rest_level)
     return {
         "stock": stock,
         "adds": adds,
         "frontier": frontier,
         "dom_share": dom_share,
-        "super": super_s,
+        "super": np.broadcast_to(prep.super0, (n_r, n_y, n_c)),
         "basic_cn": basic_cn,
         "world": world_k,
         "coop": coop,
@@ -528,15 +589,9 @@ def _run(prep: Prepared, p: Mapping[str, float]) -> dict[str, Any]:
     }
 
 
-def _concentration(values: Any) -> dict[str, float]:
-    """The measure module's metrics (HHI 0–10 000, CR3, Gini, Theil) over countries (ROW left out)."""
-    from computestrata.measure import concentration as cm
-
-    return {"hhi": cm.hhi(values), "cr3": cm.cr_k(values, 3), "gini": cm.gini(values), "theil": cm.theil(values)}
-
-
 def _shares_by_kind(prep: Prepared, run: dict[str, Any], i: int) -> dict[str, dict[str, float]]:
-    """Country shares of each kind in year index ``i``; total for the countries with basic data."""
+    """Country shares of each kind in year index ``i`` (of a one-row :func:`_run`); total for the
+    countries with basic data."""
     stock = run["stock"][i]
     intel = (stock / stock.sum()).tolist()
     sup = run["super"][i].tolist()
@@ -556,34 +611,131 @@ def _shares_by_kind(prep: Prepared, run: dict[str, Any], i: int) -> dict[str, di
     return {"intelligent": by_c, "super": sup_c, "basic": basic, "total": total, "weights": wk}
 
 
+def output_names(prep: Prepared) -> dict[str, list[str]]:
+    """The flat output names per metric, one per year (built once per :class:`Prepared`)."""
+    if prep.names is None:
+        kinds = {
+            "super": prep.countries,
+            "basic": list(prep.basic0),
+            "total": [c for c in prep.basic0 if c in prep.countries],
+        }
+        tpl = [f"share.{c}.{{}}" for c in prep.countries]
+        tpl += [f"share.{c}.{k}.{{}}" for k in ("super", "basic", "total") for c in ("CHN", "USA") if c in kinds[k]]
+        tpl += [f"{k}.{{}}" for k in ("hhi", "cr3", "gini", "theil", "hhi.frontier", "hhi.rest")]
+        tpl += [f"coop.{c}_share.{{}}" for c in COOP_CLASSES]
+        tpl += ["world.intelligent.{}", "cn.domestic_share.{}", "cn.access.{}"]
+        prep.names = {t: [t.format(y) for y in prep.years] for t in tpl}
+    return prep.names
+
+
+def rows_of(prepared: Prepared, rows: Mapping[str, Any] | Any) -> dict[str, FloatArray]:
+    """Parameter rows as {name: array of R values}: the central values overridden by ``rows``
+    (a mapping of names to arrays, or a 2-D array whose columns follow ``prepared.central``'s
+    order), every value checked against its declared range (one vectorised check)."""
+    import numpy as np
+
+    if isinstance(rows, Mapping):
+        given = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in rows.items()}
+    else:
+        arr = np.asarray(rows, dtype=float)
+        names = list(prepared.central)
+        if arr.ndim != 2 or arr.shape[1] != len(names):
+            raise InputError(
+                f"parameter rows: expected a 2-D array with {len(names)} columns ({', '.join(names)}),"
+                f" got shape {arr.shape}",
+                hint="pass one column per parameter, in the scenario's order, or a mapping of names to arrays",
+            )
+        given = {k: arr[:, j] for j, k in enumerate(names)}
+    sizes = {v.size for v in given.values()}
+    if len(sizes) > 1:
+        raise InputError(
+            f"parameter rows have different lengths {sorted(sizes)}",
+            hint="give every parameter the same number of rows",
+        )
+    n = sizes.pop() if sizes else 1
+    for k, v in given.items():
+        bad = ~((v >= prepared.ranges[k][0]) & (v <= prepared.ranges[k][1])) if k in prepared.ranges else None
+        if bad is None or bad.any():
+            prepared.params({k: float(v[np.argmax(bad)]) if bad is not None else 0.0})  # raises the same error
+    out = {k: np.full(n, v) for k, v in prepared.central.items()}
+    out.update({k: v.reshape(n) for k, v in given.items()})
+    return out
+
+
+def evaluate_many(prepared: Prepared, rows: Mapping[str, Any] | Any) -> dict[str, FloatArray]:
+    """Flat named outputs for R parameter rows at once: {output name: array of R values}.
+
+    The same model and the same names as :func:`evaluate` (which is this on one row); the
+    concentration metrics come from the shared ``*_rows`` functions with one input check."""
+    import numpy as np
+
+    from computestrata.maths import concentration as cm
+
+    p = rows_of(prepared, rows)
+    run = _run_many(prepared, p)
+    names = output_names(prepared)
+    n_r, n_y = run["stock"].shape[:2]
+    out: dict[str, FloatArray] = {}
+
+    def put(tpl: str, values: FloatArray) -> None:  # values [row, year]
+        for i, name in enumerate(names[tpl]):
+            out[name] = values[:, i]
+
+    stock = run["stock"]
+    intel = stock / stock.sum(axis=2, keepdims=True)
+    for j, c in enumerate(prepared.countries):
+        put(f"share.{c}.{{}}", intel[:, :, j])
+    b_cn = run["basic_cn"]
+    b_rest0 = 1.0 - prepared.basic0.get("CHN", 0.0)
+    scale = (1.0 - b_cn) / b_rest0 if b_rest0 > 0 else np.full_like(b_cn, np.nan)
+    basic = {c: (b_cn if c == "CHN" else v * scale) for c, v in prepared.basic0.items()}
+    w0 = prepared.kind_weights
+    wk = {k: w0[k] * (run["world"][k] / run["world"][k][:, :1]) for k in KINDS}
+    tot = sum(wk.values())
+    wk = {k: v / tot for k, v in wk.items()}
+    col = {c: j for j, c in enumerate(prepared.countries)}
+    sup = {c: np.full((n_r, n_y), prepared.super0[j]) for c, j in col.items()}
+    by_kind = {
+        "super": sup,
+        "basic": basic,
+        "total": {
+            c: wk["basic"] * basic[c] + wk["intelligent"] * intel[:, :, col[c]] + wk["super"] * sup[c]
+            for c in prepared.basic0
+            if c in col
+        },
+    }
+    for kind, shares in by_kind.items():
+        for c in ("CHN", "USA"):
+            if c in shares:
+                put(f"share.{c}.{kind}.{{}}", shares[c])
+    # concentration over the tracked countries (ROW left out): stock, frontier tier, the rest
+    tracked = [j for j, c in enumerate(prepared.countries) if c != ROW]
+    front = run["frontier"][:, :, tracked]
+    now = stock[:, :, tracked]
+    batch = cm.matrix(np.concatenate([now, front, (now - front).clip(min=0.0)]).reshape(-1, len(tracked)))
+    k = n_r * n_y
+    hh = cm.hhi_rows(batch).reshape(3, n_r, n_y)
+    put("hhi.{}", hh[0])
+    put("cr3.{}", cm.cr_k_rows(batch[:k], 3).reshape(n_r, n_y))
+    put("gini.{}", cm.gini_rows(batch[:k]).reshape(n_r, n_y))
+    put("theil.{}", cm.theil_rows(batch[:k]).reshape(n_r, n_y))
+    put("hhi.frontier.{}", hh[1])
+    put("hhi.rest.{}", hh[2])  # NaN where nothing is older than the frontier
+    for c in COOP_CLASSES:
+        put(f"coop.{c}_share.{{}}", run["coop"][c])
+    put("world.intelligent.{}", run["world"]["intelligent"])
+    dom = run["dom_share"].copy()
+    dom[:, 0] = np.nan
+    put("cn.domestic_share.{}", dom)
+    put("cn.access.{}", run["access_cn"])
+    return out
+
+
 def evaluate(prepared: Prepared, params: Mapping[str, float]) -> dict[str, float]:
     """Flat named outputs for one parameter set (see the module docstring for the names)."""
-    from computestrata.measure import concentration as cm
-
-    p = prepared.params(params)
-    run = _run(prepared, p)
-    out: dict[str, float] = {}
-    tracked = [j for j, c in enumerate(prepared.countries) if c != ROW]
-    for i, year in enumerate(prepared.years):
-        sh = _shares_by_kind(prepared, run, i)
-        for c, v in sh["intelligent"].items():
-            out[f"share.{c}.{year}"] = v
-        for kind in ("super", "basic", "total"):
-            for c in ("CHN", "USA"):
-                if c in sh[kind]:
-                    out[f"share.{c}.{kind}.{year}"] = sh[kind][c]
-        conc = _concentration(run["stock"][i][tracked])
-        for k, v in conc.items():
-            out[f"{k}.{year}"] = v
-        out[f"hhi.frontier.{year}"] = cm.hhi(run["frontier"][i][tracked])
-        rest = (run["stock"][i][tracked] - run["frontier"][i][tracked]).clip(min=0.0)
-        out[f"hhi.rest.{year}"] = cm.hhi(rest) if rest.sum() > 0 else math.nan
-        for c in COOP_CLASSES:
-            out[f"coop.{c}_share.{year}"] = float(run["coop"][c][i])
-        out[f"world.intelligent.{year}"] = float(run["world"]["intelligent"][i])
-        out[f"cn.domestic_share.{year}"] = float(run["dom_share"][i]) if i else math.nan
-        out[f"cn.access.{year}"] = float(run["access_cn"][i])
-    return out
+    prepared.params(params)  # named, ranged errors for one set
+    out = evaluate_many(prepared, {k: [v] for k, v in params.items()})
+    return {k: (float(v[0]) if v[0] == v[0] else math.nan) for k, v in out.items()}  # one NaN object
 
 
 def project(prepared: Prepared, params: Mapping[str, float] | None = None) -> Projection:

@@ -72,8 +72,9 @@ def plotly_js() -> Path:
     return path
 
 
-def create_app(atlas: Path | str | None = None) -> FastAPI:
-    """The app for the atlas at ``atlas`` (default: ``STRATA_ATLAS`` or the shipped atlas).
+def create_app(atlas: Path | str | None = None, lang: str | None = None) -> FastAPI:
+    """The app for the atlas at ``atlas`` (default: ``STRATA_ATLAS`` or the shipped atlas);
+    ``lang`` is the language of a request that names none (``?lang=``, Accept-Language).
 
     The atlas is checked now, so a wrong folder fails at start-up with a message, not on
     the first request."""
@@ -97,6 +98,7 @@ def create_app(atlas: Path | str | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.atlas_dir = folder
+    app.state.default_lang = lang
     app.state.cache = ResultCache()
 
     app.add_middleware(SecurityHeaders)

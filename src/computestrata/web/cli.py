@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from computestrata.cli_common import AtlasOpt, LangOpt
+from computestrata.cli_common import AtlasOpt
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -27,7 +27,10 @@ def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to bind (default: loopback only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     atlas: AtlasOpt = None,
-    lang: LangOpt = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", envvar="STRATA_LANG", help="Language of pages and API answers that ask for none."),
+    ] = None,
 ) -> None:
     """Serve the dashboard (charts with controls, en/ko/zh) and the JSON API (/api/, /openapi.json)."""
     from computestrata.errors import InputError
@@ -42,7 +45,7 @@ def serve_cmd(
         from computestrata.web.app import create_app
     except ImportError as exc:
         raise InputError.keyed("web.serve.missing", "web.serve.missing_hint") from exc
-    app = create_app(atlas)
+    app = create_app(atlas, lang)
     if not is_loopback(host):
         typer.echo(t("web.serve.not_loopback", host=host), err=True)
     typer.echo(t("web.serve.listening", host=host, port=port), err=True)

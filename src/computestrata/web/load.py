@@ -1,6 +1,6 @@
 """A bounded load check for the JSON API: N concurrent clients, a fixed number of requests.
 
-Used by the load test and ``bench/web_api.py``; needs ``httpx`` (in the ``dev`` extra).
+Used by the load test and ``bench/web_api.py``; :class:`Server` needs ``httpx`` (``dev`` extra).
 A server is started as a separate process (``strata serve``) so the clients do not share
 its interpreter."""
 
@@ -83,26 +83,48 @@ class Server:
 
 
 def run_load(base_url: str, paths: Sequence[str], total: int, clients: int = 50) -> LoadResult:
-    """``total`` GETs spread over ``clients`` concurrent clients (one connection each), cycling ``paths``."""
+    """``total`` GETs spread over ``clients`` concurrent keep-alive connections, cycling ``paths``.
+
+    The clients speak plain HTTP/1.1 over asyncio streams (as ``wrk`` does): a full HTTP
+    library costs the client several times the server's CPU per request, and on a small
+    machine the load generator would then measure itself."""
     import asyncio
+    from urllib.parse import urlsplit
 
-    import httpx
-
+    url = urlsplit(base_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
     latencies: list[float] = []
     errors: list[str] = []
 
+    async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n\r\n".encode())
+        await writer.drain()
+        status = int((await reader.readline()).split()[1])
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        await reader.readexactly(length)
+        return status
+
     async def client(index: int, count: int) -> None:
-        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
             for i in range(count):
                 path = paths[(index + i * clients) % len(paths)]
                 t0 = time.perf_counter()
                 try:
-                    r = await http.get(path)
-                    if r.status_code != 200:
-                        errors.append(f"{path}: HTTP {r.status_code}")
-                except httpx.HTTPError as exc:
+                    status = await one(reader, writer, path)
+                    if status != 200:
+                        errors.append(f"{path}: HTTP {status}")
+                except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
                     errors.append(f"{path}: {type(exc).__name__} {exc}")
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, port)
                 latencies.append((time.perf_counter() - t0) * 1000)
+        finally:
+            writer.close()
 
     async def main() -> None:
         share, extra = divmod(total, clients)

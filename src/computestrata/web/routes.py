@@ -25,7 +25,8 @@ router = APIRouter(prefix="/api")
 
 
 def request_lang(request: Request, lang: p.Lang | None) -> str:
-    """``?lang=`` first, else the best of en/ko/zh in Accept-Language, else English."""
+    """``?lang=`` first, else the best of en/ko/zh in Accept-Language, else the server's
+    ``--lang``, else English."""
     if lang is not None:
         return lang.value
     header = request.headers.get("accept-language", "")
@@ -41,7 +42,7 @@ def request_lang(request: Request, lang: p.Lang | None) -> str:
             continue
         if best is None or weight > best[0]:
             best = (weight, code)
-    return best[1] if best else "en"
+    return best[1] if best else getattr(request.app.state, "default_lang", None) or "en"
 
 
 def error_body(exc: Exception, lang: str) -> dict[str, Any]:

@@ -223,14 +223,17 @@ def run_function(
 
 
 class ResultCache:
-    """Finished JSON bodies per :class:`Call`, least recently used out first (thread-safe).
+    """Finished JSON bodies per :class:`Call`, least recently used out first (thread-safe),
+    bounded in entries and in bytes (an all-pairs matrix answer runs to megabytes).
 
     Results are pure functions of the atlas (read-only), the parameters and the language,
     so a repeated question is answered from memory."""
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, max_bytes: int = 256 * 2**20) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self._items: OrderedDict[Call, bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -246,8 +249,13 @@ class ResultCache:
             return body
 
     def put(self, call: Call, body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
         with self._lock:
+            old = self._items.pop(call, None)
+            self._bytes -= len(old) if old is not None else 0
             self._items[call] = body
-            self._items.move_to_end(call)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped)
