@@ -51,15 +51,14 @@ def _cpu() -> float:
     return u.ru_utime + u.ru_stime
 
 
-def _profile(
-    model: Any, prepared: Any, central: dict[str, float], n: int
-) -> tuple[list[tuple[str, float]], list[tuple[str, float, int]]]:
-    """Share of ``evaluate``'s time per function: own time (biggest first), and cumulative time
-    with calls per evaluation for the model's and the concentration maths' functions."""
+def _profile(chunk: Any, job: Any, rows: Any, n: int) -> tuple[list[tuple[str, float]], list[tuple[str, float, int]]]:
+    """Share of a sweep chunk's time per function (``chunk(job, rows)``, what a worker runs, ``n``
+    times): own time (biggest first), and cumulative time with calls per chunk for the model's
+    and the concentration maths' functions."""
     prof = cProfile.Profile()
     prof.enable()
     for _ in range(n):
-        model.evaluate(prepared, central)
+        chunk(job, rows)
     prof.disable()
     stats = pstats.Stats(prof)
     table = stats.stats  # type: ignore[attr-defined]
@@ -68,7 +67,9 @@ def _profile(
     for (file, line, fn), v in table.items():
         where = f"{Path(file).parent.name}/{Path(file).name}:{line}({fn})" if file != "~" else fn
         own.append((where, v[2] / total))
-        if file.endswith(("scenarios/model.py", "maths/concentration.py")) and not fn.startswith("<"):
+        if file.endswith(("scenarios/model.py", "scenarios/sweep.py", "maths/concentration.py")) and not fn.startswith(
+            "<"
+        ):
             cumulative.append((where, v[3] / total, v[1] // n))
     return sorted(own, key=lambda r: -r[1]), sorted(cumulative, key=lambda r: -r[1])
 
@@ -174,8 +175,17 @@ def main() -> None:
             )
         print(f"  cluster start {t_up:.2f} s (not counted); results identical to local: True")
 
-    own, cumulative = _profile(model, prepared, central, 100)
-    print("where evaluate's time goes (cProfile, 100 evaluations) — cumulative, with calls per evaluation:")
+    from computestrata.scenarios.sweep import chunk_rows
+
+    size = chunk_rows(n)
+    reps = max(1, 2_000 // size)
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        evaluate_chunk(job, rows[:size])
+    per = (time.perf_counter() - t0) / (reps * size)
+    print(f"one sweep chunk of {size} rows (unprofiled): {per * 1e6:.1f} µs per evaluation")
+    own, cumulative = _profile(evaluate_chunk, job, rows[:size], reps)
+    print(f"where a chunk's time goes (cProfile, {reps} chunks of {size} rows) — cumulative, with calls per chunk:")
     for where, share, calls in cumulative[:10]:
         print(f"  {share:6.1%}  {calls:4d}×  {where}")
     print("  own time, biggest first:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -262,3 +263,157 @@ def test_wider_controls_never_raise_china_share_or_open_cooperation(u: list[floa
     for y in a.years:
         assert rb[f"coop.open_share.{y}"] <= ra[f"coop.open_share.{y}"] + 1e-12
         assert rb[f"share.CHN.{y}"] <= ra[f"share.CHN.{y}"] + 1e-12
+
+
+# ---------------------------------------------------------------- the vectorised model
+
+
+def reference_evaluate(prep: Prepared, params: dict[str, float]) -> dict[str, float]:
+    """The model written as the plain per-year loop of ``docs/scenarios.md`` (one row, scalars):
+    the oracle :func:`model.evaluate_many`'s array code must reproduce."""
+    from computestrata.maths import concentration as cm
+
+    p = prep.params(params)
+    n_y, n_c = len(prep.years), len(prep.countries)
+    cn = prep.countries.index("CHN")
+    demand = prep.intelligent0 / prep.intelligent0.sum()
+    g = min(p["ai_demand_growth"], p["world_chip_output_growth"] * p["efficiency_gain"])
+    cat_w = np.array([1.0, p["licence_approval_rate"], 0.0])
+    stock, adds, front = np.empty((n_y, n_c)), np.zeros((n_y, n_c)), np.empty((n_y, n_c))
+    stock[0], adds[0], front[0] = prep.intelligent0, prep.additions0 * demand, prep.intelligent0
+    b_cn, b_rest = prep.basic0["CHN"], 1 - prep.basic0["CHN"]
+    world = {"super": [1.0], "basic": [1.0]}
+    out: dict[str, float] = {}
+    tracked = [j for j, c in enumerate(prep.countries) if c != model.ROW]
+    for i, year in enumerate(prep.years):
+        tau = year - prep.base_year
+        e = prep.states[prep.enacted[i]]
+        acc, servers, coop = e.access @ cat_w, float(e.servers_controlled_cn), dict(e.coop or {})
+        if prep.posture is not None:
+            ps = prep.states[prep.posture]
+            begin = p.get("posture_start", prep.posture_from)
+            w = 0.0 if prep.posture_from is None else min(1.0, max(0.0, year + 1 - begin))
+            acc = (1 - w) * acc + w * (ps.access @ cat_w)
+            servers = (1 - w) * servers + w * float(ps.servers_controlled_cn)
+            coop = {k: (1 - w) * v + w * (ps.coop or {})[k] for k, v in coop.items()}
+        inf = min(0.95, max(0.0, p["inference_share_base"] + p["inference_shift"] * tau))
+        a_c = (1 - inf) * acc[:, 0] + inf * acc[:, 1]
+        dom_share = math.nan
+        if i:
+            shipped = prep.additions0 * g**tau
+            got = shipped * demand * a_c
+            blocked = shipped - got.sum()
+            da = demand * a_c
+            if da.sum() > 0:
+                got = got + p["reallocation"] * blocked * da / da.sum()
+            ramp = max(p["cn_yield_ramp_years"], 1e-9)
+            yld = p["cn_yield_base"] + (p["cn_yield_target"] - p["cn_yield_base"]) * min(1.0, tau / ramp)
+            dom = p["cn_accel_output_base"] * p["cn_output_growth"] ** tau * yld / max(p["cn_yield_base"], 1e-9)
+            got[cn] += dom
+            dom_share = dom / got[cn]
+            adds[i] = got
+            stock[i] = stock[i - 1] * (1 - 1 / p["accelerator_life"]) + got
+            front[i] = adds[max(0, i - model.FRONTIER_YEARS + 1) : i + 1].sum(axis=0)
+            world["super"].append(world["super"][-1] * p["super_growth"])
+            gb = p["basic_growth"]
+            b_cn *= gb - servers * p["basic_server_drag"] * (gb - 1)
+            b_rest *= gb
+            world["basic"].append(b_cn + b_rest)
+        intel = stock[i] / stock[i].sum()
+        basic_cn = b_cn / (b_cn + b_rest)
+        basic = {
+            c: basic_cn if c == "CHN" else v * (1 - basic_cn) / (1 - prep.basic0["CHN"]) for c, v in prep.basic0.items()
+        }
+        wk = {
+            "basic": prep.kind_weights["basic"] * world["basic"][i],
+            "intelligent": prep.kind_weights["intelligent"] * stock[i].sum() / stock[0].sum(),
+            "super": prep.kind_weights["super"] * world["super"][i],
+        }
+        tot = sum(wk.values())
+        for j, c in enumerate(prep.countries):
+            out[f"share.{c}.{year}"] = intel[j]
+        for c in ("CHN", "USA"):
+            j = prep.countries.index(c)
+            out[f"share.{c}.super.{year}"] = prep.super0[j]
+            out[f"share.{c}.basic.{year}"] = basic[c]
+            out[f"share.{c}.total.{year}"] = (
+                wk["basic"] * basic[c] + wk["intelligent"] * intel[j] + wk["super"] * prep.super0[j]
+            ) / tot
+        now, fr = stock[i][tracked], front[i][tracked]
+        out |= {f"hhi.{year}": cm.hhi(now), f"cr3.{year}": cm.cr_k(now, 3)}
+        out |= {f"gini.{year}": cm.gini(now), f"theil.{year}": cm.theil(now), f"hhi.frontier.{year}": cm.hhi(fr)}
+        rest = (now - fr).clip(min=0.0)
+        out[f"hhi.rest.{year}"] = cm.hhi(rest) if rest.sum() > 0 else math.nan
+        for c in model.COOP_CLASSES:
+            out[f"coop.{c}_share.{year}"] = coop.get(f"{c}_share", math.nan)
+        out[f"world.intelligent.{year}"] = stock[i].sum()
+        out[f"cn.domestic_share.{year}"] = dom_share
+        out[f"cn.access.{year}"] = a_c[cn]
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-12 * max(1.0, abs(b))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.lists(st.floats(0, 1), min_size=17, max_size=17), min_size=1, max_size=6),
+    st.sampled_from(["none", "posture", "no_start"]),
+)
+def test_evaluate_many_equals_evaluate_and_the_loop_row_by_row(us: list[list[float]], kind: str) -> None:
+    """Random draws in the declared ranges: each row of the batch equals ``evaluate`` on that row
+    and the plain loop (rows never mix; the array code is the documented model), to 1e-12."""
+    post = _state("big_yard_high_fence", [1, 0.1, 0.9, 0.7], [0, 0.8, 0.05, 0.2], 0.45)
+    prep = synthetic(None if kind == "none" else post)
+    if kind == "no_start":
+        prep.posture_from = None
+    draws = [_draw(prep, u) for u in us]
+    rows = {k: np.array([d[k] for d in draws]) for k in draws[0]}
+    many = model.evaluate_many(prep, rows)
+    as_matrix = model.evaluate_many(prep, np.array([[d.get(k, v) for k, v in prep.central.items()] for d in draws]))
+    for r, d in enumerate(draws):
+        one, ref = model.evaluate(prep, d), reference_evaluate(prep, d)
+        assert set(one) == set(many) == set(ref) == set(as_matrix)
+        for k, v in one.items():
+            assert _close(float(many[k][r]), v), (k, r)
+            assert _close(float(as_matrix[k][r]), v), (k, r)
+            assert _close(v, float(ref[k])), (k, r, v, ref[k])
+
+
+def test_evaluate_many_checks_every_row_once() -> None:
+    prep = synthetic()
+    lo, hi = prep.ranges["reallocation"]
+    with pytest.raises(InputError, match=r"reallocation.*outside its declared range"):
+        model.evaluate_many(prep, {"reallocation": np.array([lo, hi, hi + 1])})
+    with pytest.raises(InputError, match=r"not_a_parameter|closest|unknown"):
+        model.evaluate_many(prep, {"not_a_parameter": np.array([1.0])})
+    with pytest.raises(InputError, match="columns"):
+        model.evaluate_many(prep, np.zeros((3, 2)))
+    with pytest.raises(InputError, match="different lengths"):
+        model.evaluate_many(prep, {"reallocation": np.array([lo]), "accelerator_life": np.array([5.0, 6.0])})
+    assert model.output_names(prep) is model.output_names(prep)  # built once
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.floats(0, 1e6), min_size=4, max_size=4), min_size=1, max_size=8))
+def test_concentration_rows_equal_the_scalar_metrics_row_by_row(values: list[list[float]]) -> None:
+    from computestrata.maths import concentration as cm
+
+    x = cm.matrix(values)
+    rows = {"hhi": cm.hhi_rows(x), "cr3": cm.cr_k_rows(x, 3), "gini": cm.gini_rows(x), "theil": cm.theil_rows(x)}
+    for r, v in enumerate(values):
+        if sum(v) <= 0:
+            assert all(math.isnan(a[r]) for a in rows.values())  # undefined, said as missing
+            continue
+        scalar = {"hhi": cm.hhi(v), "cr3": cm.cr_k(v, 3), "gini": cm.gini(v), "theil": cm.theil(v)}
+        for k, a in rows.items():
+            assert a[r] == pytest.approx(scalar[k], rel=1e-12, abs=1e-12), k
+
+
+@pytest.mark.parametrize("bad", [[1.0, 2.0], [[1.0, math.nan]], [[1.0, -1.0]], [[math.inf, 1.0]]])
+def test_concentration_matrix_refuses_bad_input(bad: list[Any]) -> None:
+    from computestrata.maths import concentration as cm
+
+    with pytest.raises(InputError):
+        cm.matrix(bad)

@@ -200,3 +200,23 @@ def test_api_run_matches_project(atlas: Any, prepared: dict[str, model.Prepared]
     runs = api.run(atlas, ["no_yard"], to_year=2035)
     proj = model.project(prepared["no_yard"], {})
     assert runs.scenarios[0].years == proj.years
+
+
+def test_posture_states_compare_like_with_like(prepared: dict[str, model.Prepared]) -> None:
+    """The small yard is the enacted rules as a posture: its cooperation summary equals the
+    enacted state's on the same date; a wider posture never opens a segment (open share ≤,
+    restricted share ≥ the enacted one)."""
+    for name in ORDER[1:]:
+        prep = prepared[name]
+        assert prep.posture is not None
+        post = prep.states[prep.posture]
+        same_day = [s for s in prep.states if s.label == "enacted" and s.on == post.on]
+        assert same_day, (name, post.on)
+        enacted = same_day[0].coop
+        assert enacted is not None and post.coop is not None
+        if name == "small_yard_high_fence":
+            assert post.coop == pytest.approx(enacted)
+        assert post.coop["open_share"] <= enacted["open_share"] + 1e-12
+        assert post.coop["restricted_share"] >= enacted["restricted_share"] - 1e-12
+    wide = prepared["no_yard"]
+    assert wide.states[wide.posture or 0].coop != prepared["small_yard_high_fence"].states[-1].coop

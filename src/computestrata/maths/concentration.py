@@ -123,7 +123,7 @@ def theil_rows(x: FloatArray) -> FloatArray:
     r = x / np.where(mu > 0, mu, np.nan)[:, None]
     pos = r > 0
     terms = np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0)
-    out: FloatArray = terms.sum(axis=1) / x.shape[1]
+    out: FloatArray = np.where(mu > 0, terms.sum(axis=1) / x.shape[1], np.nan)
     return out
 
 
