@@ -147,6 +147,36 @@ def test_chip_verdict_says_an_end_user_is_not_listed(atlas) -> None:  # type: ig
         assert any(name in n and "no list entry" in n for n in res.notes)
 
 
+@pytest.mark.integration
+@pytest.mark.parametrize("lang", ["en", "ko", "zh"])
+def test_chip_verdict_notes_say_which_layers_were_assessed(atlas, lang) -> None:  # type: ignore[no-untyped-def]
+    """With --end-user the chip note no longer claims the Entity List was not evaluated."""
+    from computestrata.i18n import t, use_lang
+
+    with use_lang(lang):
+        plain = api.classify_request("CHN", "2025-06-01", chip="H100", atlas=atlas)
+        party = api.classify_request("CHN", "2025-06-01", chip="H100", end_user="Huawei", atlas=atlas)
+        use = api.classify_request("CHN", "2025-06-01", chip="H100", end_use="supercomputer", atlas=atlas)
+        old = t("controls.note.end_use")
+        gp10 = t("controls.note.part.gp10")
+        screened = t("controls.note.part.end_user", name="Huawei")
+        assert old in plain.notes  # nothing beyond the item rules was assessed
+        for res in (party, use):
+            assert old not in res.notes
+            assert sum(gp10 in n for n in res.notes) == 1  # still named as not assessed
+        assert any(screened in n and t("controls.note.part.no_end_use") in n for n in party.notes)
+        assert not any(screened in n for n in use.notes)
+        assert any(t("controls.note.part.no_end_user") in n for n in use.notes)
+
+
+def test_verdict_status_is_the_status_enum() -> None:
+    import typing
+
+    from computestrata.controls.classify import Verdict
+
+    assert typing.get_type_hints(Verdict)["status"] is Status
+
+
 def test_matrix_arguments_are_checked() -> None:
     with pytest.raises(InputError, match="--origin"):
         api.controls_matrix(None, "CHN", ["2024-01-01"], origin="all_of_them")

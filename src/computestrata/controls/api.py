@@ -233,7 +233,7 @@ def fold_layers(
 ) -> Verdict:
     """``base`` (a chip verdict) with jurisdiction, end-use and end-user layers; never looser."""
     from computestrata.controls import items_beyond as ib
-    from computestrata.controls.classify import severity
+    from computestrata.controls.classify import layers_note, severity
 
     regime = load_full()
     day = ib.check_date(base.date, regime)
@@ -243,7 +243,10 @@ def fold_layers(
     state = regime.at(day, "compliance")
     reasons = list(base.reasons)
     missing: set[str] = set(base.missing_inputs)
-    notes = list(base.notes)
+    # the chip note says end uses and parties were not assessed: say which of them now were
+    unassessed = layers_note()
+    assessed = layers_note(eu.label() if eu else None, end_user or None)
+    notes = [assessed if n == unassessed else n for n in base.notes]
     if end_user and lists is None:
         raise InputError("--end-user needs the screening lists", hint="build the atlas first")
     match, mofcom, footnotes, rows = ib.screen_end_user(lists, end_user, day, notes, missing)

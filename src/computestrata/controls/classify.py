@@ -102,7 +102,7 @@ class Verdict:
     review_policy: str | None
     license_exceptions: list[str]
     measures: list[dict[str, Any]]
-    status: str
+    status: Status
     reasons: list[Reason]
     missing_inputs: list[str]
     low_confidence: list[str]
@@ -466,7 +466,7 @@ def newest_rule_date(regime: Regime) -> date:
 
 
 def _notes(
-    regime: Regime, state: RegimeState, item: Item, day: date, hq: str | None, status: str, outcomes: list[_Outcome]
+    regime: Regime, state: RegimeState, item: Item, day: date, hq: str | None, status: Status, outcomes: list[_Outcome]
 ) -> list[str]:
     from computestrata.controls.regime import DATA_AS_OF
 
@@ -490,7 +490,7 @@ def _notes(
                 )
             )
     if any(o.license_required for o in outcomes):
-        notes.append(t("controls.note.end_use"))
+        notes.append(layers_note())
     if any(o.license_required and o.policy is None and o.policy_known for o in outcomes):
         notes.append(t("controls.note.no_policy"))
     for o in outcomes:
@@ -501,3 +501,24 @@ def _notes(
     if status == "case_by_case" and any(c.id == "policy.cn.cbc2026" for o in outcomes for c in o.contributing):
         notes.append(t("controls.note.cbc2026"))
     return notes
+
+
+def layers_note(end_use: str | None = None, end_user: str | None = None) -> str:
+    """What a licence-requiring verdict did and did not check beyond the item rules.
+
+    The chip rules alone assess neither end uses nor parties; with ``end_use`` (a label) or
+    ``end_user`` (the name screened) those layers were applied, and the note must say so rather
+    than claim they were not.  GP10 (knowledge of a violation) is never assessed."""
+    if end_use is None and end_user is None:
+        return t("controls.note.end_use")
+    done = []
+    if end_user is not None:
+        done.append(t("controls.note.part.end_user", name=end_user))
+    if end_use is not None:
+        done.append(t("controls.note.part.end_use", end_use=end_use))
+    left = [t("controls.note.part.gp10")]
+    if end_use is None:
+        left.insert(0, t("controls.note.part.no_end_use"))
+    if end_user is None:
+        left.insert(0, t("controls.note.part.no_end_user"))
+    return t("controls.note.layers_assessed", done="; ".join(done), left="; ".join(left))

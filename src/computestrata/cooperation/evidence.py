@@ -109,22 +109,47 @@ def gather(atlas: Atlas, on: date, rules: Rules) -> Evidence:
 
 
 def _gather(atlas: Atlas, on: date, rules: Rules) -> Evidence:
-    from computestrata.stack import api as stack
     from computestrata.stack.segments import segments
 
-    b = stack.book(atlas)
     notes: list[str] = []
+    caps = capabilities(atlas, on, rules, [s.id for s in segments()])
+    demand, meta = _demand(atlas, on)
+    # value and trade do not depend on the day within a year: computed once per atlas and year
+    value, value_sources = _per_year(("value", id(atlas)), lambda: _value(atlas))
+    trade = _per_year(("trade", id(atlas), id(rules), on.year), lambda: _trade(atlas, on, rules))
+    return Evidence(on, caps, demand, meta, value, value_sources, trade, notes)
+
+
+def demand_of(atlas: Atlas, on: date) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, Any]]]:
+    """World shares of GDP and of cluster H100e on ``on`` (indicator → iso3 → share) and their
+    metadata — the demand part of :func:`gather` alone, for a caller that reads nothing else."""
+    return _demand(atlas, on)
+
+
+def capabilities(atlas: Atlas, on: date, rules: Rules, segment_ids: list[str]) -> dict[str, Capability]:
+    """The capability of just ``segment_ids`` (a proxy's shares borrowed as in :func:`gather`).
+
+    A caller that ranks on a few segments reads only their tables, so every table it reads is
+    one whose sources it can cite (the share book reads a segment's table on first use)."""
+    from computestrata.stack import api as stack
+    from computestrata.stack.segments import segment
+
+    b = stack.book(atlas)
     own: dict[str, Capability] = {}
-    for s in segments():
-        own[s.id] = _capability(b, s, on.year)
+
+    def mine(sid: str) -> Capability:
+        if sid not in own:
+            own[sid] = _capability(b, segment(sid), on.year)
+        return own[sid]
+
     caps: dict[str, Capability] = {}
-    for s in segments():
-        c = own[s.id]
-        proxy = rules.capability_proxies.get(s.id)
-        if c.shares is None and proxy is not None and own[proxy.segment].shares is not None:
+    for sid in segment_ids:
+        c = mine(sid)
+        proxy = rules.capability_proxies.get(sid)
+        if c.shares is None and proxy is not None and mine(proxy.segment).shares is not None:
             p = own[proxy.segment]
             c = Capability(
-                s.id,
+                sid,
                 p.shares,
                 p.complete,
                 p.year,
@@ -135,12 +160,8 @@ def _gather(atlas: Atlas, on: date, rules: Rules) -> Evidence:
                 citations=list(p.citations),
                 notes=list(p.notes),
             )
-        caps[s.id] = c
-    demand, meta = _demand(atlas, on)
-    # value and trade do not depend on the day within a year: computed once per atlas and year
-    value, value_sources = _per_year(("value", id(atlas)), lambda: _value(atlas))
-    trade = _per_year(("trade", id(atlas), id(rules), on.year), lambda: _trade(atlas, on, rules))
-    return Evidence(on, caps, demand, meta, value, value_sources, trade, notes)
+        caps[sid] = c
+    return caps
 
 
 NETWORK_SOURCE = "comtrade_semis_network"

@@ -94,7 +94,11 @@ def third_markets(
     if top is not None and top < 1:
         raise InputError(f"--top must be at least 1 (got {top})", hint="e.g. --top 10")
     tm = rules.third_markets
-    ev = evidence.gather(atlas, day, rules)
+    # only what the ranking reads (supply-layer capabilities, GDP and H100e shares): the whole
+    # evidence would also read tables (models, cloud, trade) whose sources the result never cites
+    supply_ids = [s.id for s in segments() if s.layer in tm.supply_layers]
+    caps = evidence.capabilities(atlas, day, rules, supply_ids)
+    demand, demand_meta = evidence.demand_of(atlas, day)
     cands = [c for c in default_countries(atlas, reg) if c not in (ca, cb)]
     if region:
         members = _region_members(atlas, region, rules)
@@ -113,9 +117,9 @@ def third_markets(
         else {}
     )
     income = {r["iso3"]: r for r in atlas.rows("SELECT iso3, name_en, income_group, subregion FROM countries")}
-    supply = [s for s in segments() if s.layer in tm.supply_layers and ev.capability[s.id].shares is not None]
-    gdp = ev.demand.get("gdp", {})
-    h100 = ev.demand.get("h100e", {})
+    supply = [s for s in segments() if s.layer in tm.supply_layers and caps[s.id].shares is not None]
+    gdp = demand.get("gdp", {})
+    h100 = demand.get("h100e", {})
     w = tm.weights.model_dump()
     rows = []
     for c in cands:
@@ -133,7 +137,7 @@ def third_markets(
         vals = []
         offers: dict[str, list[tuple[float, str]]] = {ca: [], cb: []}
         for s in supply:
-            cap = ev.capability[s.id]
+            cap = caps[s.id]
             cA = capability(cap.share_of(ca), rules.capability_saturation)
             cB = capability(cap.share_of(cb), rules.capability_saturation)
             cC = capability(cap.share_of(c), rules.capability_saturation)
@@ -174,10 +178,10 @@ def third_markets(
         rows = rows[:top]
     sources = set()
     for ind in ("gdp", "h100e"):
-        sources.update(ev.demand_meta.get(ind, {}).get("source_ids", []))
+        sources.update(demand_meta.get(ind, {}).get("source_ids", []))
     sources.update(r["source_id"] for r in grid.values() if r.get("source_id"))
     for s in supply:
-        sources.update(ev.capability[s.id].source_ids)
+        sources.update(caps[s.id].source_ids)
     notes = [
         "ranking rule: " + rule_text(rules),
         "a country without a GDP figure (market) is listed unranked, after the ranked ones",

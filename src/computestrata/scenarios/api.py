@@ -157,7 +157,7 @@ def run(
     from computestrata.scenarios import model, spec
 
     if not names:
-        raise InputError("no scenario given", hint="e.g. strata scenario run baseline no_yard")
+        raise InputError.keyed("scenario.error.no_scenario", "scenario.error.no_scenario_hint")
     loaded = [load(n) for n in names]  # every name checked before any work
     projections: list[Projection] = []
     sources: set[str] = set()
@@ -168,7 +168,7 @@ def run(
         if not any(k in s.parameters for s in loaded):
             from computestrata.errors import unknown
 
-            raise unknown("parameter", k, sorted({n for s in loaded for n in s.parameters}))
+            raise unknown("scenario parameter", k, sorted({n for s in loaded for n in s.parameters}))
     for s in loaded:
         spec.check_params(s, {k: v for k, v in given.items() if k in s.parameters})  # before any work
     for s in loaded:
@@ -193,8 +193,8 @@ def parse_settings(items: Sequence[str]) -> dict[str, float]:
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
-            raise InputError(
-                f"--set {item!r}: expected NAME=VALUE with a number", hint="e.g. --set cn_output_growth=1.8"
+            raise InputError.keyed(
+                "scenario.error.set_syntax", "scenario.error.set_syntax_hint", item=repr(item)
             ) from None
     return out
 
@@ -250,9 +250,11 @@ def hindcast(atlas: Atlas, cutoff: int = 2023) -> Hindcast:
     from computestrata.scenarios.spec import load_scenario
 
     if cutoff not in HINDCAST_CUTOFFS:
-        raise InputError(
-            f"--cutoff {cutoff}: the hindcast needs Epoch sales before the cut-off and data after it",
-            hint=f"use one of {', '.join(map(str, HINDCAST_CUTOFFS))}",
+        raise InputError.keyed(
+            "scenario.error.cutoff",
+            "scenario.error.cutoff_hint",
+            cutoff=str(cutoff),
+            years=", ".join(map(str, HINDCAST_CUTOFFS)),
         )
     s = load_scenario("baseline")
     prep = model.prepare(atlas, s, pair=("KOR", "CHN"), to_year=LAST_OBSERVED, base_year=cutoff, cooperation=False)

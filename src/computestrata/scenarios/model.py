@@ -121,20 +121,15 @@ class Prepared:
     def params(self, given: Mapping[str, float] | None = None) -> dict[str, float]:
         """Central values overridden by ``given`` (names and ranges checked)."""
         out = dict(self.central)
+        from computestrata.scenarios.spec import check_value
+
         for k, v in (given or {}).items():
             rng = self.ranges.get(k)
             if rng is None:
                 from computestrata.errors import unknown
 
-                raise unknown(f"parameter of scenario {self.scenario!r}", k, self.ranges)
-            x = float(v)
-            if not (rng[0] <= x <= rng[1]):
-                raise InputError(
-                    f"parameter {k}={x:g} is outside its declared range [{rng[0]:g}, {rng[1]:g}]"
-                    f" in scenario {self.scenario!r}",
-                    hint=f"give a value between {rng[0]:g} and {rng[1]:g}",
-                )
-            out[k] = x
+                raise unknown("scenario parameter", k, self.ranges)
+            out[k] = check_value(self.scenario, k, float(v), *rng)
         return out
 
 
@@ -293,7 +288,13 @@ def _basic_shares(paper_figures: Any, upto: int) -> tuple[dict[str, float], int]
     pf = pf[pf["year"].astype(str).str.fullmatch(r"\d{4}")]
     pf = pf[pf["year"].astype(int) <= upto]
     if pf.empty:
-        raise InputError(f"no CAICT basic-compute shares (Table 1) up to {upto}", hint="use a later base year")
+        raise InputError.keyed(
+            "scenario.error.no_base_data",
+            "scenario.error.no_base_data_hint",
+            what="CAICT basic-compute shares (Table 1)",
+            year=str(upto),
+            first="2020",
+        )
     yr = int(pf["year"].astype(int).max())
     cur = pf[pf["year"].astype(int) == yr]
     out = {str(r.entity_iso3): float(r.value) / 100 for r in cur.itertuples()}
@@ -366,15 +367,25 @@ def prepare(
     chips = atlas.table("chip_stocks")
     add0 = world_additions(chips, base)
     if add0 is None:
-        raise InputError(
-            f"no Epoch chip-sales estimate for {base} and {base - 1} in the atlas", hint="use a base year from 2022"
+        raise InputError.keyed(
+            "scenario.error.no_base_data",
+            "scenario.error.no_base_data_hint",
+            what=f"Epoch chip-sales estimate ({base - 1}–{base})",
+            year=str(base),
+            first="2022",
         )
     add0 *= world / max(sum(tracked_sales(chips, base).values()), 1.0)  # on the national estimate's scale
     # super: TOP500 Rmax shares of the base year's November list (or the latest before it)
     top = est.load_top500(atlas)
     lists = sorted(str(x) for x in top["list_id"].unique() if str(x).endswith("-11") and int(str(x)[:4]) <= base)
     if not lists:
-        raise InputError(f"no TOP500 November list up to {base}", hint="use a later base year")
+        raise InputError.keyed(
+            "scenario.error.no_base_data",
+            "scenario.error.no_base_data_hint",
+            what="TOP500 November list",
+            year=str(base),
+            first="1993",
+        )
     sup = est.super_compute(top, int(lists[-1][:4]), list_id=lists[-1])
     sources.update(sup.source_ids)
     svals = {str(r["country"]): float(r["value_median"]) for r in sup.rows}

@@ -151,16 +151,12 @@ class Scenario(BaseModel):
 
 def check_horizon(base_year: int, horizon: int, what: str = "--to") -> int:
     """``horizon`` within (base_year, 2035], else a clear :class:`InputError`."""
+    years = {"what": what, "horizon": str(horizon), "base": str(base_year), "top": str(MAX_HORIZON)}
+    years |= {"lo": str(base_year + 1), "hi": str(MAX_HORIZON)}
     if horizon <= base_year:
-        raise InputError(
-            f"{what} {horizon} is not after the base year {base_year}",
-            hint=f"give a year between {base_year + 1} and {MAX_HORIZON}",
-        )
+        raise InputError.keyed("scenario.error.horizon_before", "scenario.error.horizon_hint", **years)
     if horizon > MAX_HORIZON:
-        raise InputError(
-            f"{what} {horizon} is after {MAX_HORIZON}, the last year the scenarios are built for",
-            hint=f"give a year between {base_year + 1} and {MAX_HORIZON}",
-        )
+        raise InputError.keyed("scenario.error.horizon_after", "scenario.error.horizon_hint", **years)
     return horizon
 
 
@@ -171,16 +167,24 @@ def check_params(scenario: Scenario, params: Mapping[str, float]) -> dict[str, f
     for k, v in params.items():
         p = scenario.parameters.get(k)
         if p is None:
-            raise unknown(f"parameter of scenario {scenario.name!r}", k, scenario.parameters)
-        x = float(v)
-        if not (p.low <= x <= p.high):
-            raise InputError(
-                f"parameter {k}={x:g} is outside its declared range [{p.low:g}, {p.high:g}]"
-                f" in scenario {scenario.name!r}",
-                hint=f"give a value between {p.low:g} and {p.high:g}, or widen the range in the scenario file",
-            )
-        out[k] = x
+            raise unknown("scenario parameter", k, scenario.parameters)
+        out[k] = check_value(scenario.name, k, float(v), p.low, p.high)
     return out
+
+
+def check_value(scenario: str, name: str, x: float, low: float, high: float) -> float:
+    """``x`` if it lies in the parameter's declared range [low, high], else a translated :class:`InputError`."""
+    if not (low <= x <= high):  # NaN is outside too
+        raise InputError.keyed(
+            "scenario.error.out_of_range",
+            "scenario.error.out_of_range_hint",
+            name=name,
+            value=f"{x:g}",
+            low=f"{low:g}",
+            high=f"{high:g}",
+            scenario=repr(scenario),
+        )
+    return x
 
 
 def list_scenarios() -> list[str]:
@@ -195,26 +199,45 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise InputError(f"cannot read scenario file {path}: {e.strerror}", hint="check the path") from e
-    except yaml.YAMLError as e:
-        raise InputError(f"scenario file {path} is not valid YAML: {e}", hint="fix the YAML syntax") from e
+        raise InputError.keyed(
+            "scenario.error.file_unreadable", "scenario.error.file_unreadable_hint", path=str(path), reason=e.strerror
+        ) from e
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        problem = " ".join(str(e).split())
+        raise InputError.keyed(
+            "scenario.error.file_yaml", "scenario.error.file_yaml_hint", path=str(path), problem=problem
+        ) from e
     if not isinstance(raw, dict):
-        raise InputError(f"scenario file {path} must hold a mapping", hint="see library/baseline.yaml for the layout")
+        raise InputError.keyed(
+            "scenario.error.file_layout", "scenario.error.file_layout_hint", path=str(path), what="the file"
+        )
     return raw
 
 
 def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     """Move the grouped parameter sections into one ``parameters`` dict (group kept on each)."""
+    if "parameters" in raw:  # parameters live in the group sections; a flat block would be dropped unseen
+        raise InputError.keyed(
+            "scenario.error.file_layout",
+            "scenario.error.file_sections_hint",
+            path=str(path),
+            what="'parameters'",
+            sections=", ".join(f"{g}_parameters" if g == "control" else g for g in GROUPS),
+        )
     params: dict[str, Any] = {}
     for g in GROUPS:
         section = raw.pop(f"{g}_parameters", None) if g == "control" else raw.pop(g, None)
         if section is None:
             continue
         if not isinstance(section, dict):
-            raise InputError(f"{path}: section {g!r} must map parameter names to values", hint="see baseline.yaml")
+            raise InputError.keyed(
+                "scenario.error.file_layout", "scenario.error.file_layout_hint", path=str(path), what=repr(g)
+            )
         for name, body in section.items():
             if name in params:
-                raise InputError(f"{path}: parameter {name!r} appears twice", hint="parameter names are unique")
+                raise InputError.keyed(
+                    "scenario.error.file_twice", "scenario.error.file_twice_hint", path=str(path), name=repr(name)
+                )
             params[name] = {**body, "group": g} if isinstance(body, dict) else body
     raw["parameters"] = params
     return raw
@@ -224,7 +247,7 @@ def _resolve(word: str) -> Path:
     p = Path(word)
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.is_file():
-            raise InputError(f"scenario file {word} does not exist", hint="give a shipped name or a YAML file path")
+            raise InputError.keyed("scenario.error.file_missing", "scenario.error.file_missing_hint", path=word)
         return p
     lib = LIBRARY / f"{word}.yaml"
     if not lib.is_file():
@@ -238,7 +261,12 @@ def _load_raw(word: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], Pa
     parent = raw.get("extends")
     if parent:
         if parent in seen:
-            raise InputError(f"{path}: 'extends' goes round in a circle ({' -> '.join((*seen, parent))})", hint="")
+            raise InputError.keyed(
+                "scenario.error.file_cycle",
+                "scenario.error.file_cycle_hint",
+                path=str(path),
+                chain=" -> ".join((*seen, str(parent))),
+            )
         base, _ = _load_raw(str(parent), (*seen, str(parent)))
         raw["parameters"] = {**base["parameters"], **raw["parameters"]}
         for key in ("base_year", "horizon", "control"):
@@ -257,9 +285,12 @@ def _load_cached(word: str) -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as e:
-        first = e.errors()[0]
-        loc = ".".join(str(x) for x in first["loc"])
-        raise InputError(
-            f"scenario file {path}: {loc}: {first['msg']} ({e.error_count()} problem(s))",
-            hint="see library/baseline.yaml and docs/scenarios.md for the fields",
+        problems = [f"{'.'.join(str(x) for x in err['loc']) or '(top)'}: {err['msg']}" for err in e.errors()]
+        shown = "; ".join(problems[:6]) + ("; …" if len(problems) > 6 else "")
+        raise InputError.keyed(
+            "scenario.error.file_schema",
+            "scenario.error.file_schema_hint",
+            path=str(path),
+            n=str(len(problems)),
+            problems=shown,
         ) from e
