@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import pickle
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from computestrata.errors import InputError
@@ -100,6 +101,61 @@ def test_bad_scenario_files_are_clear_input_errors(tmp_path: Path, body: str, wo
     with pytest.raises(InputError) as e:
         spec.load_scenario(_write(tmp_path, head + body))
     assert word in str(e.value) + str(e.value.hint)
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ("parameters: {ai_demand_growth: {central: 2, low: 1, high: 3, source: judgement}}", "group sections"),
+        ("demand: {ai_demand_growth: {central: 2.0, low: 1.5, source: judgement}}", "high: Field required"),
+        ("base_year: twenty", "base_year"),
+        ("name: [unclosed", "not valid YAML"),
+        ("demand: [1, 2]", "must be a mapping"),
+        ("extends: no_such_scenario", "no_yard"),
+    ],
+)
+def test_more_bad_scenario_files(tmp_path: Path, body: str, word: str) -> None:
+    """Every problem is named (all of them, not the first only) with the file and the fix."""
+    head = "name: bad\nextends: baseline\ntitle: t\ndescription: d\n"
+    with pytest.raises(InputError) as e:
+        spec.load_scenario(
+            _write(tmp_path, head.replace("extends: baseline\n", "") + body if "extends" in body else head + body)
+        )
+    assert word in str(e.value) + str(e.value.hint)
+
+
+def test_extends_cycle_and_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("name: a\nextends: b.yaml\ntitle: t\ndescription: d\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("name: b\nextends: a.yaml\ntitle: t\ndescription: d\n", encoding="utf-8")
+    import os
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with pytest.raises(InputError, match="circle") as e:
+            spec.load_scenario("a.yaml")
+        assert e.value.hint and "baseline" in e.value.hint
+    finally:
+        os.chdir(here)
+    with pytest.raises(InputError, match="does not exist"):
+        spec.load_scenario(str(tmp_path / "nowhere.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "expect"),
+    [("ko", "선언된 범위"), ("zh", "声明的范围")],
+)
+def test_range_and_horizon_errors_are_translated(lang: str, expect: str) -> None:
+    s = spec.load_scenario("baseline")
+    with pytest.raises(InputError) as e:
+        spec.check_params(s, {"ai_demand_growth": 9.0})
+    assert expect in e.value.shown(lang)[0]
+    with pytest.raises(InputError) as e:
+        synthetic().params({"reallocation": 2.0})  # the model's own check: the same message
+    assert expect in e.value.shown(lang)[0]
+    with pytest.raises(InputError) as e:
+        spec.check_horizon(2025, 2040)
+    assert "2035" in e.value.shown(lang)[0] and e.value.shown(lang)[0] != e.value.shown("en")[0]
 
 
 def test_parameter_outside_its_range_is_refused() -> None:
@@ -291,7 +347,7 @@ def reference_evaluate(prep: Prepared, params: dict[str, float]) -> dict[str, fl
         acc, servers, coop = e.access @ cat_w, float(e.servers_controlled_cn), dict(e.coop or {})
         if prep.posture is not None:
             ps = prep.states[prep.posture]
-            begin = p.get("posture_start", prep.posture_from)
+            begin = p.get("posture_start", prep.posture_from or 0.0)
             w = 0.0 if prep.posture_from is None else min(1.0, max(0.0, year + 1 - begin))
             acc = (1 - w) * acc + w * (ps.access @ cat_w)
             servers = (1 - w) * servers + w * float(ps.servers_controlled_cn)
@@ -397,6 +453,7 @@ def test_evaluate_many_checks_every_row_once() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.floats(0, 1e6), min_size=4, max_size=4), min_size=1, max_size=8))
+@example([[0.0, 0.0, 0.0, 5e-324], [0.0, 0.0, 0.0, 0.0]])  # a mean that underflows; an all-zero row
 def test_concentration_rows_equal_the_scalar_metrics_row_by_row(values: list[list[float]]) -> None:
     from computestrata.maths import concentration as cm
 
@@ -417,3 +474,61 @@ def test_concentration_matrix_refuses_bad_input(bad: list[Any]) -> None:
 
     with pytest.raises(InputError):
         cm.matrix(bad)
+
+
+def test_total_share_is_a_weighted_mean_of_the_kind_shares() -> None:
+    """The kinds' weights are renormalised every year, so a country's total share lies between
+    its smallest and largest share of the three kinds (however fast one kind grows)."""
+    prep = synthetic(_state("no_yard", [1, 0, 1, 0.5], [0, 1, 0, 0.5], 0.4))
+    out = model.evaluate(prep, {"ai_demand_growth": prep.ranges["ai_demand_growth"][1]})
+    for y in prep.years:
+        for c in ("CHN", "USA"):
+            kinds = [out[f"share.{c}.{y}"], out[f"share.{c}.super.{y}"], out[f"share.{c}.basic.{y}"]]
+            assert min(kinds) - 1e-12 <= out[f"share.{c}.total.{y}"] <= max(kinds) + 1e-12, (c, y)
+
+
+def test_access_follows_the_enacted_state_before_the_posture_and_the_posture_after() -> None:
+    enacted = _state("enacted", [1, 0.5, 1, 1], [0, 0.2, 0, 0], 0.6)
+    post = _state("no_yard", [1, 0, 1, 1], [0, 1, 0, 0], 0.4)
+    prep, flat = synthetic(post, enacted), synthetic(None, enacted)
+    p = {"posture_start": 2028.0, "inference_shift": 0.0}
+    a, b = model.evaluate(prep, p), model.evaluate(flat, p)
+    for y in (2025, 2026, 2027):
+        assert a[f"cn.access.{y}"] == pytest.approx(b[f"cn.access.{y}"])
+        assert a[f"share.CHN.{y}"] == pytest.approx(b[f"share.CHN.{y}"])
+    assert a["cn.access.2030"] == 0.0 < b["cn.access.2030"]
+
+
+def test_a_posture_changes_a_segment_only_where_it_tightens_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """posture_segments: the engine's enacted class stays unless the posture (chip-rules path)
+    differs from the enacted rules on the same path AND is more restrictive than the engine's."""
+    from dataclasses import dataclass
+
+    from computestrata.cooperation import api as coop
+
+    @dataclass
+    class Seg:
+        segment_id: str
+        klass: str
+
+    @dataclass
+    class Res:
+        segments: list[Seg]
+        source_ids: set[str]
+
+    def segs(*classes: str) -> list[Seg]:
+        return [Seg(f"s{i}", k) for i, k in enumerate(classes)]
+
+    engine = segs("limited", "open", "restricted", "open")
+    chips = segs("restricted", "open", "restricted", "open")
+    posture = segs("open", "limited", "restricted", "open")
+    calls = iter([Res(engine, {"a"}), Res(chips, {"b"})])
+    monkeypatch.setattr(coop, "pair", lambda *a, **k: next(calls))
+
+    @dataclass
+    class Rules:  # stands for a regime: the chip-rules path gets a copy of it
+        name: str = "enacted"
+
+    out, ids = model.posture_segments(None, ("KOR", "CHN"), date(2026, 1, 1), Rules(), posture)  # type: ignore[arg-type]
+    assert [s.klass for s in out] == ["limited", "limited", "restricted", "open"]
+    assert ids == {"a"}

@@ -220,3 +220,28 @@ def test_posture_states_compare_like_with_like(prepared: dict[str, model.Prepare
         assert post.coop["restricted_share"] >= enacted["restricted_share"] - 1e-12
     wide = prepared["no_yard"]
     assert wide.states[wide.posture or 0].coop != prepared["small_yard_high_fence"].states[-1].coop
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "word"),
+    [
+        (["run", "baseline", "--set", "ai_demand_growth=9"], "ko", "선언된 범위"),
+        (["run", "baseline", "--to", "2024"], "zh", "基准年"),
+        (["run", "baseline", "--set", "ai_demand_growth"], "ko", "NAME=VALUE"),
+        (["show", "/nonexistent/scenario.yaml"], "zh", "不存在"),
+        (["hindcast", "--cutoff", "2019"], "ko", "사후 예측"),
+    ],
+)
+def test_bad_input_is_translated(built_atlas: Path, args: list[str], lang: str, word: str) -> None:
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-m", "computestrata.cli", "scenario", *args, "--atlas", str(built_atlas), "--lang", lang],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert word in res.stderr and "Traceback" not in res.stderr
+    assert not res.stdout.strip()  # nothing half-written

@@ -217,3 +217,45 @@ def test_moving_trade_inside_a_bloc_never_lowers_the_intra_bloc_share(
     g.loc[k, "value"] -= moved
     after = trade.intra_bloc_share(g, of)
     assert after >= before - 1e-12
+
+
+_LOUVAIN = """
+import random
+import pandas as pd
+from computestrata.trends.trade import detected_communities
+rng = random.Random(7)
+names = [f"C{i:02d}" for i in range(40)]
+rows = [(a, b, rng.random() * 10 ** rng.randint(0, 9)) for a in names for b in names if a != b and rng.random() < 0.3]
+comms, q = detected_communities(pd.DataFrame(rows, columns=["exporter", "importer", "value"]))
+print(repr(q), comms)
+"""
+
+
+def test_louvain_modularity_is_the_same_in_every_process() -> None:
+    """Q was summed over hash-ordered sets: its last digits changed with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", _LOUVAIN],
+            env={**os.environ, "PYTHONHASHSEED": str(h)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for h in (1, 2, 3, 4)
+    }
+    assert len(outs) == 1, outs
+
+
+def test_sorted_modularity_equals_networkx() -> None:
+    flows = pd.DataFrame(
+        [("A", "B", 3.0), ("B", "C", 1.5), ("C", "A", 0.25), ("C", "D", 7.0), ("D", "E", 2.0), ("E", "A", 0.5)],
+        columns=["exporter", "importer", "value"],
+    )
+    g = trade._graph(flows)
+    for parts in ([["A", "B", "C"], ["D", "E"]], [["A", "B"], ["C", "D", "E"]], [["A", "B", "C", "D", "E"]]):
+        want = nx.community.modularity(g, [set(p) for p in parts], weight="weight")
+        assert trade.sorted_modularity(g, parts) == pytest.approx(want, abs=1e-12)

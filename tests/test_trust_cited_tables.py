@@ -65,7 +65,11 @@ SAMPLES: dict[str, list[list[str]]] = {
     "measure table1": [["--draws", "200"]],
     "network frontier": [["--prices", "0,100"]],
     "report": [["--out", "{tmp}/report"]],
-    "scenario run": [["baseline", "--to", "2027"]],
+    "scenario hindcast": [[], ["--cutoff", "2022"]],
+    "scenario run": [
+        ["baseline", "--to", "2027"],
+        ["no_yard", "big_yard_high_fence", "--pair", "JPN", "CHN", "--to", "2028"],
+    ],
     "scenario show": [["baseline"]],
     "scenario sweep": [["baseline", "--n", "8", "--workers", "1", "--to", "2026"]],
     "stack controls": [["--date", "2024-06-01"]],
@@ -87,14 +91,7 @@ NO_FIGURES: dict[str, str] = {
 }
 
 #: (command, first args) known to read without citing: strict xfail, so the mark must go when fixed
-KNOWN_UNCITED: dict[str, str] = {
-    "coop third-markets": (
-        "gathers the whole cooperation evidence (every segment's shares, bilateral trade) but ranks on the"
-        " supply-layer capabilities, GDP, H100e and grid only: it reads ai_models, cloud_market_share and"
-        " trade_semis_bilateral without citing them. Citing unused sources would mislead; the fix is a narrower"
-        " read in cooperation/third.py (owner: cooperation)"
-    ),
-}
+KNOWN_UNCITED: dict[str, str] = {}
 
 
 def _walk(cmd: Any, path: list[str]) -> Any:

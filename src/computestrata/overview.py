@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
+    from computestrata.measure.stratification import StratificationResult
 
 #: Dates at which the export-control section reads the rules for China: before the first
 #: rule, after each of the 2022, 2023, 2024 (HBM) rules, and under the 2026 overlay.
@@ -148,13 +149,13 @@ def table1_section(atlas: Atlas, year: int = 2024) -> Section:
     )
 
 
-def stratification_section(atlas: Atlas) -> Section:
-    """Whether 'frontier concentrates, the rest diffuses' holds in each dataset."""
+def stratification_section(atlas: Atlas, strat: StratificationResult | None = None) -> Section:
+    """Whether 'frontier concentrates, the rest diffuses' holds in each dataset (``strat``: the
+    analysis already run for the overview, else it is run here)."""
     from computestrata.i18n import t
-    from computestrata.measure import analyse_stratification
     from computestrata.measure.stratification import outcome_label
 
-    res = analyse_stratification(atlas, robust=False)
+    res = strat if strat is not None else overview_stratification(atlas)
     rows = [
         {"dataset": v.dataset, "outcome": v.outcome, "outcome_label": outcome_label(v.outcome), "verdict": v.text}
         for v in res.verdicts
@@ -169,11 +170,19 @@ def stratification_section(atlas: Atlas) -> Section:
     )
 
 
-def trends_section(atlas: Atlas) -> Section:
-    """The four structural trends side by side (``strata trends``, without robustness variants)."""
+def overview_stratification(atlas: Atlas) -> StratificationResult:
+    """The one stratification analysis both the stratification and the trends sections show."""
+    from computestrata.measure import analyse_stratification
+
+    return analyse_stratification(atlas, robust=False)
+
+
+def trends_section(atlas: Atlas, strat: StratificationResult | None = None) -> Section:
+    """The four structural trends side by side (``strata trends``, without robustness variants);
+    ``strat`` is the stratification analysis already run for the overview, if any."""
     from computestrata.trends.overview import section_parts
 
-    rows, notes, ids, extra = section_parts(atlas)
+    rows, notes, ids, extra = section_parts(atlas, strat)
     from computestrata.i18n import t
 
     columns = ["trend_kind", "trend_verdict", "trend_indicator", "trend_estimate", "trend_interval"]
@@ -226,6 +235,7 @@ def overview(atlas: Atlas) -> list[Section]:
     from computestrata.i18n import t
 
     out = []
+    strat: StratificationResult | None = None  # shared by the two sections that show it
     for make in SECTIONS:
         key, title, tables = NEEDS.get(make.__name__, ("", "", ()))
         hiding = hidden_by_licence(atlas, tables) if tables else []
@@ -235,5 +245,9 @@ def overview(atlas: Atlas) -> list[Section]:
             note = t(key_note, section=name, licenses=", ".join(hiding))
             out.append(Section(key, name, [], [], [note]))
             continue
-        out.append(make(atlas))
+        if make in (stratification_section, trends_section):
+            strat = strat if strat is not None else overview_stratification(atlas)
+            out.append(make(atlas, strat))
+        else:
+            out.append(make(atlas))
     return out

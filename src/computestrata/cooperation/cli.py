@@ -24,6 +24,9 @@ RulesOpt = Annotated[
 DateOpt = Annotated[
     str | None, typer.Option("--date", help="Date YYYY-MM-DD (default: today, or the newest date the rules cover).")
 ]
+#: the pair every pairwise command takes (pair, third-markets, timeline)
+CountryA = Annotated[str, typer.Argument(help="Country A (ISO3 or name, e.g. KOR, 한국).")]
+CountryB = Annotated[str, typer.Argument(help="Country B (ISO3 or name, e.g. CHN, 中国).")]
 
 
 def _start(
@@ -54,8 +57,8 @@ def _emit(title: str, rows: list[dict[str, Any]], cols: list[str], as_json: bool
 
 @app.command("pair")
 def pair_cmd(
-    a: Annotated[str, typer.Argument(help="Country A (ISO3 or name, e.g. KOR, 한국).")],
-    b: Annotated[str, typer.Argument(help="Country B (ISO3 or name, e.g. CHN, 中国).")],
+    a: CountryA,
+    b: CountryB,
     date: DateOpt = None,
     rules: RulesOpt = None,
     atlas: AtlasOpt = None,
@@ -181,8 +184,8 @@ def _few(items: list[str], n: int = 4) -> str:
 
 @app.command("third-markets")
 def third_cmd(
-    a: Annotated[str, typer.Argument(help="Country A (ISO3 or name).")],
-    b: Annotated[str, typer.Argument(help="Country B (ISO3 or name).")],
+    a: CountryA,
+    b: CountryB,
     region: Annotated[
         str | None,
         typer.Option(
@@ -257,8 +260,8 @@ def _third_row(row: dict[str, Any]) -> dict[str, Any]:
 
 @app.command("timeline")
 def timeline_cmd(
-    a: Annotated[str, typer.Argument(help="Country A (ISO3 or name).")],
-    b: Annotated[str, typer.Argument(help="Country B (ISO3 or name).")],
+    a: CountryA,
+    b: CountryB,
     start: Annotated[int, typer.Option("--from", help="First year (2018 or later).")] = 2022,
     end: Annotated[int, typer.Option("--to", help="Last year.")] = 2026,
     show_all: Annotated[bool, typer.Option("--all", help="Every segment on every date, not only changes.")] = False,

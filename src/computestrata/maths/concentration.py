@@ -119,11 +119,11 @@ def theil_rows(x: FloatArray) -> FloatArray:
     """Theil T of each row of a :func:`matrix`-checked array (0·ln 0 = 0); NaN for an all-zero row."""
     import numpy as np
 
-    mu = x.mean(axis=1)
-    r = x / np.where(mu > 0, mu, np.nan)[:, None]
+    n = x.shape[1]
+    r = x / _row_totals(x)[:, None] * n  # xᵢ/μ as n·shareᵢ: no underflow of μ for tiny values
     pos = r > 0
     terms = np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0)
-    out: FloatArray = np.where(mu > 0, terms.sum(axis=1) / x.shape[1], np.nan)
+    out: FloatArray = np.where(np.isnan(r).any(axis=1), np.nan, terms.sum(axis=1) / n)
     return out
 
 

@@ -238,7 +238,7 @@ def slope_interval(x: Sequence[float], y: Sequence[float], level: float = TREND_
     (1.0, 1.0, 1.0)
     """
     import numpy as np
-    from scipy import stats
+    from scipy.special import stdtrit  # what stats.t.ppf calls, without importing scipy.stats (~0.8 s)
 
     xa, ya = np.asarray(x, float), np.asarray(y, float)
     n = xa.size
@@ -247,7 +247,7 @@ def slope_interval(x: Sequence[float], y: Sequence[float], level: float = TREND_
     slope, icpt = np.polyfit(xa, ya, 1)
     resid = ya - (slope * xa + icpt)
     se = float(np.sqrt((resid @ resid) / (n - 2) / ((xa - xa.mean()) @ (xa - xa.mean()))))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 2)) * se
+    half = float(stdtrit(n - 2, 0.5 + level / 2)) * se
     return float(slope), float(slope - half), float(slope + half)
 
 

@@ -23,7 +23,24 @@ if TYPE_CHECKING:
     from computestrata.network.case import Case
     from computestrata.network.model import Instance, Solution
 
-__all__ = ["NetworkResult", "case_ids", "compare", "frontier", "load_case", "parameters", "solve"]
+__all__ = [
+    "CaseTable",
+    "NetworkResult",
+    "case_ids",
+    "case_table",
+    "compare",
+    "comparison",
+    "conflict_rows",
+    "frontier",
+    "frontier_table",
+    "load_case",
+    "parameter_table",
+    "parameters",
+    "parse_prices",
+    "side_label",
+    "site_rows",
+    "solve",
+]
 
 
 @dataclass
@@ -283,3 +300,144 @@ def frontier(
             }
         )
     return out
+
+
+# ---------------------------------------------------------------- tables the faces show
+
+
+@dataclass
+class CaseTable:
+    """Rows about one case (or every shipped case), with the atlas sources they cite."""
+
+    case: str
+    rows: list[dict[str, Any]]
+    source_ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def side_label(side: str) -> str:
+    """A site group in the reader's language (a group a user's case invents stays as written)."""
+    from computestrata.i18n import t
+
+    key = f"network.side.{side}"
+    text = t(key)
+    return side if not side or text == key else text
+
+
+def site_rows(res: NetworkResult) -> list[dict[str, Any]]:
+    """The solved sites with their group named in the reader's language."""
+    return [{**s, "side": side_label(str(s["side"]))} for s in res.sites]
+
+
+def conflict_rows(res: NetworkResult) -> list[dict[str, Any]]:
+    """An infeasible plan's conflicting constraint families, what each means and three examples."""
+    from computestrata.i18n import t
+
+    out = []
+    for g in res.conflicts:
+        fam = str(g["constraint"]).split("_")[0]
+        ex = "; ".join(", ".join(f"{k}={v}" for k, v in e.items()) for e in g.get("examples", [])[:3])
+        out.append(
+            {
+                "constraint": g["constraint"],
+                "count": g["count"],
+                "meaning": t(f"network.conflict.{fam}"),
+                "examples": ex,
+            }
+        )
+    return out
+
+
+def case_table(atlas: Atlas | None = None, lang: str | None = None) -> CaseTable:
+    """The shipped cases with their size; cites the atlas tables that loading them reads."""
+    from computestrata.i18n import get_lang
+
+    a = _atlas(atlas)
+    lang = lang or get_lang()
+    rows: list[dict[str, Any]] = []
+    cited: list[str] = []
+    for cid in case_ids():
+        c = load_case(cid, a)
+        cited += [s for s in c.source_ids if s not in cited]
+        rows.append({"case": cid, "name": c.label(lang), "regions": len(c.regions), "sites": len(c.sites)})
+    return CaseTable(case="", rows=rows, source_ids=cited)
+
+
+def parameter_table(case: str | Path, atlas: Atlas | None = None) -> CaseTable:
+    """Every parameter of a case with its provenance, and the atlas sources the case cites."""
+    c = load_case(case, atlas)
+    return CaseTable(case=c.id, rows=[p.record() for p in c.params], source_ids=list(c.source_ids))
+
+
+def comparison(
+    case: str | Path = "edwc",
+    hours: int = 24,
+    carbon_price: float | None = None,
+    build: bool | None = None,
+    atlas: Atlas | None = None,
+    with_sites: bool = False,
+) -> CaseTable:
+    """:func:`compare` as one row per scenario, with cost and emissions against the base run.
+
+    ``with_sites`` keeps each run's site list in its row (the JSON output carries it).
+    """
+    from computestrata.i18n import t
+
+    a = _atlas(atlas)
+    runs = compare(case, hours, carbon_price, build, atlas=a)
+    base = runs[0]
+    c = load_case(case, a)
+    rows = []
+    for r in runs:
+        parts = [t("network.scenario.carbon", price=f"{r.carbon_price:g}")]
+        if r.excluded_sites:
+            parts.append(t("network.scenario.without", side=t(f"network.side.{c.exclude_side}")))
+        rows.append(
+            {
+                "scenario": "; ".join(parts),
+                "excluded_sites": r.excluded_sites,
+                **r.summary(),
+                "delta_cost_usd": _delta(r.cost_usd, base.cost_usd),
+                "delta_emissions_t": _delta(r.emissions_t, base.emissions_t),
+                "sites": r.sites if with_sites else None,
+            }
+        )
+    notes = [t("network.note.compare"), *base.notes]
+    notes += [n for r in runs for n in r.notes if n not in notes]  # e.g. a scenario that leaves load unserved
+    return CaseTable(case=c.id, rows=rows, source_ids=list(base.source_ids), notes=notes)
+
+
+def _delta(value: float | None, base: float | None) -> float | None:
+    """Missing stays missing: no difference when either side has no figure."""
+    return None if value is None or base is None else value - base
+
+
+def parse_prices(text: str) -> list[float]:
+    """``"0,50,100"`` as carbon prices (USD/t); each must be a finite number >= 0."""
+    import math
+
+    from computestrata.errors import InputError
+
+    try:
+        ps = [float(p) for p in text.split(",") if p.strip()]
+    except ValueError as exc:
+        raise InputError(f"--prices {text!r} is not a list of numbers", hint="e.g. --prices 0,50,100") from exc
+    if not ps or any(not math.isfinite(p) or p < 0 for p in ps):
+        raise InputError(f"--prices {text!r} needs finite numbers >= 0", hint="e.g. --prices 0,50,100")
+    return ps
+
+
+def frontier_table(
+    case: str | Path = "edwc",
+    prices: Sequence[float] = (0, 25, 50, 100, 200),
+    hours: int = 24,
+    build: bool | None = None,
+    atlas: Atlas | None = None,
+) -> CaseTable:
+    """:func:`frontier` with the case id, its sources and the note on synthetic profiles."""
+    from computestrata.i18n import t
+
+    a = _atlas(atlas)
+    rows = frontier(case, prices, hours, build, atlas=a)
+    c = load_case(case, a)
+    return CaseTable(case=c.id, rows=rows, source_ids=list(c.source_ids), notes=[t("network.note.profiles")])

@@ -58,30 +58,10 @@ def _emit_table(title: str, rows: list[dict[str, Any]], cols: list[str], notes: 
     )
 
 
-def _side(side: str) -> str:
-    """A site group in the reader's language (a group a user's case invents stays as written)."""
-    from computestrata.i18n import t
-
-    key = f"network.side.{side}"
-    text = t(key)
-    return side if not side or text == key else text
-
-
-def _conflict_rows(res: NetworkResult) -> list[dict[str, Any]]:
-    from computestrata.i18n import t
-
-    out = []
-    for g in res.conflicts:
-        fam = str(g["constraint"]).split("_")[0]
-        key = f"network.conflict.{fam}"
-        ex = "; ".join(", ".join(f"{k}={v}" for k, v in e.items()) for e in g.get("examples", [])[:3])
-        out.append({"constraint": g["constraint"], "count": g["count"], "meaning": t(key), "examples": ex})
-    return out
-
-
 def _show(res: NetworkResult, as_json: bool, a: Atlas) -> None:
     from computestrata.cli_common import Output, emit
     from computestrata.i18n import t
+    from computestrata.network import api
 
     title = t("network.title.solve", case=res.case, hours=res.hours, price=f"{res.carbon_price:g}")
     notes = [*res.notes]
@@ -104,7 +84,9 @@ def _show(res: NetworkResult, as_json: bool, a: Atlas) -> None:
     head = {t(f"network.col.{k}"): v for k, v in res.summary().items() if k in keep}
     emit(Output(title=title, data=head), False)
     if res.status != "optimal":
-        _emit_table(t("network.title.conflicts"), _conflict_rows(res), ["constraint", "count", "meaning", "examples"])
+        _emit_table(
+            t("network.title.conflicts"), api.conflict_rows(res), ["constraint", "count", "meaning", "examples"]
+        )
         emit(Output(title=title, source_ids=res.source_ids, notes=notes), False, a)
         return
     cols = [
@@ -119,7 +101,7 @@ def _show(res: NetworkResult, as_json: bool, a: Atlas) -> None:
         "emissions_t",
         "name",  # last: a narrow terminal drops it before the numbers
     ]
-    _emit_table(t("network.title.sites"), [{**s, "side": _side(str(s["side"]))} for s in res.sites], cols)
+    _emit_table(t("network.title.sites"), api.site_rows(res), cols)
     _emit_table(
         t("network.title.flows"), res.flows, ["region", "site_id", "cls", "mwh", "latency_ms", "latency_limit_ms"]
     )
@@ -176,35 +158,18 @@ def compare_cmd(
     from computestrata.network import api
 
     a = _open(atlas, lang)
-    runs = api.compare(case, hours, carbon_price, build, atlas=a)
-    base = runs[0]
-    c = api.load_case(case, a)
-    rows = []
-    for r in runs:
-        parts = [t("network.scenario.carbon", price=f"{r.carbon_price:g}")]
-        if r.excluded_sites:
-            parts.append(t("network.scenario.without", side=t(f"network.side.{c.exclude_side}")))
-        rows.append(
-            {
-                "scenario": "; ".join(parts),
-                "excluded_sites": r.excluded_sites,
-                **r.summary(),
-                "delta_cost_usd": None if r.cost_usd is None or base.cost_usd is None else r.cost_usd - base.cost_usd,
-                "delta_emissions_t": None
-                if r.emissions_t is None or base.emissions_t is None
-                else r.emissions_t - base.emissions_t,
-                "sites": r.sites if as_json else None,
-            }
-        )
-    title = t("network.title.compare", case=c.id)
-    notes = [t("network.note.compare"), *base.notes]
-    notes += [n for r in runs for n in r.notes if n not in notes]  # e.g. a scenario that leaves load unserved
+    cmp = api.comparison(case, hours, carbon_price, build, atlas=a, with_sites=as_json)
+    title = t("network.title.compare", case=cmp.case)
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title}, source_ids=base.source_ids, notes=notes), True, a)
+        emit(
+            Output(title=title, rows=cmp.rows, data={"title": title}, source_ids=cmp.source_ids, notes=cmp.notes),
+            True,
+            a,
+        )
         return
     cols = ["scenario", "status", "cost_usd", "emissions_t", "served_share", "objective"]
-    _emit_table(title, rows, cols)
-    emit(Output(title=title, source_ids=base.source_ids, notes=notes), False, a)
+    _emit_table(title, cmp.rows, cols)
+    emit(Output(title=title, source_ids=cmp.source_ids, notes=cmp.notes), False, a)
 
 
 @app.command("frontier")
@@ -218,28 +183,18 @@ def frontier_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Cost and emissions as the carbon price rises."""
-    import math
-
     from computestrata.cli_common import Output, emit
-    from computestrata.errors import InputError
     from computestrata.i18n import t
     from computestrata.network import api
 
     a = _open(atlas, lang)
-    try:
-        ps = [float(p) for p in prices.split(",") if p.strip()]
-    except ValueError as exc:
-        raise InputError(f"--prices {prices!r} is not a list of numbers", hint="e.g. --prices 0,50,100") from exc
-    if not ps or any(not math.isfinite(p) or p < 0 for p in ps):
-        raise InputError(f"--prices {prices!r} needs finite numbers >= 0", hint="e.g. --prices 0,50,100")
-    rows = api.frontier(case, ps, hours, build, atlas=a)
-    c = api.load_case(case, a)
-    title = t("network.title.frontier", case=c.id)
+    fr = api.frontier_table(case, api.parse_prices(prices), hours, build, atlas=a)
+    title = t("network.title.frontier", case=fr.case)
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title}, source_ids=c.source_ids), True, a)
+        emit(Output(title=title, rows=fr.rows, data={"title": title}, source_ids=fr.source_ids), True, a)
         return
-    _emit_table(title, rows, ["carbon_price_usd_per_t", "status", "cost_usd", "emissions_t", "served_share"])
-    emit(Output(title=title, source_ids=c.source_ids, notes=[t("network.note.profiles")]), False, a)
+    _emit_table(title, fr.rows, ["carbon_price_usd_per_t", "status", "cost_usd", "emissions_t", "served_share"])
+    emit(Output(title=title, source_ids=fr.source_ids, notes=fr.notes), False, a)
 
 
 @app.command("params")
@@ -250,32 +205,26 @@ def params_cmd(case: CaseOpt = "edwc", atlas: AtlasOpt = None, as_json: JsonOpt 
     from computestrata.network import api
 
     a = _open(atlas, lang)
-    c = api.load_case(case, a)
-    rows = [p.record() for p in c.params]
-    title = t("network.title.params", case=c.id)
+    par = api.parameter_table(case, a)
+    title = t("network.title.params", case=par.case)
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title}, source_ids=c.source_ids), True, a)
+        emit(Output(title=title, rows=par.rows, data={"title": title}, source_ids=par.source_ids), True, a)
         return
-    _emit_table(title, rows, ["parameter", "value", "unit", "kind", "basis"])
-    emit(Output(title=title, source_ids=c.source_ids), False, a)
+    _emit_table(title, par.rows, ["parameter", "value", "unit", "kind", "basis"])
+    emit(Output(title=title, source_ids=par.source_ids), False, a)
 
 
 @app.command("cases")
 def cases_cmd(atlas: AtlasOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """The shipped cases."""
     from computestrata.cli_common import Output, emit
-    from computestrata.i18n import get_lang, t
+    from computestrata.i18n import t
     from computestrata.network import api
 
     a = _open(atlas, lang)
-    rows = []
-    cited: list[str] = []
-    for cid in api.case_ids():
-        c = api.load_case(cid, a)
-        cited += [s for s in c.source_ids if s not in cited]  # loading a case reads atlas tables: cite them
-        rows.append({"case": cid, "name": c.label(get_lang()), "regions": len(c.regions), "sites": len(c.sites)})
+    cases = api.case_table(a)
     title = t("network.title.cases")
     if as_json:
-        emit(Output(title=title, rows=rows, data={"title": title}, source_ids=cited), True, a)
+        emit(Output(title=title, rows=cases.rows, data={"title": title}, source_ids=cases.source_ids), True, a)
         return
-    _emit_table(title, rows, ["case", "name", "regions", "sites"])
+    _emit_table(title, cases.rows, ["case", "name", "regions", "sites"])

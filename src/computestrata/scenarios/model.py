@@ -546,7 +546,7 @@ def _run_many(prep: Prepared, p: Mapping[str, FloatArray]) -> dict[str, Any]:
         if post is not None:
             # part of the year under the posture: 0 before its start, 1 from the first full year
             begin: Any = p.get("posture_start", prep.posture_from)
-            w = np.zeros(n_r) if prep.posture_from is None else np.clip(year + 1 - begin, 0.0, 1.0) * np.ones(n_r)
+            w = np.zeros(n_r) if prep.posture_from is None else (1 - np.clip(year + 1 - begin, 0.0, 1.0)) * np.ones(n_r)
             acc = (1 - w)[:, None, None] * acc + w[:, None, None] * access(post)
             servers = (1 - w) * servers + w * float(post.servers_controlled_cn)
             for c in COOP_CLASSES:

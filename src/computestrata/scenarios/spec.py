@@ -218,10 +218,9 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     """Move the grouped parameter sections into one ``parameters`` dict (group kept on each)."""
     if "parameters" in raw:  # parameters live in the group sections; a flat block would be dropped unseen
         raise InputError.keyed(
-            "scenario.error.file_layout",
+            "scenario.error.file_flat",
             "scenario.error.file_sections_hint",
             path=str(path),
-            what="'parameters'",
             sections=", ".join(f"{g}_parameters" if g == "control" else g for g in GROUPS),
         )
     params: dict[str, Any] = {}

@@ -114,17 +114,20 @@ def trend(
     blocs: Path | None = None,
     instruments: Path | None = None,
     robust: bool = True,
+    descriptive: bool = True,
 ) -> TrendResult:
     """Test one trend on the atlas (and the curated files), with its verdict and intervals.
 
     ``blocs``/``instruments`` replace the shipped bloc definitions / instrument coding with
     a user's file (validated; errors name the file, entry and fix).  Bad input (unknown
     kind, ``start`` after ``end``, years outside the data) is an :class:`InputError`.
+    ``descriptive=False`` leaves out series that no indicator or verdict uses (regionalisation's
+    network structure): the same verdict, indicators and sources, computed faster.
     """
     k = check_kind(kind)
     check_years(start, end)
     check_window(start, end, _span(atlas, k, instruments), k)
-    return _run(atlas, k, start, end, blocs, instruments, robust)
+    return _run(atlas, k, start, end, blocs, instruments, robust, descriptive)
 
 
 def _run(
@@ -135,6 +138,7 @@ def _run(
     blocs: Path | None,
     instruments: Path | None,
     robust: bool,
+    descriptive: bool = True,
 ) -> TrendResult:
     from computestrata.trends import blocs as bl
 
@@ -145,7 +149,7 @@ def _run(
     elif k == "regionalisation":
         from computestrata.trends import regionalisation
 
-        res = regionalisation.analyse(atlas, bl.load(blocs, atlas), start, end, robust)
+        res = regionalisation.analyse(atlas, bl.load(blocs, atlas), start, end, robust, network=descriptive)
     elif k == "fragmentation":
         from computestrata.trends import fragmentation
 

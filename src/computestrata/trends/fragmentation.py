@@ -47,7 +47,7 @@ def _patterns(name: str, key: str) -> tuple[tuple[str, str, str], ...]:
     import yaml
 
     text = (resources.files("computestrata.trends") / "data" / name).read_text(encoding="utf-8")
-    rows = yaml.safe_load(text)[key]
+    rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[key]  # shipped: same data
     label = "vendor" if key == "vendors" else "org"
     out = [(str(r["pattern"]).lower(), str(r[label]), str(r["country"])) for r in rows]
     return tuple(sorted(out, key=lambda r: -len(r[0])))

@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
+    from computestrata.measure.stratification import StratificationResult
 
 
-def section_parts(atlas: Atlas) -> tuple[list[dict[str, Any]], list[str], set[str], list[dict[str, Any]]]:
-    """Rows, notes, atlas source ids and extra source records for the overview section."""
+def section_parts(
+    atlas: Atlas, strat: StratificationResult | None = None
+) -> tuple[list[dict[str, Any]], list[str], set[str], list[dict[str, Any]]]:
+    """Rows, notes, atlas source ids and extra source records for the overview section.
+
+    ``strat``: the overview's own ``measure.stratification.analyse(atlas, robust=False)``
+    (default window), reused rather than computed a second time — the same call
+    ``api.trend(atlas, "stratification", robust=False)`` makes, so the row is the same."""
     from computestrata.errors import AtlasError
     from computestrata.i18n import t
     from computestrata.trends import api
@@ -24,7 +31,14 @@ def section_parts(atlas: Atlas) -> tuple[list[dict[str, Any]], list[str], set[st
     extra: dict[str, dict[str, Any]] = {}
     for kind in api.KINDS:
         try:
-            res = api.trend(atlas, kind, robust=False)
+            if kind == "stratification" and strat is not None:
+                from computestrata.measure.stratification import DEFAULT_SINCE
+                from computestrata.trends.stratification import from_measure
+
+                res = from_measure(strat, DEFAULT_SINCE, None)
+                res.verdict_text = api.verdict_text(res)
+            else:
+                res = api.trend(atlas, kind, robust=False, descriptive=False)  # the verdict only
         except AtlasError as exc:
             rows.append(
                 {

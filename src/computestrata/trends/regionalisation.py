@@ -516,15 +516,20 @@ def analyse(
     start: int | None = None,
     end: int | None = None,
     robust: bool = True,
+    network: bool = True,
 ) -> TrendResult:
-    """Test 'supply chains reorganise inside blocs' on the trade tables, with robustness variants."""
+    """Test 'supply chains reorganise inside blocs' on the trade tables, with robustness variants.
+
+    ``network``: add the descriptive network series (Louvain communities, core–periphery); they
+    enter no indicator or verdict, so a caller showing only the verdict (the overview) skips them."""
     from computestrata.i18n import t
 
     data = read(atlas)
     groups = {k: g.codes() for k, g in blocs.groups.items()}
     base = Options(blocs.definition(), groups, start=start, end=end)
     inds, series = indicators(data, base)
-    series.extend(network_view(data, base))
+    if network:
+        series.extend(network_view(data, base))
     outcome = stats.combine([i.direction for i in inds if i.direction != "descriptive"])
     robustness: list[dict[str, Any]] = []
     if robust:

@@ -19,6 +19,7 @@ from computestrata.trends.result import Indicator, TrendResult
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
+    from computestrata.measure.stratification import StratificationResult
 
 #: measure.stratification outcome → trends outcome
 OUTCOME_MAP = {
@@ -66,7 +67,6 @@ def _interval(v: Any, rows: list[dict[str, Any]], tier: str) -> tuple[float, flo
 def analyse(atlas: Atlas, start: int | None = None, end: int | None = None, robust: bool = True) -> TrendResult:
     """The stratification test of ``measure.stratification`` as a trend result."""
     from computestrata.errors import InputError
-    from computestrata.i18n import t
     from computestrata.measure import stratification as ms
 
     since = ms.DEFAULT_SINCE if start is None else start
@@ -77,6 +77,14 @@ def analyse(atlas: Atlas, start: int | None = None, end: int | None = None, robu
             exc.message.replace("--since", "--from").replace("--until", "--to"),
             hint=(exc.hint or "").replace("--since", "--from").replace("--until", "--to") or None,
         ) from None
+    return from_measure(res, since, end)
+
+
+def from_measure(res: StratificationResult, since: int, end: int | None) -> TrendResult:
+    """The trend result of an already computed ``measure.stratification.analyse`` (run with
+    ``since``/``end``): the overview shows both views of the one analysis, computed once."""
+    from computestrata.i18n import t
+
     inds: list[Indicator] = []
     outcomes: list[str] = []
     for v in res.verdicts:

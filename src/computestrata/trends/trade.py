@@ -125,8 +125,36 @@ def detected_communities(flows: pd.DataFrame, seed: int = 0) -> tuple[list[list[
     if g.size(weight="weight") <= 0:
         return [], math.nan
     comms = nx.community.louvain_communities(g, weight="weight", seed=seed)
-    q = nx.community.modularity(g, comms, weight="weight")
-    return [sorted(c) for c in sorted(comms, key=lambda c: (-len(c), sorted(c)))], float(q)
+    out = [sorted(c) for c in sorted(comms, key=lambda c: (-len(c), sorted(c)))]
+    return out, sorted_modularity(g, out)
+
+
+def sorted_modularity(g: Any, communities: list[list[str]]) -> float:
+    """Newman modularity of an undirected weighted graph, summed in sorted node order.
+
+    networkx's ``modularity`` sums over ``set(community)``, whose order follows the string hash
+    (different in every process), so the last digits of Q changed from run to run; this is its
+    formula with every sum in a fixed order.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b", {"weight": 1.0}), ("c", "d", {"weight": 1.0})])
+    >>> sorted_modularity(g, [["a", "b"], ["c", "d"]])
+    0.5
+    """
+    deg = {n: sum(float(g[n][v].get("weight", 1)) for v in sorted(g[n])) for n in sorted(g.nodes)}
+    deg_sum = sum(deg[n] for n in sorted(deg))
+    if deg_sum <= 0:
+        return math.nan
+    m = deg_sum / 2
+    q = 0.0
+    for comm in communities:
+        members = set(comm)
+        inside = sorted(members)
+        # each edge once (u < v; self-loops are dropped when the graph is built)
+        lc = sum(float(g[u][v].get("weight", 1)) for u in inside for v in sorted(g[u]) if v in members and u < v)
+        dc = sum(deg[u] for u in inside)
+        q += lc / m - dc * dc / deg_sum**2
+    return q
 
 
 def _graph(flows: pd.DataFrame) -> Any:
