@@ -122,3 +122,25 @@ def test_segment_label_must_be_a_stack_segment_id(reg: rg.Regime) -> None:
     # an explicit vocabulary (e.g. a test double) is honoured instead of the stack's
     with pytest.raises(InputError, match="segment label"):
         rg.parse_instrument(raw, "ok.yaml", reg.countries, reg.groups, segments=["hbm"])
+
+
+def test_state_on_a_date_is_remembered_and_equal_to_a_fresh_fold() -> None:
+    reg = rg.load()
+    for day in (date(2022, 12, 1), date(2025, 1, 15)):
+        for basis in ("compliance", "effective"):
+            first = reg.at(day, basis)
+            assert reg.at(day, basis) is first
+            assert first == reg._fold(day, basis)
+
+
+def test_shipped_rule_files_parse_the_same_with_libyaml() -> None:
+    """The regime reads its YAML with libyaml's CSafeLoader: the data must equal safe_load's."""
+    from importlib import resources
+
+    root = resources.files("computestrata.controls")
+    files = [p for sub in ("rules", "rules_beyond", "groups", "measures") for p in (root / sub).iterdir()]
+    files = [p for p in files if p.name.endswith(".yaml")]
+    assert len(files) > 10
+    for p in files:
+        text = p.read_text(encoding="utf-8")
+        assert rg._read_yaml(f"{Path(str(p)).parent.name}/{p.name}") == yaml.safe_load(text), p.name

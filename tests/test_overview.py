@@ -73,3 +73,67 @@ def test_overview_json_cites_every_source(built_atlas: Path) -> None:
     assert by["top500"]["outcome"] == "partly" and "no clear frontier trend" in by["top500"]["verdict"]
     assert "3254" in by["top500"]["verdict"] and "5287" in by["top500"]["verdict"]
     assert by["chips"]["outcome"] not in {"holds", "no_data"}  # the chip frontier's HHI falls
+
+
+@pytest.mark.integration
+def test_overview_runs_the_stratification_analysis_once(atlas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The stratification and trends sections show one analysis: it used to be computed twice.
+    Each section alone still gives the same rows as the shared run."""
+    from computestrata.measure import stratification as ms
+
+    calls: list[dict[str, object]] = []
+    real = ms.analyse
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ms, "analyse", counting)
+    import computestrata.measure as measure_pkg
+
+    monkeypatch.setattr(measure_pkg, "analyse_stratification", counting, raising=False)
+    secs = {s.key: s for s in ov.overview(atlas)}
+    assert len(calls) == 1
+    alone = {"stratification": ov.stratification_section(atlas), "trends": ov.trends_section(atlas)}
+    for key, sec in alone.items():
+        assert sec.rows == secs[key].rows and sec.notes == secs[key].notes and sec.source_ids == secs[key].source_ids
+
+
+@pytest.mark.integration
+def test_trends_without_descriptive_series_keep_every_verdict(atlas) -> None:  # type: ignore[no-untyped-def]
+    """The overview's cheaper path leaves out only the network series, never a verdict input."""
+    from computestrata.trends import api
+
+    full = api.trend(atlas, "regionalisation", robust=False)
+    lean = api.trend(atlas, "regionalisation", robust=False, descriptive=False)
+    assert any(r.get("series") == "network_structure" for r in full.series)
+    assert not any(r.get("series") == "network_structure" for r in lean.series)
+    assert (lean.outcome, lean.verdict_text, lean.source_ids) == (full.outcome, full.verdict_text, full.source_ids)
+    assert [i.__dict__ for i in lean.indicators] == [i.__dict__ for i in full.indicators]
+
+
+@pytest.mark.integration
+def test_overview_does_not_import_scipy_stats(built_atlas: Path) -> None:
+    """scipy.stats costs ~0.8 s to import; the overview needs only scipy.special's t quantile."""
+    code = (
+        "import sys\n"
+        "from computestrata.atlas import store\n"
+        "from computestrata import overview as ov\n"
+        f"ov.overview(store.open({str(built_atlas)!r}))\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_slope_interval_matches_the_t_distribution() -> None:
+    from scipy import stats
+
+    from computestrata.measure.stratification import slope_interval
+
+    x, y = [2015, 2016, 2017, 2018, 2019], [1.0, 2.5, 2.0, 4.0, 4.5]
+    s, lo, hi = slope_interval(x, y)
+    res = stats.linregress(x, y)
+    half = stats.t.ppf(0.975, len(x) - 2) * res.stderr
+    assert s == pytest.approx(res.slope, rel=1e-12)
+    assert (lo, hi) == pytest.approx((res.slope - half, res.slope + half), rel=1e-12)

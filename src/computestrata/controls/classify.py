@@ -521,4 +521,5 @@ def layers_note(end_use: str | None = None, end_user: str | None = None) -> str:
         left.insert(0, t("controls.note.part.no_end_use"))
     if end_user is None:
         left.insert(0, t("controls.note.part.no_end_user"))
-    return t("controls.note.layers_assessed", done="; ".join(done), left="; ".join(left))
+    sep = t("controls.note.part.sep")
+    return t("controls.note.layers_assessed", done=sep.join(done), left=sep.join(left))

@@ -14,6 +14,9 @@ Interface contract (the sweep, the CLI and analysts rely on exactly this):
   ``gini.<year>``, ``theil.<year>``, ``hhi.frontier.<year>``, ``hhi.rest.<year>``,
   ``coop.open_share.<year>``, ``coop.limited_share.<year>``, ``coop.restricted_share.<year>``,
   ``world.intelligent.<year>`` and ``cn.domestic_share.<year>``.
+- :func:`evaluate_many` ``(prepared, rows) -> dict[str, ndarray]`` is the same for R rows at
+  once (``rows``: names → arrays, or a 2-D array in ``prepared.central``'s column order); the
+  sweep's workers call it per chunk, and :func:`evaluate` is it on one row (one model).
 - :func:`project` ``(prepared, params) -> Projection`` is the full per-year result for
   ``strata scenario run``.
 
@@ -35,9 +38,10 @@ The model (equations in ``docs/scenarios.md``), per year t after the base year b
 - the control state of a year mixes the enacted rules and the posture by the part of the year
   the posture is in force (``posture_start``).
 
-Concentration uses the SAME functions as ``strata measure`` (:mod:`computestrata.measure.concentration`)
-and the cooperation summary is :func:`computestrata.cooperation.api.pair`'s, computed once per
-distinct control state.
+Concentration uses the SAME formulas as ``strata measure`` (the array forms in
+:mod:`computestrata.maths.concentration`, which its scalar functions call) and the cooperation
+summary is :func:`computestrata.cooperation.api.pair`'s, computed once per distinct control
+state; a posture's is compared like with like with the enacted rules (:func:`posture_segments`).
 """
 
 from __future__ import annotations
@@ -546,7 +550,7 @@ def _run_many(prep: Prepared, p: Mapping[str, FloatArray]) -> dict[str, Any]:
         if post is not None:
             # part of the year under the posture: 0 before its start, 1 from the first full year
             begin: Any = p.get("posture_start", prep.posture_from)
-            w = np.zeros(n_r) if prep.posture_from is None else (1 - np.clip(year + 1 - begin, 0.0, 1.0)) * np.ones(n_r)
+            w = np.zeros(n_r) if prep.posture_from is None else np.clip(year + 1 - begin, 0.0, 1.0) * np.ones(n_r)
             acc = (1 - w)[:, None, None] * acc + w[:, None, None] * access(post)
             servers = (1 - w) * servers + w * float(post.servers_controlled_cn)
             for c in COOP_CLASSES:
