@@ -919,6 +919,13 @@ def concentration_for(
                 list_id = pool[-1]
                 if year is not None:
                     extra_notes.append(t("measure.note.not_november", list_id=list_id, year=year))
+    if dataset == "clusters" and list_id is not None:
+        # clusters are tiered by year (first operational date); there are no lists or quarters
+        years = f"{span[0]}–{span[1]}" if span else "none"
+        raise InputError(
+            f"--list {list_id!r} does not apply to --dataset clusters (tiered by year; years with data: {years})",
+            hint=f"use --year {span[1] if span else 'YYYY'} instead, or --dataset top500/chips with --list YYYY-MM",
+        )
     if year is not None and span is not None and not span[0] <= year <= span[1]:
         raise InputError(
             f"--year must be within {span[0]}–{span[1]} years with {dataset} data (got {year})",
