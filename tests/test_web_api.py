@@ -311,3 +311,58 @@ def test_result_cache_is_bounded_in_entries_and_bytes() -> None:
     assert cache.get(calls[0]) is None
     cache.put(calls[3], b"12")  # replacing an entry frees its bytes
     assert cache.get(calls[3]) == b"12" and cache.get(calls[4]) == b"1234"
+
+
+def test_a_command_that_bound_emit_at_import_is_captured(built_atlas: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Commands that did ``from computestrata.cli_common import emit, open_atlas`` at import time
+    (measure/cli.py does) are captured too: the web call's sink and atlas are context hooks that
+    ``emit``/``open_atlas`` consult, not a rebinding of the module attribute that such names miss
+    (which printed the envelope to stdout and answered an empty title in a full-suite run)."""
+    from computestrata import cli_common
+    from computestrata.cli_common import Output, emit, open_atlas
+    from computestrata.web.runner import Call, run_command
+
+    seen: list[Any] = []
+
+    def command(as_json: bool, lang: str, atlas: Path | None = None) -> None:
+        a = open_atlas(atlas)
+        seen.append(a)
+        emit(Output(title="bound", rows=[{"x": 1}]), as_json, a)
+
+    body = run_command(command, Call("test.bound", (), "en", built_atlas))
+    assert body["title"] == "bound" and body["rows"] == [{"x": 1}]
+    assert capsys.readouterr().out == ""
+    assert seen[0].path == built_atlas.resolve() or seen[0].path == built_atlas
+    assert cli_common.emit is emit and cli_common.EMIT_HOOK.get() is None  # nothing left behind
+
+
+def test_report_figures_apply_the_licence_filter(client: TestClient) -> None:
+    """A section whose data a licence filter hides says so and draws nothing (as the report and
+    `strata chart` do); otherwise its charts come through report.charts with captions."""
+    shown = _get(client, "/api/report/figures?section=hardware")
+    assert shown["hidden"] is None and [f["name"] for f in shown["figures"]] == ["chip_performance"]
+    assert "CC-BY-4.0" in shown["figures"][0]["caption"]
+    for lang in ("en", "ko", "zh"):
+        hidden = _get(client, f"/api/report/figures?section=hardware&exclude_license=CC-BY-4.0&lang={lang}")
+        assert hidden["figures"] == [] and "CC-BY-4.0" in hidden["hidden"], lang
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh"])
+def test_coop_pair_has_no_english_left_in_korean_or_chinese(client: TestClient, lang: str) -> None:
+    body = _get(client, f"/api/coop/pair?a=KOR&b=CHN&date=2025-01-01&lang={lang}")
+    text = json.dumps(body, ensure_ascii=False)
+    for english in ("not assessed for the pair", "not modelled by the engine", "the exporter's own export"):
+        assert english not in text, (lang, english)
+
+
+def test_pages_carry_translated_segment_names(client: TestClient) -> None:
+    """The cooperation chart labels segments by name in the page's language (not ids like "eda")."""
+    import html as html_mod
+
+    for lang, script in (("ko", HANGUL), ("zh", HAN)):
+        page = client.get(f"/coop?lang={lang}").text
+        raw = re.search(r'data-labels="([^"]*)"', page)
+        assert raw is not None
+        names = json.loads(html_mod.unescape(raw.group(1)))["segments"]
+        assert set(names) >= {"eda", "hbm", "euv_lithography"} and script.search(names["eda"]), lang
+        assert re.search(r'<html lang="' + lang, page)

@@ -74,7 +74,10 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _open(browser: Any, url: str) -> tuple[Any, Any, Watch]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    # the reader's browser speaks the page's language (Chromium draws date inputs in its own locale)
+    lang = url.rpartition("lang=")[2][:2] or "en"
+    locale = {"en": "en-US", "ko": "ko-KR", "zh": "zh-CN"}.get(lang, "en-US")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
     page = ctx.new_page()
     watch = Watch(page)
     page.goto(url)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -59,8 +60,20 @@ class Output:
     raw_values: bool = False  # True: show numbers unrounded, as stored (the user's own SQL)
 
 
+#: Hooks of a front end that runs commands in-process (the web server): where this call's
+#: outputs go instead of stdout, and which atlas it opens.  Context variables, so they reach a
+#: command however it imported ``emit``/``open_atlas`` and never mix between concurrent calls.
+EMIT_HOOK: ContextVar[Callable[[Output, Atlas | None], None] | None] = ContextVar("strata_emit_hook", default=None)
+OPEN_HOOK: ContextVar[Callable[[Path | None, list[str] | None], Atlas] | None] = ContextVar(
+    "strata_open_hook", default=None
+)
+
+
 def open_atlas(atlas: Path | None, exclude_license: list[str] | None = None) -> Atlas:
     """Open the atlas the user chose (``--atlas`` / ``STRATA_ATLAS`` / shipped)."""
+    hook = OPEN_HOOK.get()
+    if hook is not None:
+        return hook(atlas, exclude_license)
     from computestrata.atlas import store
 
     return store.open(atlas, exclude_licenses=exclude_license)
@@ -145,6 +158,10 @@ def _cell(value: Any, column: str = "", raw: bool = False) -> str:
 
 def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | None = None) -> None:
     """Print ``out`` as JSON or as a table, with its sources (and licences) and notes."""
+    hook = EMIT_HOOK.get()
+    if hook is not None:
+        hook(out, atlas)
+        return
     from computestrata.i18n import set_lang, t
 
     if lang:

@@ -291,6 +291,7 @@ def _segment(
     fence: list[str],
     lang: str,
 ) -> tuple[SegmentResult, set[str]]:
+    from computestrata.cooperation.controls_view import unassessed_text
     from computestrata.i18n import t
 
     sources: set[str] = set()
@@ -345,7 +346,11 @@ def _segment(
             {
                 "dimension": "controllability",
                 "text": t("coop.driver.none", a=a, b=b, date=on.isoformat())
-                + (t("coop.driver.not_assessed", items="; ".join(worst.unassessed)) if worst.unassessed else ""),
+                + (
+                    t("coop.driver.not_assessed", items="; ".join(unassessed_text(u) for u in worst.unassessed))
+                    if worst.unassessed
+                    else ""
+                ),
                 "cite": [worst.engine],
             }
         )

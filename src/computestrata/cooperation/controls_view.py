@@ -33,6 +33,31 @@ if TYPE_CHECKING:
 ENGINE = "EAR advanced computing (computestrata.controls, dated rules)"
 AUTHORITIES = ("USA", "NLD", "JPN", "CHN")  # exporters whose own rules the full engine models
 
+#: The ``unassessed`` items as stored (English, language-free data: results are cached across
+#: languages); :func:`unassessed_text` shows one in the reader's language.
+_UNASSESSED = {
+    "reference": "{ref} (end-use or other reference; not assessed for the pair)",
+    "not_modelled": "{ref} (listed in the stack; not modelled by the engine)",
+    "exporter_own": "the exporter's own export controls (modelled only for USA, NLD, JPN, CHN)",
+    "allied": "allied national and PRC export controls (not modelled by the engine yet)",
+}
+
+
+def unassessed_text(item: str) -> str:
+    """One stored ``unassessed`` item in the reader's language (``coop.unassessed.*``); a bare
+    rule reference stays as it is."""
+    import re
+
+    from computestrata.i18n import t
+
+    for name, template in _UNASSESSED.items():
+        pattern = "^" + re.escape(template).replace(re.escape("{ref}"), "(?P<ref>.+)") + "$"
+        m = re.match(pattern, item, flags=re.S)
+        if m:
+            return t(f"coop.unassessed.{name}", **m.groupdict())
+    return item
+
+
 # Caches keyed by object identity (regimes and rules hold dicts, so they are not hashable);
 # the objects are kept alive beside their results so an id is never reused while cached.
 _KEEP: dict[int, Any] = {}
@@ -92,7 +117,7 @@ class DirectionControls:
             "status": self.status,
             "eccns": list(self.eccns),
             "rules": [h.record() for h in self.hits],
-            "unassessed": list(self.unassessed),
+            "unassessed": [unassessed_text(u) for u in self.unassessed],  # in the reader's language
             "item": self.item_note,
             "engine": self.engine,
         }
@@ -208,9 +233,9 @@ def _by_api(
     seg = segment(segment_id)
     exp = ek[0] if ek[0] != "*" else _member(regime, ek, on)
     dest = dk[0] if dk[0] != "*" else _member(regime, dk, on)
-    unassessed = [f"{ref} (end-use or other reference; not assessed for the pair)" for ref in seg.control_refs]
+    unassessed = [_UNASSESSED["reference"].format(ref=ref) for ref in seg.control_refs]
     if exp not in AUTHORITIES:
-        unassessed.append("the exporter's own export controls (modelled only for USA, NLD, JPN, CHN)")
+        unassessed.append(_UNASSESSED["exporter_own"])
     if exp is None or dest is None:
         return DirectionControls(
             segment_id, "", "", on, "indeterminate", unassessed=tuple(unassessed), engine=API_ENGINE
@@ -353,11 +378,11 @@ def _by_group(
     entries = _memo("force", (regime,), (on,), lambda: _in_force(regime, on)).get(segment_id, [])
     modelled = {e["eccn"] for e in entries}
     unassessed = list(seg.control_refs) + [
-        f"{ref.id} (listed in the stack; not modelled by the engine)"
+        _UNASSESSED["not_modelled"].format(ref=ref.id)
         for ref in seg.eccn
         if not any(ref.id.startswith(m) or m.startswith(ref.id) for m in modelled)
     ]
-    unassessed.append("allied national and PRC export controls (not modelled by the engine yet)")
+    unassessed.append(_UNASSESSED["allied"])
     if not entries:
         return DirectionControls(segment_id, "", "", on, "free", unassessed=tuple(unassessed))
     eccns = tuple(e["eccn"] for e in entries)

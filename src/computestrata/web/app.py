@@ -83,11 +83,9 @@ def create_app(atlas: Path | str | None = None, lang: str | None = None) -> Fast
     from computestrata.web.pages import router as pages_router
     from computestrata.web.routes import error_body, request_lang
     from computestrata.web.routes import router as api_router
-    from computestrata.web.runner import install
 
     folder = store.resolve_atlas_dir(atlas).resolve()
     store.open(folder).close()  # a missing or corrupt atlas: an AtlasError now
-    install()
     app = FastAPI(
         title="computestrata",
         version=__version__,

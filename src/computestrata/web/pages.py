@@ -57,6 +57,10 @@ def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTM
     labels["statuses"] = {k[len(prefix) :]: tr(k) for k in catalog() if k.startswith(prefix)}
     labels["classes"] = {c: tr(f"coop.class.{c}") for c in ("open", "limited", "restricted")}
     labels["scenario_axis"] = tr("web.scenarios.axis")
+    from computestrata.vocab.segments import segments
+
+    # segment names as the CLI shows them (stack.labels.segment_name), not raw ids like "eda"
+    labels["segments"] = {seg.id: seg.label(code) for seg in segments()}
     html = (
         _env()
         .get_template(f"{page}.html")
@@ -135,28 +139,37 @@ async def report_figures(
     lang: p.LangQ = None,
     exclude_license: p.ExcludeQ = None,
 ) -> Response:
-    """Runs the report's own section builder and returns its figures (plotly ``data``/``layout``),
-    tables, notes and sources: the dashboard draws exactly the report's charts."""
+    """The section as the report builds it (:func:`computestrata.report.api.build_sections`, which
+    applies the licence-hidden check) and its charts through :mod:`computestrata.report.charts`
+    (each with its caption and sources, as `strata chart NAME` draws it): the dashboard, the report
+    and `strata chart` compute each figure one way.  A hidden section answers ``hidden`` and no
+    figures."""
 
     def compute(call: Call) -> dict[str, Any]:
         def inner(atlas: Any) -> dict[str, Any]:
-            import importlib
-            from datetime import date as Date
-
-            from computestrata.cooperation.api import check_date, check_pair
             from computestrata.errors import unknown
-            from computestrata.report.api import SECTIONS
-            from computestrata.report.sections.common import Context
+            from computestrata.report import api as report_api
+            from computestrata.report import charts
 
-            if section not in SECTIONS:
-                raise unknown("report section", section, SECTIONS)
-            pair = check_pair(atlas, a, b)
-            on: Date | None = check_date(date) if date else None
-            module = importlib.import_module(f"computestrata.report.sections.{section}")
-            sec = module.build(Context(atlas=atlas, lang=call.lang, pair=pair, on=on))
+            if section not in report_api.SECTIONS:
+                raise unknown("report section", section, report_api.SECTIONS)
+            ctx = report_api.make_context(atlas, call.lang, (a, b), date)
+            sec = report_api.build_sections(ctx, only=[section])[0]
+            figures = []
+            for name, (key, fig_key) in charts.CHARTS.items():
+                if key != section or sec.hidden or not any(f.key == fig_key for f in sec.figures):
+                    continue
+                c = charts.from_section(name, sec, atlas, call.lang, ctx.pair)
+                figures.append({"key": fig_key, "name": name, "spec": c.spec, "caption": c.caption})
+            charted = {f["key"] for f in figures}
+            figures += [
+                {"key": f.key, "name": None, "spec": f.spec, "caption": f.caption}
+                for f in sec.figures
+                if f.key not in charted
+            ]
             ids: set[str] = set(sec.source_ids)
             for f in sec.figures:
-                ids |= f.source_ids or set()
+                ids |= set(f.source_ids or ())
             sources = atlas.sources(ids)
             seen = {s["source_id"] for s in sources}
             sources += [s for s in sec.extra_sources if s["source_id"] not in seen]
@@ -165,7 +178,7 @@ async def report_figures(
                 "section": section,
                 "lead": sec.lead,
                 "hidden": sec.hidden,
-                "figures": [{"key": f.key, "spec": f.spec} for f in sec.figures],
+                "figures": figures,
                 "tables": [{"key": tb.key, "columns": tb.columns, "rows": tb.rows} for tb in sec.tables],
                 "warnings": sec.warnings,
                 "sources": sources,

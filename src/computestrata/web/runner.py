@@ -2,14 +2,17 @@
 
 The JSON API mirrors the CLI one to one, so a route runs the very command function the
 CLI runs (which calls its part's API module) and takes the :class:`~computestrata.cli_common.Output`
-that command would have printed.  Two hooks make that safe in a server:
+that command would have printed.  Two hooks of :mod:`computestrata.cli_common` (context
+variables that ``emit`` and ``open_atlas`` consult themselves, so they work however a command
+module imported them) make that safe in a server:
 
-* ``emit`` is captured per call (a context variable holds the sink), so a command's result is
-  handed back instead of printed — nothing goes to stdout, and concurrent requests do not mix;
-* ``open_atlas`` returns the server's atlas, opened once per thread through the query sandbox
-  of :mod:`computestrata.atlas.store` (external access off, reads under the atlas folder only).
+* ``EMIT_HOOK``: a command's result is handed back instead of printed — nothing goes to
+  stdout, and concurrent requests do not mix;
+* ``OPEN_HOOK``: ``open_atlas`` returns the server's atlas from a pool, each connected through
+  the query sandbox of :mod:`computestrata.atlas.store` (external access off, reads under the
+  atlas folder only).
 
-Outside a web call both hooks fall through to the originals: the CLI behaves as before.
+Outside a web call both hooks are unset: the CLI behaves as before.
 Each call runs in a fresh copy of the context with its own language (:func:`~computestrata.i18n.use_lang`),
 and finished envelopes are cached per (command, parameters, language, atlas) as JSON bytes.
 """
@@ -29,43 +32,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
     from computestrata.cli_common import Output
-
-#: Outputs a command emitted during the current web call (None: not in a web call).
-_sink: contextvars.ContextVar[list[tuple[Output, Atlas | None]] | None] = contextvars.ContextVar(
-    "computestrata_web_sink", default=None
-)
-#: The atlas folder of the current web call (None: not in a web call).
-_atlas_dir: contextvars.ContextVar[Path | None] = contextvars.ContextVar("computestrata_web_atlas", default=None)
-
-_install_lock = threading.Lock()
-
-
-def install() -> None:
-    """Wrap ``cli_common.emit`` and ``cli_common.open_atlas`` once (idempotent)."""
-    from computestrata import cli_common
-
-    with _install_lock:
-        if getattr(cli_common.emit, "_web_capture", False):
-            return
-        orig_emit = cli_common.emit
-        orig_open = cli_common.open_atlas
-
-        def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | None = None) -> None:
-            sink = _sink.get()
-            if sink is None:
-                orig_emit(out, as_json, atlas, lang)
-                return
-            sink.append((out, atlas))
-
-        def open_atlas(atlas: Path | None, exclude_license: list[str] | None = None) -> Atlas:
-            folder = _atlas_dir.get()
-            if folder is None:
-                return orig_open(atlas, exclude_license)
-            return sandboxed_atlas(folder, tuple(exclude_license or ()))
-
-        emit._web_capture = True  # type: ignore[attr-defined]
-        cli_common.emit = emit
-        cli_common.open_atlas = open_atlas
 
 
 class AtlasPool:
@@ -178,18 +144,18 @@ def envelope(outputs: list[tuple[Output, Atlas | None]], title: str | None = Non
 
 def run_command(command: Callable[..., Any], call: Call, **kwargs: Any) -> dict[str, Any]:
     """Run a CLI command function as ``--json`` in ``call.lang`` and return its envelope."""
-    install()
 
     def inner() -> dict[str, Any]:
         import click
 
+        from computestrata.cli_common import EMIT_HOOK, OPEN_HOOK
         from computestrata.errors import take_notices
         from computestrata.i18n import use_lang
 
         take_notices()
         sink: list[tuple[Output, Atlas | None]] = []
-        _sink.set(sink)
-        _atlas_dir.set(call.atlas_dir)
+        EMIT_HOOK.set(lambda out, atlas: sink.append((out, atlas)))
+        OPEN_HOOK.set(lambda _path, exclude: sandboxed_atlas(call.atlas_dir, tuple(exclude or ())))
         with use_lang(call.lang):
             try:
                 fixed: dict[str, Any] = {"as_json": True, "lang": call.lang}
@@ -210,12 +176,12 @@ def run_function(
     function: Callable[[Atlas], dict[str, Any]], call: Call, exclude: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """Run ``function(atlas)`` (an API call that builds its own envelope) in ``call.lang``."""
-    install()
 
     def inner() -> dict[str, Any]:
+        from computestrata.cli_common import OPEN_HOOK
         from computestrata.i18n import use_lang
 
-        _atlas_dir.set(call.atlas_dir)
+        OPEN_HOOK.set(lambda _path, exclude: sandboxed_atlas(call.atlas_dir, tuple(exclude or ())))
         with use_lang(call.lang):
             return function(sandboxed_atlas(call.atlas_dir, exclude))
 

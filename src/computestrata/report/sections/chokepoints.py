@@ -85,6 +85,7 @@ def stack_diagram(ctx: Context, chokepoints: set[str]) -> dict[str, Any]:
 
 def build(ctx: Context) -> ReportSection:
     from computestrata.i18n import t
+    from computestrata.i18n.formats import country_name
     from computestrata.overview import chokepoints_section
     from computestrata.stack import api as stack
 
@@ -101,7 +102,7 @@ def build(ctx: Context) -> ReportSection:
             if k < len(c.top):
                 who, share = c.top[k]
                 xs.append(100 * share)
-                text.append(label(who))
+                text.append(country_name(who, lang))
             else:
                 xs.append(None)
                 text.append("")

@@ -38,6 +38,25 @@ def chip_points(ctx: Context) -> list[dict[str, Any]]:
     return out
 
 
+#: legend group of the two entries that explain filled (FP16 tensor) vs hollow (plain FP16) markers
+MEASURE_KEY = "measure-key"
+KEY_COLOUR = "#555555"
+
+
+def _legend_only(name: str, colour: str, symbol: str, group: str) -> dict[str, Any]:
+    """A legend entry without points (one missing point, so Plotly shows it but draws nothing)."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "legendgroup": group,
+        "x": [None],
+        "y": [None],
+        "hoverinfo": "skip",
+        "marker": {"color": colour, "size": 9, "symbol": symbol, "line": {"width": 1.5, "color": colour}},
+    }
+
+
 def build(ctx: Context) -> ReportSection:
     from computestrata.i18n import t
     from computestrata.i18n.formats import fmt_date, fmt_number
@@ -55,16 +74,22 @@ def build(ctx: Context) -> ReportSection:
         mine = [p for p in drawn if (p["vendor"] == v) or (v == other and p["vendor"] not in vendors)]
         if not mine:
             continue
+        colour = REST_COLOUR if v == other else PALETTE[i % len(PALETTE)]
+        # the vendor's legend entry is a plain colour swatch: the points mix filled and hollow
+        # markers, and Plotly would draw whichever the first point has
+        data.append(_legend_only(label(v), colour, "square", group=v))
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": label(v),
+                "legendgroup": v,
+                "showlegend": False,
                 "x": [p["date"].isoformat()[:10] for p in mine],
                 "y": [p["tflops"] for p in mine],
                 "text": [label(p["name"]) for p in mine],
                 "marker": {
-                    "color": REST_COLOUR if v == other else PALETTE[i % len(PALETTE)],
+                    "color": colour,
                     "size": 8,
                     "symbol": ["circle" if p["measure"] == "tensor" else "circle-open" for p in mine],
                     "line": {"width": 1.5},
@@ -72,6 +97,8 @@ def build(ctx: Context) -> ReportSection:
                 "hovertemplate": "%{text}<br>%{x}: %{y:,.0f} TFLOP/s<extra>" + label(v) + "</extra>",
             }
         )
+    for measure, symbol in (("tensor", "circle"), ("fp16", "circle-open")):  # what filled/hollow means
+        data.append(_legend_only(t(f"report.hardware.key.{measure}", lang=lang), KEY_COLOUR, symbol, MEASURE_KEY))
     fig = Figure(
         "performance",
         {

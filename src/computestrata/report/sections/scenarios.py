@@ -26,6 +26,14 @@ def _api() -> Any:
     return api
 
 
+def scenario_title(name: str, own: str | None, lang: str) -> str:
+    """A shipped scenario's title from the catalogue (en/ko/zh); a user's file keeps its own title."""
+    from computestrata.i18n import catalog, t
+
+    key = f"scenario.title.{name}"
+    return t(key, lang=lang) if key in catalog() else (own or name)
+
+
 def build(ctx: Context) -> ReportSection:
     from computestrata.i18n import t
     from computestrata.i18n.formats import country_name, fmt_number
@@ -40,7 +48,7 @@ def build(ctx: Context) -> ReportSection:
     def lines(pick: Any, scale: float = 100.0) -> list[dict[str, Any]]:
         out = []
         for i, p in enumerate(runs.scenarios):
-            title = label(runs.titles.get(p.scenario) or p.scenario)
+            title = label(scenario_title(p.scenario, runs.titles.get(p.scenario), lang))
             ys = [None if pick(y) is None else scale * pick(y) for y in p.years]
             out.append(
                 {

@@ -189,7 +189,7 @@
       draw("pair", [{
         type: "bar",
         orientation: "h",
-        y: rows.map(function (r) { return esc(r.layer + " " + r.segment); }),
+        y: rows.map(function (r) { return esc(r.layer + " " + ((labels.segments || {})[r.segment] || r.segment)); }),
         x: rows.map(function (r) { return r.score; }),
         text: rows.map(function (r) { return esc((labels.classes || {})[r["class"]] || r["class"]); }),
         marker: { color: rows.map(function (r) { return CLASS_COLOURS[r["class"]] || "#b8c0cc"; }) },
@@ -222,6 +222,12 @@
         div.dataset.key = f.key;
         box.appendChild(div);
         Plotly.newPlot(div, f.spec.data, f.spec.layout, { displaylogo: false, responsive: true });
+        if (f.caption) {  // sources and licences, as under the report's chart
+          const cap = document.createElement("p");
+          cap.className = "caption";
+          cap.textContent = f.caption;
+          box.appendChild(cap);
+        }
       });
     });
   }
