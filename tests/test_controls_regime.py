@@ -144,3 +144,46 @@ def test_shipped_rule_files_parse_the_same_with_libyaml() -> None:
     for p in files:
         text = p.read_text(encoding="utf-8")
         assert rg._read_yaml(f"{Path(str(p)).parent.name}/{p.name}") == yaml.safe_load(text), p.name
+
+
+def test_impossible_date_in_a_rule_file_names_file_key_and_fix() -> None:
+    """PyYAML fails on 2025-13-09 with a bare ValueError; the loader names file, key and fix."""
+    text = "id: x\nkind: rule\neffective: 2025-13-09\ncomponents:\n  - id: c1\n    until: 2024-02-30\n"
+    with pytest.raises(InputError) as exc:
+        rg.read_rule_text(text, "rules_beyond/2025-13-09_x.yaml")
+    msg, hint = str(exc.value), exc.value.hint or ""
+    assert "rules_beyond/2025-13-09_x.yaml" in msg and "effective" in msg and "2025-13-09" in msg
+    assert "YYYY-MM-DD" in hint
+    with pytest.raises(InputError, match=r"components\[c1\]\.until: '2024-02-30'"):
+        rg.read_rule_text(text.replace("2025-13-09", "2025-09-13"), "f.yaml")
+    with pytest.raises(InputError, match=r"f\.yaml, line \d+, column \d+: not valid YAML"):
+        rg.read_rule_text("a: [1,\nb: 2\n", "f.yaml")
+
+
+def test_bad_date_in_a_shipped_rule_file_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: a command over a rule folder with a bad date fails with an InputError (exit 2), no traceback."""
+    import shutil
+    from importlib import resources
+
+    from typer.testing import CliRunner
+
+    from computestrata.cli import app
+
+    src = Path(str(resources.files("computestrata.controls")))
+    for sub in ("rules", "rules_beyond", "groups", "measures"):
+        shutil.copytree(src / sub, tmp_path / sub)
+    rule = tmp_path / "rules_beyond" / "2025-09-29_affiliates_rule.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("effective: 2025-09-29", "effective: 2025-13-09", 1))
+    real = resources.files
+    monkeypatch.setattr(rg.resources, "files", lambda pkg: tmp_path if pkg == "computestrata.controls" else real(pkg))
+    rg.load.cache_clear()
+    rg.load_full.cache_clear()
+    try:
+        with pytest.raises(InputError, match=r"2025-09-29_affiliates_rule\.yaml: effective: '2025-13-09'"):
+            rg.load_full()
+        args = ["controls", "timeline", "--item", "equipment", "--eccn", "3B001.f.1.a", "--dest", "CHN", "--json"]
+        res = CliRunner().invoke(app, args)
+        assert isinstance(res.exception, InputError), res.exception
+    finally:
+        rg.load.cache_clear()
+        rg.load_full.cache_clear()

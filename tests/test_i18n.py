@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from computestrata.cli_common import _cell
+from computestrata.cli_common import cell as _cell
 from computestrata.errors import InputError
 from computestrata.i18n import LANGS, catalog, fmt_number, set_lang, t
 

@@ -195,10 +195,16 @@ def test_config_errors_name_the_key_and_the_fix(mutate: Any, match: str) -> None
 
 
 def test_shipped_frameworks_validate_and_document_thin_pillars() -> None:
+    from importlib import resources
+
     names = config.shipped()
-    assert names == ["caict5", "fiveforce", "gci"]
+    # every YAML file in the framework folder is a shipped framework (adding one touches no test)
+    folder = resources.files("computestrata.measure.index") / "frameworks"
+    assert names == sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    assert {"caict5", "fiveforce", "gci"} <= set(names)  # the paper's frameworks stay shipped
     for name in names:
         fw = config.load(name)
+        assert fw.id == name  # `-f NAME` and the results' framework id agree
         assert fw.n_levels == 3
         assert all(i.stands_for for i in fw.active), name
         assert fw.thin_pillars(), name
@@ -206,6 +212,25 @@ def test_shipped_frameworks_validate_and_document_thin_pillars() -> None:
     assert {t["node"] for t in five.thin_pillars()} >= {"storage", "network"}
     with pytest.raises(InputError, match="closest"):
         config.load("gcii")
+
+
+def test_shipped_framework_whose_file_name_differs_from_its_id_is_an_error(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A framework file ``frameworks/gcx.yaml`` holding ``id: gci`` used to load silently as "gci"."""
+    from importlib import resources
+
+    real = resources.files
+    src = real("computestrata.measure.index") / "frameworks" / "gci.yaml"
+    (tmp_path / "frameworks").mkdir()
+    (tmp_path / "frameworks" / "gcx.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(
+        config.resources, "files", lambda pkg: tmp_path if pkg == "computestrata.measure.index" else real(pkg)
+    )
+    assert config.shipped() == ["gcx"]
+    with pytest.raises(InputError, match=r"frameworks/gcx\.yaml: key `id` is 'gci'") as exc:
+        config.load("gcx")
+    assert "rename the file to frameworks/gci.yaml" in (exc.value.hint or "")
 
 
 def test_user_yaml_file(tmp_path: Any) -> None:

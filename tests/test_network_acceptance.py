@@ -104,6 +104,18 @@ def test_frontier_rejects_non_finite_prices_naming_the_option(built_atlas: Path)
 
 
 @pytest.mark.integration
+def test_frontier_json_says_the_profiles_are_synthetic(built_atlas: Path) -> None:
+    """The table output names the synthetic solar, wind and demand profiles; the JSON used to drop that note."""
+    from computestrata.i18n import t
+
+    args = ["network", "frontier", "--case", "sea", "--prices", "0,100", "--hours", "4", "--atlas", str(built_atlas)]
+    res = runner.invoke(app, [*args, "--json", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    notes = json.loads(res.output)["notes"]
+    assert t("network.note.profiles", lang="en") in notes and "synthetic" in " ".join(notes)
+
+
+@pytest.mark.integration
 def test_a_site_excluded_twice_is_listed_once(atlas) -> None:  # type: ignore[no-untyped-def]
     r = api.solve("sea", hours=1, exclude_sites=["batam", "batam"], atlas=atlas)
     assert r.status == "optimal" and r.excluded_sites == ["batam"]

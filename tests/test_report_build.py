@@ -111,6 +111,49 @@ def test_texts_follow_the_language(reports: dict[str, Any]) -> None:
         assert t("top500.note.china", lang=lang).replace("'", "&#39;") in text
 
 
+SCRIPT = {"ko": r"[\uac00-\ud7a3]", "zh": r"[\u4e00-\u9fff]"}
+
+
+def _chart_texts(fig: dict[str, Any]) -> list[str]:
+    """The chart's own words: its title and every axis title (legend names are often data names)."""
+    lay = fig.get("layout", {})
+    out = [str((lay.get("title") or {}).get("text") or "")]
+    for k, v in lay.items():
+        if k.startswith(("xaxis", "yaxis")) and isinstance(v, dict):
+            out.append(str((v.get("title") or {}).get("text") or ""))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh"])
+def test_every_chart_speaks_the_reader_s_language(reports: dict[str, Any], lang: str) -> None:
+    """A chart whose title or axis is English in a Korean or Chinese report fails (English words of
+    four letters or more must come out in the reader's script), and so do the legends fixed by hand."""
+    import re
+
+    en, other = reports["en"][1].figures, reports[lang][1].figures
+    assert len(en) == len(other) >= 15
+    for fe, fo in zip(en, other, strict=True):
+        for te, to in zip(_chart_texts(fe), _chart_texts(fo), strict=True):
+            if re.search(r"[a-z]{4,}", te):
+                assert re.search(SCRIPT[lang], to), f"{lang} chart text left in English: {to!r}"
+    names = {str(t.get("name")) for f in other for t in f.get("data", [])}
+    from computestrata.i18n import t
+
+    assert t("report.hardware.key.tensor", lang=lang) in names  # filled vs hollow explained
+    assert t("scenario.title.baseline", lang=lang) in names  # scenario legends from the catalogue
+    assert t("report.hardware.key.tensor", lang="en") not in names
+    page = reports[lang][0].path.read_text(encoding="utf-8")
+    assert t("scenario.title.baseline", lang="en") not in page  # nor in the scenario table
+
+
+def test_holder_bars_name_countries_not_codes(reports: dict[str, Any]) -> None:
+    from computestrata.i18n import t
+
+    holder = t("report.stack.holder", lang="ko", n=1)
+    bars = [tr for f in reports["ko"][1].figures for tr in f.get("data", []) if tr.get("name") == holder]
+    assert bars and "네덜란드" in bars[0]["text"] and "NLD" not in bars[0]["text"]
+
+
 def test_cited_sources_exist_in_the_atlas(reports: dict[str, Any], built_atlas: Path) -> None:
     from computestrata.atlas import store
 

@@ -42,6 +42,29 @@ def test_every_chart_cites_sources_that_exist(built: dict[str, Any]) -> None:
         assert c.to_dict()["figure"]["data"], name
 
 
+def test_every_caption_counts_every_cited_record(built: dict[str, Any]) -> None:
+    """A caption that drops a cited record fails: each publisher and licence of the chart's
+    sources is named with its number of records."""
+    from computestrata.i18n import t
+    from computestrata.report import api, charts
+
+    a = built["atlas"]
+    for name, (key, _) in charts.CHARTS.items():
+        sec = built["sections"][key]
+        c = charts.from_section(name, sec, a, "ko", built["ctx"].pair)
+        recs = api._records(a, [sec], "ko")
+        groups: dict[tuple[str, str], int] = {}
+        for i in [*c.source_ids, *c.extra_source_ids]:
+            r = recs[i]
+            g = (str(r.get("publisher") or r["source_id"]), str(r.get("license") or "?"))
+            groups[g] = groups.get(g, 0) + 1
+        assert groups, name
+        for (pub, lic), n in groups.items():
+            more = t("report.caption.records", lang="ko", n=n) if n > 1 else ""
+            item = t("report.caption.item", lang="ko", publisher=pub, license=lic, more=more)
+            assert item + ";" in c.caption or item + "." in c.caption, (name, item, c.caption)
+
+
 def test_stack_diagram_marks_every_chokepoint(built: dict[str, Any]) -> None:
     from computestrata.report.sections.chokepoints import CHOKE_COLOUR
     from computestrata.stack import api as stack

@@ -42,7 +42,10 @@ SAMPLES: dict[str, list[list[str]]] = {
     "controls classify": [["--chip", "H100", "--dest", "CHN", "--date", "2024-06-01"]],
     "controls matrix": [["--dest", "CHN", "--dates", "2023-01-01"]],
     "controls screen": [["Huawei"]],
-    "controls timeline": [["--chip", "A100", "--dest", "CHN"]],
+    "controls timeline": [
+        ["--chip", "A100", "--dest", "CHN"],
+        ["--item", "equipment", "--eccn", "3B001.f.1.a", "--dest", "CHN"],
+    ],
     "coop matrix": [["--countries", "KOR,CHN,USA,JPN", "--date", "2025-06-01"]],
     "coop pair": [["KOR", "CHN"]],
     "coop third-markets": [["KOR", "CHN"]],

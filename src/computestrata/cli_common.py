@@ -135,7 +135,9 @@ def to_json(obj: Any) -> str:
     return json.dumps(_jsonable(obj), ensure_ascii=False, indent=2, default=str)
 
 
-def _cell(value: Any, column: str = "", raw: bool = False) -> str:
+def cell(value: Any, column: str = "", raw: bool = False) -> str:
+    """One value as a table cell in the current language: "—" for missing, years unseparated,
+    numbers rounded by size; ``raw`` keeps a float as stored (a user's own query)."""
     from computestrata.i18n import fmt_number
 
     if raw and isinstance(value, float) and not math.isnan(value):
@@ -152,8 +154,12 @@ def _cell(value: Any, column: str = "", raw: bool = False) -> str:
         digits = 0 if abs(value) >= 1000 else 2 if abs(value) >= 0.01 or value == 0 else 4
         return fmt_number(value, digits)
     if isinstance(value, list | tuple):
-        return ", ".join(_cell(v, raw=raw) for v in value) if value else "—"
+        return ", ".join(cell(v, raw=raw) for v in value) if value else "—"
     return str(value)
+
+
+#: Old private name, kept for callers outside this module until they move to :func:`cell`.
+_cell = cell
 
 
 def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | None = None) -> None:
@@ -196,7 +202,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
     if out.rows:  # an empty result prints no empty table; its notes say why
         cols = list(out.columns or (out.rows[0].keys() if out.rows else []))
         labels = [c if out.raw_headers or f"col.{c}" not in _catalog() else t(f"col.{c}") for c in cols]
-        cells = [[_cell(row.get(c), c, out.raw_values) for c in cols] for row in out.rows]
+        cells = [[cell(row.get(c), c, out.raw_values) for c in cols] for row in out.rows]
         # ids and numbers are never cut: columns that do not fit are left out, and said
         table, dropped = render_table(out.title, labels, cells, console.width)
         console.print(table)
@@ -206,7 +212,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
         console.print(f"[bold]{escape(out.title)}[/bold]")
         for k, v in out.data.items():
             label = t(f"col.{k}") if f"col.{k}" in _catalog() else k
-            console.print(escape(f"  {label}: {_cell(v) if not isinstance(v, Mapping) else to_json(v)}"))
+            console.print(escape(f"  {label}: {cell(v) if not isinstance(v, Mapping) else to_json(v)}"))
     if sources:
         console.print(f"[bold]{t('common.sources')}[/bold]")
         lines = source_lines(sources, t("common.licence"))

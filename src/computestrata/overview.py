@@ -2,8 +2,8 @@
 
 Each section calls the same API function its own command calls (``top500.api.countries`` as
 ``strata top500 countries``, ``stack.api.chokepoints`` as ``strata stack chokepoints``,
-``controls.api.controls_matrix`` as ``strata controls matrix``, ``measure.build_table1`` and
-``measure.analyse_stratification`` as ``strata measure table1`` / ``stratification``); the
+``controls.api.controls_matrix`` as ``strata controls matrix``, ``measure.api.build_table1`` and
+``measure.api.analyse_stratification`` as ``strata measure table1`` / ``stratification``); the
 overview only selects and arranges.  Nothing is computed here that a dedicated command would
 compute differently.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
-    from computestrata.measure.stratification import StratificationResult
+    from computestrata.measure.api import StratificationResult
 
 #: Dates at which the export-control section reads the rules for China: before the first
 #: rule, after each of the 2022, 2023, 2024 (HBM) rules, and under the 2026 overlay.
@@ -68,34 +68,26 @@ def top500_section(atlas: Atlas, list_id: str | None = None, n: int = 8) -> Sect
 
 
 def chokepoints_section(atlas: Atlas, year: int | None = None) -> Section:
-    """Stack segments where three or fewer countries hold 90 % (CSET supply-chain shares)."""
+    """Stack segments where three or fewer countries hold 90 % (CSET supply-chain shares): the
+    view ``strata stack chokepoints`` shows (same rows, sources and notes), with segment names."""
     from computestrata.i18n import get_lang, t
     from computestrata.stack import api as stack
 
-    found = stack.chokepoints(atlas, year)
+    view = stack.concentration_view(atlas, "chokepoints", year)
+    keys = ("segment", "year", "hhi", "cr1", "cr3", "n90", "top")
     rows = [
-        {
-            "segment": c.segment_id,
-            "segment_name": stack.segment(c.segment_id).label(get_lang()),
-            "year": c.year,
-            "hhi": c.hhi,
-            "cr1": c.cr1,
-            "cr3": c.cr3,
-            "n90": c.n90,
-            "top": ", ".join(f"{e} {v:.0%}" for e, v in c.top),
-        }
-        for c in found
+        {"segment_name": stack.segment(r["segment"]).label(get_lang()), **{k: r[k] for k in keys}} for r in view.rows
     ]
-    ids: set[str] = set()
-    notes: list[str] = stack.hidden_note(stack.hidden_by_license(atlas, year))
-    for c in found:
-        ids.update(c.source_ids)
-        notes.extend(x for x in c.citations if x not in notes)
-    # every segment was tested to find the chokepoints: the data of those that are not are cited too
-    ids.update(i for c in stack.concentration(atlas, year) for i in c.source_ids)
-    notes.append(t("stack.note.screened"))
     columns = ["segment_name", "year", "n90", "top", "hhi", "cr1"]  # as `strata stack chokepoints`
-    return Section("chokepoints", t("overview.chokepoints"), rows, columns, notes, ids, stack.curated_sources(found))
+    return Section(
+        "chokepoints",
+        t("overview.chokepoints"),
+        rows,
+        columns,
+        list(view.notes),
+        set(view.source_ids),
+        list(view.extra_sources),
+    )
 
 
 def controls_section(atlas: Atlas, dest: str = CONTROL_DEST, dates: tuple[str, ...] = CONTROL_DATES) -> Section:
@@ -128,7 +120,7 @@ def table1_section(atlas: Atlas, year: int = 2024) -> Section:
     """The paper's Table 1 (CAICT) beside open estimates, for one year — the same call, draws
     and seed as ``strata measure table1``, so the numbers match it exactly."""
     from computestrata.i18n import t
-    from computestrata.measure import build_table1
+    from computestrata.measure.api import build_table1
 
     tab = build_table1(atlas)
     rows = [
@@ -153,7 +145,7 @@ def stratification_section(atlas: Atlas, strat: StratificationResult | None = No
     """Whether 'frontier concentrates, the rest diffuses' holds in each dataset (``strat``: the
     analysis already run for the overview, else it is run here)."""
     from computestrata.i18n import t
-    from computestrata.measure.stratification import outcome_label
+    from computestrata.measure.api import outcome_label
 
     res = strat if strat is not None else overview_stratification(atlas)
     rows = [
@@ -172,7 +164,7 @@ def stratification_section(atlas: Atlas, strat: StratificationResult | None = No
 
 def overview_stratification(atlas: Atlas) -> StratificationResult:
     """The one stratification analysis both the stratification and the trends sections show."""
-    from computestrata.measure import analyse_stratification
+    from computestrata.measure.api import analyse_stratification
 
     return analyse_stratification(atlas, robust=False)
 
@@ -206,23 +198,10 @@ NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 
 def hidden_by_licence(atlas: Atlas, tables: tuple[str, ...]) -> list[str]:
-    """The excluded licences that empty one of ``tables``: it has rows but ``--exclude-license``
-    hides them all, or it was left empty by ``strata atlas build --exclude-license``."""
-    built_without = list(atlas.manifest.get("excluded_licenses") or [])
-    if not atlas.exclude_licenses and not built_without:
-        return []
-    hiding: set[str] = set()
-    for name in tables:
-        meta = atlas.manifest.get("tables", {}).get(name)
-        if meta is not None and not meta.get("rows") and built_without:
-            hiding |= set(built_without)
-            continue
-        if not meta or not meta.get("rows") or not atlas.exclude_licenses:
-            continue
-        if atlas.rows(f'SELECT count(*) AS n FROM "{name}"')[0]["n"] == 0:
-            behind = set(meta.get("licenses", [])) & set(atlas.exclude_licenses)
-            hiding |= behind or set(atlas.exclude_licenses)
-    return sorted(hiding)
+    """The excluded licences that empty one of ``tables`` (:func:`computestrata.atlas.api.tables_hidden_by_licence`)."""
+    from computestrata.atlas.api import tables_hidden_by_licence
+
+    return tables_hidden_by_licence(atlas, tables)
 
 
 def overview(atlas: Atlas) -> list[Section]:

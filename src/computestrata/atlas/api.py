@@ -40,6 +40,7 @@ __all__ = [
     "read_expectations",
     "shipped_atlas_dir",
     "table_counts",
+    "tables_hidden_by_licence",
 ]
 
 
@@ -180,6 +181,29 @@ def table_counts(atlas: Atlas) -> list[dict[str, Any]]:
         n = atlas.rows(f'SELECT count(*) AS n FROM "{name}"')[0]["n"] if atlas.exclude_licenses else meta["rows"]
         rows.append({"table": name, "rows": n, "columns": meta["columns"]})
     return rows
+
+
+def tables_hidden_by_licence(atlas: Atlas, tables: Iterable[str]) -> list[str]:
+    """The excluded licences that empty one of ``tables``: it has rows but ``--exclude-license``
+    hides them all, or it was left empty by ``strata atlas build --exclude-license``.
+
+    A face uses it to show a section as "hidden by licence X" rather than as a data gap.
+    (Segment-level hiding inside a table is :func:`computestrata.stack.api.hidden_by_license`.)"""
+    built_without = list(atlas.manifest.get("excluded_licenses") or [])
+    if not atlas.exclude_licenses and not built_without:
+        return []
+    hiding: set[str] = set()
+    for name in tables:
+        meta = atlas.manifest.get("tables", {}).get(name)
+        if meta is not None and not meta.get("rows") and built_without:
+            hiding |= set(built_without)
+            continue
+        if not meta or not meta.get("rows") or not atlas.exclude_licenses:
+            continue
+        if atlas.rows(f'SELECT count(*) AS n FROM "{name}"')[0]["n"] == 0:
+            behind = set(meta.get("licenses", [])) & set(atlas.exclude_licenses)
+            hiding |= behind or set(atlas.exclude_licenses)
+    return sorted(hiding)
 
 
 @dataclass

@@ -310,11 +310,11 @@ def _verdict_fields(d: dict[str, Any], status: str, posture: str | None) -> dict
 
 def _reason_row(r: dict[str, Any]) -> dict[str, Any]:
     """One reason in four narrow cells: rule and citation, the test, its result, the confidence tag."""
-    from computestrata.cli_common import _cell
+    from computestrata.cli_common import cell
     from computestrata.controls import display
 
     q = r["quantity"]
-    shown = (_cell(display.value(q, x)) for x in (r["value"], r["threshold"]))
+    shown = (cell(display.value(q, x)) for x in (r["value"], r["threshold"]))
     value, threshold = shown
     return {
         _header("rule_citation"): f"{r['rule']}\n{display.citation(r['citation'])}",
@@ -434,7 +434,7 @@ def timeline(
     if item in api.ITEM_CLASSES or eccn:
         title = t("controls.beyond.title.timeline", item=res.item, kind=item, dest=res.dest)
         cols = ("date", "status", "review_policy", "license_basis", "citations")
-        _show(title, res.rows, cols, as_json, res.notes, at, [], res.extra_sources)
+        _show(title, res.rows, cols, as_json, res.notes, at, res.source_ids, res.extra_sources)
         return
     title = t("controls.title.timeline", item=res.item or t("controls.word.spec"), dest=res.dest)
     events = res.rows

@@ -120,7 +120,7 @@ class Component:
     until: date | None = None
     #: Windows ``(from, to, citation)`` in which it is suspended (``to`` exclusive: it binds again).
     suspended: tuple[tuple[date, date, str], ...] = ()
-    #: Kind-specific fields (end uses, FDP triggers, carve-outs); see ``rules_beyond/README.md``.
+    #: Kind-specific fields (end uses, FDP triggers, carve-outs); see ``docs/controls-beyond-chips.md``.
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def active(self, on: date) -> bool:
@@ -548,12 +548,80 @@ _EXTRA_KEYS = ("end_uses", "items", "triggers", "exempt_made_in", "us_person", "
 
 
 def _read_yaml(name: str) -> Any:
-    """A shipped rule file, parsed with libyaml when PyYAML has it: the same data as
-    ``yaml.safe_load`` (checked over every shipped file) at a tenth of the time."""
+    """A shipped rule file (path relative to ``controls/``); see :func:`read_rule_text`."""
+    return read_rule_text((resources.files("computestrata.controls") / name).read_text(encoding="utf-8"), name)
+
+
+#: Where the rule-file keys are documented (named in every rule-file error hint).
+KEYS_DOC = "docs/controls-beyond-chips.md and docs/controls.md"
+
+
+def read_rule_text(text: str, where: str) -> Any:
+    """A rule file's YAML, parsed with libyaml when PyYAML has it: the same data as
+    ``yaml.safe_load`` (checked over every shipped file) at a tenth of the time.
+
+    PyYAML turns ``2025-13-09`` into a date while parsing and fails with a bare ``ValueError``
+    that names neither file nor key; so a file that fails that way is re-read with dates kept
+    as text and the first impossible date is reported as an :class:`InputError` (file, key, fix).
+    Broken YAML is reported with its line and column."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((resources.files("computestrata.controls") / name).read_text(encoding="utf-8"), Loader=loader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(
+            f"{where}{at}: not valid YAML ({problem})",
+            hint="check the indentation and quoting there; compare with the other files in the same folder",
+        ) from None
+    except ValueError as exc:
+        key, value = _bad_date(yaml.load(text, Loader=_text_dates_loader()), ())
+        if key is None:
+            raise InputError(f"{where}: {exc}", hint=f"{KEYS_DOC} list the keys and their formats") from None
+        raise InputError(
+            f"{where}: {key}: {value!r} is not a calendar date ({exc})",
+            hint="write it as YYYY-MM-DD with a real month (01-12) and day, e.g. 2025-09-29",
+        ) from None
+
+
+def _text_dates_loader() -> Any:
+    """A safe YAML loader that keeps ``YYYY-MM-DD`` scalars as strings (no timestamp resolver)."""
+    import yaml
+
+    class TextDates(yaml.SafeLoader):
+        pass
+
+    TextDates.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return TextDates
+
+
+def _bad_date(node: Any, path: tuple[str, ...]) -> tuple[str | None, Any]:
+    """The key path (``components[3A090.a].effective``) and value of the first date-shaped
+    string that is not a calendar date, or ``(None, None)``."""
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            found = _bad_date(v, (*path, str(k)))
+            if found[0] is not None:
+                return found
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            label = v.get("id") if isinstance(v, Mapping) and v.get("id") else i + 1
+            found = _bad_date(v, (*path[:-1], f"{path[-1] if path else ''}[{label}]"))
+            if found[0] is not None:
+                return found
+    elif isinstance(node, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", node.strip()):
+        y, m, d = (int(x) for x in node.strip().split("-"))
+        try:
+            date(y, m, d)
+        except ValueError:
+            return ".".join(path) or "(top level)", node
+    return None, None
 
 
 def _countries() -> dict[str, str]:

@@ -117,7 +117,7 @@ class ComponentSchema(_Strict):
     effective: Day | None = None
     until: Day | None = None
     suspended: Annotated[list[SuspensionSchema], BeforeValidator(_list)] = []
-    # kind-specific fields kept verbatim (rules_beyond/README.md)
+    # kind-specific fields kept verbatim (docs/controls-beyond-chips.md)
     end_uses: Any = None
     items: Any = None
     triggers: Any = None
@@ -296,7 +296,8 @@ def as_input_error(exc: ValidationError, where: str, raw: Any) -> InputError:
         return InputError(f"{place}: missing field {key!r}", hint="see the other files in controls/rules/")
     if err["type"] == "extra_forbidden":
         return InputError(
-            f"{place}: unknown key {key!r}", hint="check its spelling; rules_beyond/README.md lists the keys"
+            f"{place}: unknown key {key!r}",
+            hint="check its spelling; docs/controls-beyond-chips.md and docs/controls.md list the keys",
         )
     if err["type"].startswith("rule_"):
         msg = f"{place}: {key}: {err['msg']}" if key else f"{place}: {err['msg']}"

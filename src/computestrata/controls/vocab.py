@@ -28,7 +28,7 @@ class Status(StrEnum):
 
 
 class Kind(StrEnum):
-    """What a rule component is (see ``controls/regime.py`` and ``rules_beyond/README.md``)."""
+    """What a rule component is (see ``controls/regime.py`` and ``docs/controls-beyond-chips.md``)."""
 
     PARAGRAPH = "paragraph"
     CARVE_OUT = "carve_out"

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt, Output, emit, open_atlas
-from computestrata.measure.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from computestrata.measure.api import DEFAULT_DRAWS, DEFAULT_SEED
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -49,19 +49,19 @@ def compute_cmd(
 ) -> None:
     """National compute by country for one year as p5/median/p95, with method and sources."""
     from computestrata.i18n import set_lang
-    from computestrata.measure import display
-    from computestrata.measure.checks import at_least
-    from computestrata.measure.estimates import national_compute
+    from computestrata.measure import api
 
     set_lang(lang)
-    at_least("--top", top, 1, 15)
+    api.at_least("--top", top, 1, 15)
     a = open_atlas(atlas, exclude_license)
-    res = national_compute(a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters, allow_thin=allow_thin)
+    res = api.national_compute(
+        a, kind, year, draws=draws, seed=seed, standard_only=not all_clusters, allow_thin=allow_thin
+    )
     out = Output(title=res.title, source_ids=res.source_ids, notes=res.notes)
     if as_json:
         out.rows, out.data = res.rows, res.data
     else:
-        out.rows, out.columns = display.table(res.rows[:top], res.columns)
+        out.rows, out.columns = api.display_table(res.rows[:top], res.columns)
         out.raw_headers = True  # already translated
     emit(out, as_json, a)
 
@@ -77,16 +77,16 @@ def table1_cmd(
 ) -> None:
     """The paper's Table 1 (CAICT shares) beside our open estimates, US and China, 2020–2024."""
     from computestrata.i18n import set_lang
-    from computestrata.measure.table1 import COLUMNS, build_table1
+    from computestrata.measure import api
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    tab = build_table1(a, draws=draws, seed=seed)
+    tab = api.build_table1(a, draws=draws, seed=seed)
     if as_json:
         out = Output(
             title=tab.title,
             rows=tab.shown_rows(),
-            columns=list(COLUMNS),
+            columns=list(api.TABLE1_COLUMNS),
             data={"methods": tab.methods},
             source_ids=tab.source_ids,
             notes=tab.shown_notes(),
@@ -125,13 +125,14 @@ def concentration_cmd(
 ) -> None:
     """HHI, CR-k, Gini, Theil (between/within countries) of one tier of one dataset and period."""
     from computestrata.i18n import set_lang
-    from computestrata.measure import display
-    from computestrata.measure.stratification import concentration_for, tier_label
+    from computestrata.measure import api
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    res = concentration_for(a, dataset, tier, year=year, list_id=list_id, top=top, with_lorenz=as_json)
-    data = res.metrics if as_json else display.fields(res.metrics, {"tier": tier_label, "top_units": _units_text})
+    res = api.concentration_for(a, dataset, tier, year=year, list_id=list_id, top=top, with_lorenz=as_json)
+    data = (
+        res.metrics if as_json else api.display_fields(res.metrics, {"tier": api.tier_label, "top_units": _units_text})
+    )
     emit(Output(title=res.title, data=data, source_ids=res.source_ids, notes=res.notes), as_json, a)
 
 
@@ -174,17 +175,18 @@ def stratification_cmd(
     interval of its least-squares slope: up, down, or no clear trend when it spans 0.
     """
     from computestrata.i18n import set_lang
-    from computestrata.measure import display
-    from computestrata.measure import stratification as st
+    from computestrata.measure import api
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    res = st.analyse(a, dataset, since=since, until=until, top=top, without=without or (), robust=robust)
+    res = api.analyse_stratification(
+        a, dataset, since=since, until=until, top=top, without=without or (), robust=robust
+    )
     data = {"verdicts": [v.to_dict() for v in res.verdicts], "robustness": res.robustness}
     rows, columns = (
-        (res.rows, st.STRATIFICATION_COLUMNS)
+        (res.rows, api.STRATIFICATION_COLUMNS)
         if as_json
-        else display.table(res.rows, st.STRATIFICATION_COLUMNS, {"tier": st.tier_label})
+        else api.display_table(res.rows, api.STRATIFICATION_COLUMNS, {"tier": api.tier_label})
     )
     out = Output(
         title=res.title,
@@ -209,14 +211,15 @@ def coreperiphery_cmd(
 ) -> None:
     """Borgatti–Everett core–periphery of the country × supply-chain-segment network (CSET)."""
     from computestrata.i18n import set_lang
-    from computestrata.measure import coreperiphery as cp
-    from computestrata.measure import display
+    from computestrata.measure import api
 
     set_lang(lang)
     a = open_atlas(atlas, exclude_license)
-    res = cp.analyse(a, by=by, top=top)
+    res = api.analyse_core_periphery(a, by=by, top=top)
     rows, columns = (
-        (res.rows, cp.CP_COLUMNS) if as_json else display.table(res.rows, cp.CP_COLUMNS, codes={"role": cp.role_label})
+        (res.rows, api.CP_COLUMNS)
+        if as_json
+        else api.display_table(res.rows, api.CP_COLUMNS, codes={"role": api.role_label})
     )
     out = Output(
         title=res.title,

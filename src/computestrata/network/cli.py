@@ -191,7 +191,8 @@ def frontier_cmd(
     fr = api.frontier_table(case, api.parse_prices(prices), hours, build, atlas=a)
     title = t("network.title.frontier", case=fr.case)
     if as_json:
-        emit(Output(title=title, rows=fr.rows, data={"title": title}, source_ids=fr.source_ids), True, a)
+        out = Output(title=title, rows=fr.rows, data={"title": title}, source_ids=fr.source_ids, notes=fr.notes)
+        emit(out, True, a)
         return
     _emit_table(title, fr.rows, ["carbon_price_usd_per_t", "status", "cost_usd", "emissions_t", "served_share"])
     emit(Output(title=title, source_ids=fr.source_ids, notes=fr.notes), False, a)

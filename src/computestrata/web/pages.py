@@ -57,6 +57,7 @@ def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTM
     labels["statuses"] = {k[len(prefix) :]: tr(k) for k in catalog() if k.startswith(prefix)}
     labels["classes"] = {c: tr(f"coop.class.{c}") for c in ("open", "limited", "restricted")}
     labels["scenario_axis"] = tr("web.scenarios.axis")
+    labels["rmax_share"], labels["systems_share"] = tr("col.rmax_share_pct"), tr("col.systems_share_pct")
     from computestrata.vocab.segments import segments
 
     # segment names as the CLI shows them (stack.labels.segment_name), not raw ids like "eda"
@@ -155,7 +156,7 @@ async def report_figures(
                 raise unknown("report section", section, report_api.SECTIONS)
             ctx = report_api.make_context(atlas, call.lang, (a, b), date)
             sec = report_api.build_sections(ctx, only=[section])[0]
-            figures = []
+            figures: list[dict[str, Any]] = []
             for name, (key, fig_key) in charts.CHARTS.items():
                 if key != section or sec.hidden or not any(f.key == fig_key for f in sec.figures):
                     continue

@@ -1046,4 +1046,11 @@ def load(name_or_path: str | Path) -> Framework:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"framework {origin} is not valid YAML: {exc}", hint="check indentation and quotes") from exc
-    return parse(raw, origin)
+    fw = parse(raw, origin)
+    if origin.startswith("shipped:") and fw.id != str(name_or_path):
+        # `-f NAME` finds a shipped framework by its file name, results carry its id: they must agree
+        raise InputError(
+            f"framework file frameworks/{name_or_path}.yaml: key `id` is {fw.id!r}, not the file name {name_or_path!r}",
+            hint=f"rename the file to frameworks/{fw.id}.yaml, or set `id: {name_or_path}` in it",
+        )
+    return fw

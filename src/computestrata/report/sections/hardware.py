@@ -105,6 +105,9 @@ def build(ctx: Context) -> ReportSection:
             "data": data,
             "layout": layout(
                 t("report.hardware.chart", lang=lang),
+                # vendors plus the filled/hollow key wrap to three legend rows: room above the plot
+                margin={"l": 60, "r": 20, "t": 150, "b": 60},
+                height=560,
                 yaxis={"title": {"text": t("report.hardware.axis", lang=lang)}, "type": "log", "dtick": 1},
                 xaxis={"title": {"text": t("report.hardware.axis_date", lang=lang)}, "type": "date"},
             ),

@@ -92,7 +92,7 @@ def build(ctx: Context) -> ReportSection:
         first, last = p.years[0], p.years[-1]
         rows.append(
             [
-                label(runs.titles.get(p.scenario) or p.scenario),
+                label(scenario_title(p.scenario, runs.titles.get(p.scenario), lang)),
                 f"{first['year']}–{last['year']}",
                 fmt_number(100 * (first["shares"]["intelligent"].get("CHN") or float("nan")), 1, lang),
                 fmt_number(100 * (last["shares"]["intelligent"].get("CHN") or float("nan")), 1, lang),

@@ -76,13 +76,15 @@
   function layout(title, more) {
     const base = {
       title: { text: esc(title), x: 0, xanchor: "left" },
-      margin: { l: 60, r: 20, t: 60, b: 70 },
+      margin: { l: 60, r: 20, t: 60, b: 40 },  // axes grow it (automargin) when labels need room
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
       legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
       height: 440,
     };
-    return Object.assign(base, more || {});
+    const out = Object.assign(base, more || {});
+    out.xaxis = Object.assign({ automargin: true }, (more || {}).xaxis || {});
+    return out;
   }
 
   function draw(id, data, lay) {
@@ -118,7 +120,7 @@
         customdata: rows.map(function (r) { return r.systems; }),
         hovertemplate: "%{x}: %{y:.1f} % (%{customdata})<extra></extra>",
         marker: { color: "#1f5fbf" },
-      }], layout(body.title, { yaxis: { title: { text: "Rmax %" } } }));
+      }], layout(body.title, { yaxis: { title: { text: esc(labels.rmax_share || "Rmax %") } } }));
     });
   }
 
@@ -127,8 +129,8 @@
       const rows = body.rows || [];
       const x = rows.map(function (r) { return r.list_id; });
       draw("history", [
-        { type: "scatter", mode: "lines", name: "Rmax %", x: x, y: rows.map(function (r) { return r.rmax_share_pct; }) },
-        { type: "scatter", mode: "lines", name: "systems %", x: x, y: rows.map(function (r) { return r.systems_share_pct; }) },
+        { type: "scatter", mode: "lines", name: esc(labels.rmax_share || "Rmax %"), x: x, y: rows.map(function (r) { return r.rmax_share_pct; }) },
+        { type: "scatter", mode: "lines", name: esc(labels.systems_share || "systems %"), x: x, y: rows.map(function (r) { return r.systems_share_pct; }) },
       ], layout(body.title, { xaxis: { type: "category", nticks: 16 } }));
     });
   }
