@@ -11,7 +11,7 @@ Then the same rows on a Dask ``LocalCluster`` (2 worker processes, 1 thread each
 its overhead over local must stay ≤ 25 %; the results must be identical.  Last, a profile of
 ``model.evaluate`` (cProfile, in this process) says where an evaluation's time goes.
 
-    python bench/scenario_sweep.py [--quick] [--atlas DIR] [--no-dask]
+    python bench/scenario_sweep.py [--quick] [--n N] [--atlas DIR] [--no-dask]
 
 ``--quick``: 1,000 evaluations.  Last line:
 ``RESULT scenario_sweep evals_per_min=<v> baseline=target_10000 ratio=<v/10000>``.
@@ -80,6 +80,12 @@ def main() -> None:
     ap.add_argument("--atlas", default=os.environ.get("STRATA_ATLAS"), help="atlas directory (default: shipped)")
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     ap.add_argument("--scenario", default="baseline")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help="evaluations (default 10,000; e.g. 200,000 to see Dask's fixed cost amortised)",
+    )
     args = ap.parse_args()
 
     import numpy as np
@@ -89,7 +95,7 @@ def main() -> None:
     from computestrata.scenarios.executor import DaskExecutor, LocalExecutor, default_workers
     from computestrata.scenarios.sweep import Job, Range, evaluate_chunk, evaluate_rows
 
-    n = 1_000 if args.quick else 10_000
+    n = args.n or (1_000 if args.quick else 10_000)
     print(f"machine: {os.cpu_count()} cores, {default_workers()} usable; load average {os.getloadavg()[0]:.1f}")
     atlas = store.open(Path(args.atlas) if args.atlas else None)
     sc = spec.load_scenario(args.scenario)
