@@ -119,3 +119,17 @@ def test_matrix_parquet_written_aside(built_atlas: Path, tmp_path: Path) -> None
         ],
     )
     assert isinstance(res.exception, InputError)
+
+
+def test_same_country_twice_is_refused_in_the_reader_s_language() -> None:
+    """The same country twice names the country and is shown in Korean and Chinese too."""
+    from computestrata.cooperation.api import check_pair
+    from computestrata.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        check_pair(None, "KOR", "KOR")
+    assert "KOR" in err.value.message and "two" in err.value.message
+    ko, ko_hint = err.value.shown("ko")
+    zh, _ = err.value.shown("zh")
+    assert "KOR" in ko and "국가" in ko and ko_hint and "KOR CHN" in ko_hint
+    assert "KOR" in zh and "国家" in zh

@@ -204,10 +204,7 @@ def check_country(atlas: Atlas | None, word: str, what: str) -> str:
 def check_pair(atlas: Atlas | None, a: str, b: str) -> tuple[str, str]:
     ca, cb = check_country(atlas, a, "country A"), check_country(atlas, b, "country B")
     if ca == cb:
-        raise InputError(
-            f"country A and country B are the same ({ca}): cooperation needs two countries",
-            hint="give two different countries, e.g. KOR CHN",
-        )
+        raise InputError.keyed("errors.same_pair", "errors.same_pair.hint", code=ca)
     return ca, cb
 
 
