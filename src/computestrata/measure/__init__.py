@@ -28,22 +28,6 @@ if TYPE_CHECKING:
     from computestrata.measure.stratification import analyse as analyse_stratification
     from computestrata.measure.table1 import Table1, build_table1
 
-#: public name → (module, attribute)
-_EXPORTS = {
-    "national_compute": ("estimates", "national_compute"),
-    "NationalCompute": ("estimates", "NationalCompute"),
-    "Estimate": ("estimates", "Estimate"),
-    "build_table1": ("table1", "build_table1"),
-    "Table1": ("table1", "Table1"),
-    "concentration_for": ("stratification", "concentration_for"),
-    "ConcentrationResult": ("stratification", "ConcentrationResult"),
-    "analyse_stratification": ("stratification", "analyse"),
-    "StratificationResult": ("stratification", "StratificationResult"),
-    "Verdict": ("stratification", "Verdict"),
-    "analyse_core_periphery": ("coreperiphery", "analyse"),
-    "CorePeripheryResult": ("coreperiphery", "CorePeripheryResult"),
-}
-
 __all__ = [
     "ConcentrationResult",
     "CorePeripheryResult",
@@ -61,12 +45,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Load an exported entry point on first access (keeps package import light)."""
-    try:
-        module, attr = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(f"{__name__}.{module}"), attr)
+    """Load an exported entry point on first access (keeps package import light); the
+    name → module table lives once, in :mod:`computestrata.measure.api`."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.api"), name)
     globals()[name] = value
     return value
 
