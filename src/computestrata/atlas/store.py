@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 ENV_ATLAS = "STRATA_ATLAS"
 ENV_EXCLUDE = "STRATA_EXCLUDE_LICENSE"
+# No extension downloads at run time; one thread so float sums come out the same on every run.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "threads": 1}
 
 
 def shipped_atlas_dir() -> Path:
@@ -82,9 +84,9 @@ class Atlas:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         import duckdb
 
-        con = duckdb.connect(
-            ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
+        # One DuckDB thread: a parallel SUM adds floats in whichever order the morsels finish, so
+        # the same query could differ in the last digit between runs (the atlas is a few MB: no cost).
+        con = duckdb.connect(":memory:", config=_CONFIG)
         self._check_files(con)
         for name in self.manifest.get("tables", {}):
             try:
@@ -268,9 +270,7 @@ class Atlas:
         import duckdb
 
         names = list(self.manifest.get("tables", {}))
-        con = duckdb.connect(
-            ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
+        con = duckdb.connect(":memory:", config=_CONFIG)
         try:
             self._check_files(con)  # missing, corrupt or swapped files: named, not a DuckDB traceback
             views = False
