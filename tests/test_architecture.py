@@ -18,19 +18,22 @@ from pathlib import Path
 PACKAGE = "computestrata"
 SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
-#: The layering, lowest first.  Why this order: errors and translations are needed by every
-#: message; maths, shared vocabulary (segment ids) and small helpers (images, progress) are
-#: pure and must be importable by every part without dragging a part in; the atlas reads raw
+#: The layering, lowest first.  Why this order: translations and errors are needed by every
+#: message (lookup in ``translate``; errors render through it; ``i18n`` chooses the language
+#: and refuses an unknown one with an error, so it sits above errors: one direction, no
+#: cycle); maths, shared vocabulary (segment ids) and small helpers (images, progress) are
+#: pure and must be importable by every part without dragging a part in (``memo``: the caches
+#: that live with an atlas, a regime or a rules object); the atlas reads raw
 #: data and serves tables to everyone; provenance tracks which atlas tables a result read;
 #: top500, controls and measure each read the atlas and nothing else; the stack marks which of
 #: its segments the controls reach, so it sits above controls; trends, network and cooperation
 #: combine the base parts; scenarios run on all of them.  A part not listed here fails the
 #: test until it is placed.
 LAYERS: list[tuple[str, frozenset[str]]] = [
-    # errors render their text through i18n and i18n raises an InputError for an unknown
-    # language: one unit, imported by everyone, importing nothing else.
-    ("foundation", frozenset({"errors", "i18n"})),
-    ("leaf", frozenset({"maths", "vocab", "imaging", "progress"})),
+    ("translate", frozenset({"translate"})),
+    ("errors", frozenset({"errors"})),
+    ("i18n", frozenset({"i18n"})),
+    ("leaf", frozenset({"maths", "vocab", "imaging", "progress", "memo"})),
     ("atlas", frozenset({"atlas"})),
     ("provenance", frozenset({"provenance"})),
     ("base", frozenset({"top500", "controls", "measure"})),
@@ -38,8 +41,11 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     ("combined", frozenset({"trends", "network", "cooperation"})),
     ("scenarios", frozenset({"scenarios"})),
 ]
-#: Parts that work together as one unit (may import each other) — kept to the foundation.
-UNITS: list[frozenset[str]] = [frozenset({"errors", "i18n"})]
+#: Parts that work together as one unit (may import each other).  None today: a unit hides a
+#: cycle, so one added here needs its reason (errors and i18n were one until ``translate``).
+UNITS: list[frozenset[str]] = []
+#: The foundation and leaf layers (importable by every part, command modules included).
+LOWEST = frozenset().union(*(p for n, p in LAYERS if n in {"translate", "errors", "i18n", "leaf"}))
 
 #: Faces: everything that parses arguments, prints, renders or serves.  They may import any
 #: core part; no core module may import them.
@@ -276,12 +282,13 @@ def test_checker_finds_a_core_module_importing_a_face(tmp_path: Path) -> None:
     assert len(bad) == 1 and bad[0].startswith(f"{PACKAGE}.measure.api:2 -> {PACKAGE}.cli_common (a core module")
 
 
-def test_checker_allows_downward_imports_and_units(tmp_path: Path) -> None:
+def test_checker_allows_downward_imports(tmp_path: Path) -> None:
     pkg = _plant(
         tmp_path,
         {
             "__init__.py": "",
-            "errors.py": "def f():\n    from computestrata.i18n import t\n",
+            "translate.py": "",
+            "errors.py": "def f():\n    from computestrata.translate import t\n",
             "i18n/__init__.py": "def g():\n    from computestrata.errors import InputError\n",
             "stack/__init__.py": "",
             "stack/controls.py": "from computestrata.controls import regime\n",
@@ -294,3 +301,133 @@ def test_checker_allows_downward_imports_and_units(tmp_path: Path) -> None:
     graph = import_graph(pkg)
     assert violations(graph) == []
     assert part_cycles(graph) == []
+
+
+# --- command modules stay thin ----------------------------------------------------------------
+# A command module (``<part>/cli.py``, ``<part>/cli_*.py``) parses, calls its part's API and
+# prints.  What it imports shows whether that holds: the ``api`` module of any part (its own or
+# another's), its own part's presentation modules (:data:`PRESENTATION`: labels of codes in the
+# reader's language) and sibling command modules, the foundation and leaf parts, provenance and
+# the shared CLI helpers (a face part's command module, report or web, may use its own part).
+# Anything else (a loader registry, a config reader, a maths module) is domain work that belongs
+# behind the API.  And no command module or dashboard module takes a private name (``_x``) from
+# another module: what a face needs is public API.
+
+#: Parts a command module may always import: the foundation and leaf layers, provenance, the CLI helpers.
+THIN_PARTS = frozenset().union(LOWEST, {"provenance", "cli_common", "render"})
+#: Modules of its own part, besides ``api``, that a command module may import: presentation only.
+PRESENTATION = frozenset({"display", "labels"})
+#: The atlas handle type every API takes (``atlas.api`` re-exports it; older modules name the store).
+ATLAS_TYPE = (f"{PACKAGE}.atlas.store", "Atlas")
+
+#: Known exceptions (``module -> imported module[.private name]``), each with what removes it.
+#: Only ever shrink this: a test fails when an entry is no longer needed.
+THIN_EXCEPTIONS: dict[str, str] = {
+    # a part nobody refactors this session: one-line moves to its API
+    f"{PACKAGE}.stack.cli -> {PACKAGE}.atlas.store": "Atlas and excluded_licenses from atlas.api",
+    f"{PACKAGE}.stack.cli -> {PACKAGE}.stack.graph": "to_dot/to_json through stack.api",
+}
+
+
+def imported_names(src: Path = SRC, package: str = PACKAGE) -> dict[str, list[tuple[int, str, str]]]:
+    """module → [(line, imported module, name)] for every import of the package, at any depth
+    (``name`` is ``*module*`` when the import names a module itself)."""
+    mods = modules(src, package)
+    known = set(mods)
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for name, (path, is_pkg) in mods.items():
+        found: list[tuple[int, str, str]] = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.ImportFrom):
+                targets = _targets(name, is_pkg, node, known, package)
+                for alias, target in zip(node.names, targets, strict=False):
+                    found.append((node.lineno, target, "*module*" if target.endswith("." + alias.name) else alias.name))
+            elif isinstance(node, ast.Import):
+                found += [(node.lineno, t, "*module*") for t in _targets(name, is_pkg, node, known, package)]
+        out[name] = found
+    return out
+
+
+def is_command_module(module: str) -> bool:
+    """A part's command module: ``<part>/…/cli.py`` or ``cli_*.py`` (not the root ``cli``, ``cli_common``)."""
+    parts = module.split(".")
+    return len(parts) > 2 and (parts[-1] == "cli" or parts[-1].startswith("cli_"))
+
+
+def thin_violations(names: dict[str, list[tuple[int, str, str]]]) -> list[str]:
+    """Every import by which a command module does more than parse, call an API and print, and
+    every private name a command or dashboard module takes from another module, as
+    ``module:line -> target (why)``."""
+    out: list[str] = []
+    for module, found in sorted(names.items()):
+        command = is_command_module(module)
+        for line, target, name in found:
+            where = f"{module}:{line} -> {target}"
+            if target == module:
+                continue
+            private = name.startswith("_") and not name.startswith("__")
+            if private and (command or part_of(module) == "web"):
+                out.append(f"{where}.{name} (a private name: make it public API)")
+            if not command:
+                continue
+            own = part_of(target) == part_of(module)
+            last = target.split(".")[-1]
+            if last == "api" or part_of(target) in THIN_PARTS or (target, name) == ATLAS_TYPE:
+                continue
+            if own and (is_command_module(target) or last in PRESENTATION or part_of(module) in FACE_PARTS):
+                continue  # a face part (report, web) is presentation through and through
+            whose = "its own part" if own else "another part"
+            out.append(f"{where} ({whose}'s module {last!r} is not an API: move the work behind the API)")
+    return out
+
+
+def exception_key(violation: str) -> str:
+    """``a.cli:12 -> b.x (why)`` → ``a.cli -> b.x``."""
+    where = violation.split(" (", 1)[0]
+    module, _, rest = where.partition(":")
+    return f"{module} -> {rest.split(' -> ', 1)[1]}"
+
+
+@cache
+def _thin_violations() -> tuple[str, ...]:
+    return tuple(thin_violations(imported_names()))
+
+
+def test_command_modules_only_parse_call_the_api_and_print() -> None:
+    bad = [v for v in _thin_violations() if exception_key(v) not in THIN_EXCEPTIONS]
+    assert not bad, "command modules doing domain work (see THIN_PARTS in this file):\n" + "\n".join(bad)
+
+
+def test_thin_exceptions_are_still_needed() -> None:
+    used = {exception_key(v) for v in _thin_violations()}
+    stale = sorted(set(THIN_EXCEPTIONS) - used)
+    assert not stale, "fixed — remove from THIN_EXCEPTIONS: " + ", ".join(stale)
+
+
+def test_thin_check_finds_domain_imports_and_private_names(tmp_path: Path) -> None:
+    pkg = _plant(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "cli_common.py": "",
+            "i18n/__init__.py": "",
+            "atlas/__init__.py": "",
+            "atlas/api.py": "",
+            "atlas/loaders.py": "LOADERS = {}\n",
+            "atlas/cli.py": "from computestrata.atlas import api\ndef f():\n    from .loaders import LOADERS\n",
+            "coop/__init__.py": "",
+            "coop/api.py": "def _status(): ...\n",
+            "coop/display.py": "",
+            "coop/config.py": "",
+            "coop/cli.py": "from computestrata.i18n import t\nfrom computestrata.cli_common import emit\n"
+            "from computestrata.coop import api, display\nfrom computestrata.atlas.api import build\n"
+            "from computestrata.coop.api import _status\nfrom computestrata.coop.config import load\n",
+            "coop/core.py": "from computestrata.coop.api import _status\nfrom computestrata.atlas import loaders\n",
+        },
+    )
+    bad = [v.split(" (")[0] for v in thin_violations(imported_names(pkg))]
+    assert bad == [
+        f"{PACKAGE}.atlas.cli:3 -> {PACKAGE}.atlas.loaders",
+        f"{PACKAGE}.coop.cli:5 -> {PACKAGE}.coop.api._status",
+        f"{PACKAGE}.coop.cli:6 -> {PACKAGE}.coop.config",
+    ]

@@ -35,7 +35,7 @@ def test_every_chart_cites_sources_that_exist(built: dict[str, Any]) -> None:
     known = {r["source_id"] for r in a.sources()}
     for name, (key, _) in charts.CHARTS.items():
         c = charts.from_section(name, built["sections"][key], a, "ko", built["ctx"].pair)
-        assert c.caption.startswith("출처"), (name, c.caption)
+        assert "출처:" in c.caption, (name, c.caption)  # after a sentence on what it shows, where needed
         assert c.source_ids or c.extra_source_ids, name
         assert set(c.source_ids) <= known, name
         assert c.title and not c.title.startswith("report."), name

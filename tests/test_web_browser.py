@@ -158,11 +158,72 @@ def test_scenarios_page(server: Server, browser: Any, lang: str) -> None:
     ctx, page, watch = _open(browser, f"{server.url}/scenarios?lang={lang}")
     before = _data(page, "scenario-chart")
     assert before and before[0]["y"]
+    bands = _data(page, "bands-chart")
+    _assert_bands(bands)
+    caption = page.text_content("#bands-caption") or ""
+    assert "seed 0" in caption or "시드 0" in caption or "种子 0" in caption  # the sample is stated
     _shot(page, f"scenarios-{lang}")
     page.select_option("#scenario", "no_yard")
     _idle(page)
     after = _data(page, "scenario-chart")
     assert json.dumps(after) != json.dumps(before)
+    fenced = _data(page, "bands-chart")
+    _assert_bands(fenced)
+    assert json.dumps(fenced) != json.dumps(bands)
+    # the posture's start date is drawn: the open-share band is wider than a line somewhere
+    lower, upper = _band_edges(fenced, "y2")
+    assert any(hi - lo > 1 for lo, hi in zip(lower, upper, strict=True))
+    _shot(page, f"scenarios-{lang}-no_yard")
+    assert watch.problems == []
+    ctx.close()
+
+
+def _band_edges(traces: list[dict[str, Any]], axis: str) -> tuple[list[float], list[float]]:
+    """The p5 (filled) and p95 edges of the band drawn on ``axis``."""
+    on = [t for t in traces if t.get("yaxis", "y") == axis]
+    i = next(i for i, t in enumerate(on) if t.get("fill") == "tonexty")
+    return on[i]["y"], on[i - 1]["y"]
+
+
+def _assert_bands(traces: list[dict[str, Any]]) -> None:
+    """Two panels, each a p5–p95 band (p5 filled up to p95) with the median inside it."""
+    assert traces, "no band chart"
+    for axis in ("y", "y2"):
+        lower, upper = _band_edges(traces, axis)
+        median = next(t for t in traces if t.get("yaxis", "y") == axis and t.get("legendgroup") == "median")["y"]
+        assert len(lower) == len(upper) == len(median) >= 10
+        assert all(lo <= mid + 1e-9 and mid <= hi + 1e-9 for lo, mid, hi in zip(lower, median, upper, strict=True))
+    lower, upper = _band_edges(traces, "y")
+    assert any(hi - lo > 1 for lo, hi in zip(lower, upper, strict=True))  # China's share: a real band (points)
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh"])
+def test_date_is_typed_as_iso_in_every_browser_locale(server: Server, browser: Any, lang: str) -> None:
+    """An American browser on a Korean or Chinese page: the date reads 2025-06-01, not 06/01/2025;
+    a mistyped date is marked and not sent; a good one redraws the chart."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = ctx.new_page()
+    watch = Watch(page)
+    page.goto(f"{server.url}/coop?lang={lang}")
+    _idle(page)
+    date = page.locator("#date")
+    assert date.get_attribute("type") == "text" and date.input_value() == "2025-06-01"
+    assert date.get_attribute("lang") == lang
+    before = _data(page, "pair-chart")
+    requests: list[str] = []
+    page.on("request", lambda r: "/api/coop/pair" in r.url and requests.append(r.url))
+    for bad in ("06/01/2025", "2025-02-30", "1999-01-01"):
+        date.fill(bad)
+        date.press("Tab")  # commits the value: "change"
+        assert date.get_attribute("aria-invalid") == "true", bad
+    assert requests == []
+    date.fill("2019-06-01")
+    date.press("Tab")
+    _idle(page)
+    assert date.get_attribute("aria-invalid") == "false"
+    assert requests and "date=2019-06-01" in requests[-1]
+    assert json.dumps(_data(page, "pair-chart")) != json.dumps(before)
+    _shot(page, f"coop-{lang}-date")
     assert watch.problems == []
     ctx.close()
 

@@ -35,7 +35,7 @@ class StrataError(Exception):
     @classmethod
     def keyed(cls, key: str, hint_key: str | None = None, **params: object) -> Self:
         """An error whose message (and hint) are catalogue entries formatted with ``params``."""
-        from computestrata.i18n import t
+        from computestrata.translate import t
 
         fmt = {k: _shown_value(v, "en") for k, v in params.items()}
         err = cls(t(key, lang="en", **fmt), t(hint_key, lang="en", **fmt) if hint_key else None)
@@ -49,7 +49,7 @@ class StrataError(Exception):
         translated part; a message or hint replaced outright is shown as it now reads."""
         if self.key is None:
             return self.message, self.hint
-        from computestrata.i18n import get_lang, t
+        from computestrata.translate import get_lang, t
 
         lang = lang or get_lang()
         fmt = {k: _shown_value(v, lang) for k, v in self.params.items()}
@@ -67,7 +67,7 @@ class StrataError(Exception):
 def _shown_value(value: object, lang: str) -> str:
     """A parameter of a keyed error as text: a key in the catalogue (``@key``) is translated too."""
     if isinstance(value, str) and value.startswith("@"):
-        from computestrata.i18n import t
+        from computestrata.translate import t
 
         return t(value[1:], lang=lang)
     return str(value)
@@ -162,7 +162,7 @@ def unknown(kind: str, word: str, choices: Iterable[str], n: int = 5) -> InputEr
 
 def kind_param(kind: str) -> str:
     """``kind`` as a parameter: a catalogue reference when it has a translation."""
-    from computestrata.i18n import catalog
+    from computestrata.translate import catalog
 
     key = "errors.kind." + kind.lower().replace(" ", "_").lstrip("-")
     return "@" + key if key in catalog() else kind

@@ -28,6 +28,7 @@ __all__ = [
     "add_top500",
     "build",
     "build_notes",
+    "build_steps",
     "build_summary",
     "build_target",
     "country_arg",
@@ -64,6 +65,15 @@ def read_expectations(path: Path | None) -> RawManifest | None:
     from computestrata.atlas.expectations import read_manifest
 
     return read_manifest(path) if path is not None else None
+
+
+def build_steps(only: Sequence[str] | None = None) -> int:
+    """How many loaders a build runs — the length of its progress bar: those named in ``only``
+    (every registered loader when none are named) plus the countries loader, which always runs
+    first because the others resolve country names through it."""
+    from computestrata.atlas.loaders import LOADERS
+
+    return len({"countries", *(only or LOADERS)})
 
 
 def build(

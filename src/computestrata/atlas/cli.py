@@ -72,10 +72,8 @@ def build_cmd(
     names = [n.strip() for n in only.split(",")] if only else None
     manifest = api.read_expectations(expect)
     from computestrata import progress
-    from computestrata.atlas.loaders import LOADERS
 
-    steps = len({"countries", *(names or LOADERS)})  # the countries loader always runs first
-    with progress.steps(t("atlas.building"), steps, progress.wanted(as_json)) as step:
+    with progress.steps(t("atlas.building"), api.build_steps(names), progress.wanted(as_json)) as step:
         report = api.build(
             raw,
             target,

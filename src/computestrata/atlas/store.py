@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from computestrata.errors import AtlasError, InputError
+from computestrata.memo import Memo
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,6 +33,9 @@ ENV_ATLAS = "STRATA_ATLAS"
 ENV_EXCLUDE = "STRATA_EXCLUDE_LICENSE"
 # No extension downloads at run time; one thread so float sums come out the same on every run.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "threads": 1}
+#: values an atlas remembers (share book, evidence of each date asked…); the oldest go first
+ATLAS_CACHE_SIZE = 128
+T = TypeVar("T")
 
 
 def shipped_atlas_dir() -> Path:
@@ -65,6 +69,24 @@ class Atlas:
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     #: tables named by the queries run through :meth:`df`/:meth:`rows` (a test checks each is cited)
     touched: set[str] = field(default_factory=set, repr=False, compare=False)
+    #: what the parts derived from this atlas (share book, evidence per date…): see :meth:`memo`
+    _cache: Memo = field(default_factory=lambda: Memo("atlas", ATLAS_CACHE_SIZE), init=False, repr=False, compare=False)
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()`` computed once per key for this atlas and remembered with it.
+
+        The cache belongs to this object: it is dropped by :meth:`close` and with the atlas
+        itself, so a server that opens atlases per worker never holds data of a closed one, and
+        a second atlas (another folder, other ``--exclude-license``) never meets the first's
+        results.  Thread-safe; bounded (least recently used out).  Keys start with the caller's
+        name (``("stack.book",)``, ``("coop.evidence", rules, day)``) and hold everything the
+        value depends on besides the atlas; values hold no text in a reader's language."""
+        return self._cache.get(key, make)
+
+    @property
+    def cache(self) -> Memo:
+        """This atlas's memo (sizes, :meth:`Memo.forget`)."""
+        return self._cache
 
     @property
     def tables(self) -> list[str]:
@@ -318,6 +340,8 @@ class Atlas:
             )
 
     def close(self) -> None:
+        """Close the connection and forget what was derived from this atlas."""
+        self._cache.forget()
         if self._con is not None:
             self._con.close()
             self._con = None

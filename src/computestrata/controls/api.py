@@ -75,6 +75,8 @@ if TYPE_CHECKING:
     from computestrata.controls.items import Item
 
 __all__ = [
+    "BEYOND_FIELDS",
+    "CHIP_FIELDS",
     "ITEM_CLASSES",
     "Classification",
     "Matrix",
@@ -83,6 +85,7 @@ __all__ = [
     "Status",
     "Timeline",
     "Verdict",
+    "beyond_chips",
     "catalogue_of",
     "check_date",
     "cited",
@@ -95,6 +98,7 @@ __all__ = [
     "eccns",
     "equipment_counts",
     "fold_layers",
+    "kind_label",
     "postures",
     "regime_for",
     "rules",
@@ -106,6 +110,59 @@ __all__ = [
 ]
 
 ALL_KINDS = ("chip", "hbm", *ITEM_CLASSES)
+
+#: The verdict fields a chip or HBM verdict shows people, in order (its JSON record has more).
+CHIP_FIELDS = (
+    "item",
+    "destination",
+    "hq",
+    "date",
+    "eccn",
+    "paragraph",
+    "tpp",
+    "tpp_driver",
+    "performance_density",
+    "hbm_bandwidth_density",
+    "license_required",
+    "license_required_by_rules",
+    "license_basis",
+    "review_policy",
+    "license_exceptions",
+    "status",
+    "missing_inputs",
+    "low_confidence",
+    "measures",
+)
+#: Equipment, EDA and materials have no performance figures nor is-informed letters: who
+#: exports them, where they were made, the end use and party, and whether the EAR reaches them
+#: decide instead.
+BEYOND_FIELDS = (
+    *(
+        f
+        for f in CHIP_FIELDS
+        if f not in {"tpp", "tpp_driver", "performance_density", "hbm_bandwidth_density", "measures"}
+    ),
+    "exporter",
+    "made_in",
+    "end_use",
+    "end_user",
+    "subject_to_ear",
+)
+
+
+def beyond_chips(item: str, eccn: str | None = None) -> bool:
+    """Whether a request is about equipment, EDA or materials — classified by ECCN paragraph or
+    national item id — rather than a chip or HBM classified by its figures: ``--item
+    equipment|eda|material``, or any ``--eccn``.  One rule for classify, timeline and their titles."""
+    return item in ITEM_CLASSES or bool(eccn)
+
+
+def kind_label(item: str) -> str:
+    """An item kind in the reader's language (``equipment`` → "장비")."""
+    from computestrata.i18n import catalog, t
+
+    key = f"controls.beyond.item.{item}"
+    return t(key) if key in catalog() else item
 
 
 _LISTS: dict[tuple[str, str, float], Lists] = {}
@@ -300,15 +357,7 @@ def fold_layers(
         reasons,
         missing,
         notes,
-        extra={
-            "exporter": exp,
-            "made_in": made,
-            "us_tech": us_tech,
-            "subject_to_ear": subject,
-            "end_use": eu.label() if eu else None,
-            "end_user": end_user,
-            "screening": rows,
-        },
+        extra=ib.verdict_extra(exp, made, us_tech, subject, eu, end_user, rows),
     )
     # keep the chip's own fields; the status may only get stricter than the chip verdict's
     status = v.status
@@ -620,10 +669,52 @@ class Result:
 
 @dataclass
 class Classification(Result):
-    """A verdict as a command shows it: the verdict, its JSON record and citations."""
+    """A verdict as a command shows it: the verdict, its JSON record and citations.
+
+    ``item`` is the kind asked for (``chip``, ``hbm``, ``equipment`` …), ``beyond`` whether it was
+    classified by paragraph (:func:`beyond_chips`), ``posture`` the hypothetical posture applied."""
 
     verdict: Verdict | None = None
     regime: Regime | None = None
+    item: str = "chip"
+    beyond: bool = False
+    posture: str | None = None
+
+    def title(self) -> str:
+        """The verdict's title in the reader's language."""
+        from computestrata.i18n import t
+
+        v = self.verdict
+        assert v is not None
+        if self.beyond:
+            return t(
+                "controls.beyond.title.classify",
+                item=v.item,
+                kind=kind_label(self.item),
+                dest=v.destination,
+                date=v.date.isoformat(),
+            )
+        return t(
+            "controls.title.classify",
+            item=v.item or t("controls.word.spec"),
+            dest=v.destination,
+            date=v.date.isoformat(),
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The fields people read first, by code and in order (:data:`CHIP_FIELDS` or
+        :data:`BEYOND_FIELDS`; ``regime`` is the posture when one was applied).  Values are the
+        record's codes (an empty list is ``None``); a face puts them in the reader's language."""
+        d, v = self.data, self.verdict
+        assert d is not None and v is not None
+        out: dict[str, Any] = {}
+        for k in BEYOND_FIELDS if self.beyond else CHIP_FIELDS:
+            value = d.get(k)
+            out[k] = None if value == [] else value
+        out["status"] = v.status
+        if self.posture and not self.beyond:
+            out["regime"] = self.posture
+        return out
 
 
 @dataclass
@@ -716,7 +807,7 @@ def classify_request(
     """``strata controls classify`` as one call: arguments as typed (countries in any language,
     ``us_tech`` as yes/no), the verdict, its JSON record (with the catalogue entry and the posture's
     regime name), its notes and citations."""
-    if item in ITEM_CLASSES or eccn:
+    if beyond_chips(item, eccn):
         return _classify_equipment(
             item, eccn, chip, spec, dest, on, hq, basis, posture, exporter, end_use, end_user, made_in, us_tech, atlas
         )
@@ -750,6 +841,8 @@ def classify_request(
         extra_sources=extra,
         verdict=v,
         regime=regime,
+        item=item,
+        posture=posture,
     )
 
 
@@ -818,15 +911,37 @@ def _classify_equipment(
     in_force = sources.rules(regime, [v.date], check_basis(v.basis))
     extra = [x for x in in_force if x["source_id"].removeprefix("controls_rule_") in reasons]
     ids = sorted({r["source_id"] for r in d.get("screening") or [] if r.get("source_id")})
-    return Classification(data=d, notes=list(v.notes), source_ids=ids, extra_sources=extra, verdict=v, regime=regime)
+    return Classification(
+        data=d,
+        notes=list(v.notes),
+        source_ids=ids,
+        extra_sources=extra,
+        verdict=v,
+        regime=regime,
+        item=item,
+        beyond=True,
+    )
 
 
 @dataclass
 class Timeline(Result):
-    """Every change of status for one item and destination (``rows``: one per change)."""
+    """Every change of status for one item and destination (``rows``: one per change).
+
+    ``item`` names the item (chip name or ECCN), ``kind`` the kind asked for and ``beyond``
+    whether it changes by paragraph (:func:`beyond_chips`)."""
 
     dest: str = ""
     item: str | None = None
+    kind: str = "chip"
+    beyond: bool = False
+
+    def title(self) -> str:
+        """The timeline's title in the reader's language."""
+        from computestrata.i18n import t
+
+        if self.beyond:
+            return t("controls.beyond.title.timeline", item=self.item, kind=kind_label(self.kind), dest=self.dest)
+        return t("controls.title.timeline", item=self.item or t("controls.word.spec"), dest=self.dest)
 
 
 def timeline(
@@ -849,7 +964,7 @@ def timeline(
     from computestrata.controls import regime as rg
     from computestrata.controls import sources
 
-    if item in ITEM_CLASSES or eccn:
+    if beyond_chips(item, eccn):
         if item not in ITEM_CLASSES or not eccn or chip or spec:
             raise InputError(
                 "timeline for equipment, EDA and materials needs --item equipment|eda|material and --eccn",
@@ -865,7 +980,13 @@ def timeline(
         from computestrata.i18n import t
 
         return Timeline(
-            rows=events, notes=[t("controls.beyond.timeline.note")], extra_sources=extra, dest=dest_code, item=eccn
+            rows=events,
+            notes=[t("controls.beyond.timeline.note")],
+            extra_sources=extra,
+            dest=dest_code,
+            item=eccn,
+            kind=item,
+            beyond=True,
         )
     from computestrata.controls.batch import timeline as run
 
@@ -880,7 +1001,13 @@ def timeline(
     letters = {m for e in events for m in e["measures"]}
     src, extra = cited([entry] if entry else [], regime, days, b, letters)
     return Timeline(
-        rows=events, notes=[*cat_notes, *it.notes], source_ids=src, extra_sources=extra, dest=dest_code, item=it.name
+        rows=events,
+        notes=[*cat_notes, *it.notes],
+        source_ids=src,
+        extra_sources=extra,
+        dest=dest_code,
+        item=it.name,
+        kind=item,
     )
 
 

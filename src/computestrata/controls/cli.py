@@ -8,6 +8,7 @@ output carries the not-legal-advice notice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,7 +18,7 @@ from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangO
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from computestrata.atlas.store import Atlas
+    from computestrata.atlas.api import Atlas
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -232,80 +233,38 @@ def classify(
         us_tech=us_tech,
         atlas=at,
     )
-    v, d = res.verdict, res.data
-    assert v is not None and d is not None
-    beyond = item in api.ITEM_CLASSES or bool(eccn)
-    if beyond:
-        title = t(
-            "controls.beyond.title.classify",
-            item=v.item,
-            kind=t(f"controls.beyond.item.{item}"),
-            dest=v.destination,
-            date=v.date.isoformat(),
-        )
-    else:
-        title = t(
-            "controls.title.classify",
-            item=v.item or t("controls.word.spec"),
-            dest=v.destination,
-            date=v.date.isoformat(),
-        )
+    v = res.verdict
+    assert v is not None
+    title = res.title()
     cite = {"source_ids": res.source_ids, "extra_sources": res.extra_sources, "notes": _finish_notes(res.notes)}
     if as_json:
-        emit(Output(title=title, data=d, **cite), True, at)  # type: ignore[arg-type]
+        emit(Output(title=title, data=res.data, **cite), True, at)  # type: ignore[arg-type]
         return
     # The verdict first, then its reasons as a narrow table (readable at 80 columns).
-    fields = _verdict_fields(d, v.status, None if beyond else posture)
-    if beyond:
-        from computestrata.controls import display
-
-        for k in ("tpp", "tpp_driver", "performance_density", "hbm_bandwidth_density", "measures"):
-            fields.pop(_header(k), None)
-        for k in ("exporter", "made_in", "end_use", "end_user"):
-            fields[_header(k)] = d.get(k)
-        fields[_header("subject_to_ear")] = display.yes_no(d.get("subject_to_ear"))
-    emit(Output(title=title, data=fields), False)
+    emit(Output(title=title, data=_verdict_fields(res.summary())), False)
     rows = [_reason_row(r.to_dict()) for r in v.reasons]
     cols = tuple(_header(c) for c in ("rule_citation", "test", "result", "confidence"))
     emit(Output(title=t("controls.reasons"), rows=rows, columns=cols, **cite), False, at)  # type: ignore[arg-type]
 
 
-def _verdict_fields(d: dict[str, Any], status: str, posture: str | None) -> dict[str, Any]:
-    """The verdict's summary fields for people: translated labels and values."""
+def _verdict_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The verdict's summary fields (:meth:`~computestrata.controls.api.Classification.summary`)
+    for people: translated labels and values (an empty value shows as "—")."""
     from computestrata.controls import display
     from computestrata.i18n import t
 
-    keys = (
-        "item",
-        "destination",
-        "hq",
-        "date",
-        "eccn",
-        "paragraph",
-        "tpp",
-        "tpp_driver",
-        "performance_density",
-        "hbm_bandwidth_density",
-        "license_required",
-        "license_required_by_rules",
-        "license_basis",
-        "review_policy",
-        "license_exceptions",
-        "status",
-        "missing_inputs",
-        "low_confidence",
-    )
-    data = {k: (None if d[k] == [] else d[k]) for k in keys}  # an empty list shows as "—"
-    data["item"] = data["item"] or t("controls.word.spec")
-    data["status"] = t(f"controls.status.{status}")
-    data["review_policy"] = display.policy(d["review_policy"])
-    data["license_required"] = display.yes_no(d["license_required"])
-    data["license_required_by_rules"] = display.yes_no(d["license_required_by_rules"])
-    data["license_basis"] = [display.basis(b) for b in d["license_basis"]] or None
-    data["measures"] = [f"{m['id']}: {display.measure_title(m)} ({m['citation']})" for m in d["measures"]] or None
-    if posture:
-        data["regime"] = t("stack.regime.posture", posture=t(f"controls.posture.{posture}"))
-    return {_header(k): v for k, v in data.items()}
+    shown: dict[str, Callable[[Any], Any]] = {
+        "item": lambda x: x or t("controls.word.spec"),
+        "status": lambda x: t(f"controls.status.{x}"),
+        "review_policy": display.policy,
+        "license_required": display.yes_no,
+        "license_required_by_rules": display.yes_no,
+        "subject_to_ear": display.yes_no,
+        "license_basis": lambda x: [display.basis(b) for b in x or []] or None,
+        "measures": lambda x: [f"{m['id']}: {display.measure_title(m)} ({m['citation']})" for m in x or []] or None,
+        "regime": lambda x: t("stack.regime.posture", posture=t(f"controls.posture.{x}")),
+    }
+    return {_header(k): (shown[k](v) if k in shown else v) for k, v in fields.items()}
 
 
 def _reason_row(r: dict[str, Any]) -> dict[str, Any]:
@@ -413,7 +372,6 @@ def timeline(
 ) -> None:
     """Every change of status for one item and destination, with the instrument that caused it."""
     from computestrata.controls import api
-    from computestrata.i18n import t
 
     _start(lang)
     at = _open(atlas, exclude_license)
@@ -431,12 +389,11 @@ def timeline(
         end_use=end_use,
         atlas=at,
     )
-    if item in api.ITEM_CLASSES or eccn:
-        title = t("controls.beyond.title.timeline", item=res.item, kind=item, dest=res.dest)
+    title = res.title()
+    if res.beyond:
         cols = ("date", "status", "review_policy", "license_basis", "citations")
         _show(title, res.rows, cols, as_json, res.notes, at, res.source_ids, res.extra_sources)
         return
-    title = t("controls.title.timeline", item=res.item or t("controls.word.spec"), dest=res.dest)
     events = res.rows
     if not as_json:  # the labelled phrases, under the same headers
         events = [{**e, "summary": e["summary_label"], "caused_by": e["caused_by_label"]} for e in events]

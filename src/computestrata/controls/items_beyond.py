@@ -776,26 +776,46 @@ def classify_item(
         reasons,
         missing,
         notes,
-        extra={
-            "exporter": exp,
-            "made_in": made,
-            "us_tech": us_tech,
-            "subject_to_ear": subject,
-            "end_use": eu.label() if eu else None,
-            "end_user": end_user,
-            "screening": screen_rows,
-            "layers": [
-                {
-                    "layer": x.name,
-                    "license_required": x.required,
-                    "status": x.status,
-                    "review_policy": x.policy,
-                    "citations": sorted({c.citation for c in x.contributing}),
-                }
-                for x in layers
-            ],
-        },
+        extra=verdict_extra(exp, made, us_tech, subject, eu, end_user, screen_rows, layers),
     )
+
+
+def verdict_extra(
+    exporter: str | None,
+    made_in: str,
+    us_tech: bool | None,
+    subject: bool | None,
+    end_use: EndUse | None,
+    end_user: str | None,
+    screening: list[dict[str, Any]],
+    layers: list[_Layer] | None = None,
+) -> dict[str, Any]:
+    """The fields a layered verdict adds to its record (``Verdict.extra``): whose rules, where made,
+    whether the EAR reaches the item, the end use and party screened, and — for items classified
+    by paragraph — each layer's requirement with its citations.  One builder for equipment and
+    for chips with layers folded in (:func:`computestrata.controls.api.fold_layers`), so the two
+    records keep the same keys."""
+    extra: dict[str, Any] = {
+        "exporter": exporter,
+        "made_in": made_in,
+        "us_tech": us_tech,
+        "subject_to_ear": subject,
+        "end_use": end_use.label() if end_use else None,
+        "end_user": end_user,
+        "screening": screening,
+    }
+    if layers is not None:
+        extra["layers"] = [
+            {
+                "layer": x.name,
+                "license_required": x.required,
+                "status": x.status,
+                "review_policy": x.policy,
+                "citations": sorted({c.citation for c in x.contributing}),
+            }
+            for x in layers
+        ]
+    return extra
 
 
 def low_groups(

@@ -36,6 +36,8 @@ __all__ = [
     "SegmentResult",
     "check_date",
     "check_pair",
+    "default_date",
+    "load_rules",
     "matrix",
     "pair",
     "third_markets",
@@ -169,6 +171,14 @@ class PairResult:
 # ---------------------------------------------------------------- input checks
 
 
+def load_rules(path: Path | None = None) -> Rules:
+    """The combination rule (weights, thresholds, levels) from ``path``, else the shipped
+    ``cooperation/rules.yaml``; a bad file is an :class:`InputError` naming the key and the fix."""
+    from computestrata.cooperation import config
+
+    return config.load(path)
+
+
 def check_date(on: date | str, what: str = "--date", regime: Regime | None = None) -> date:
     """A date the rules can speak for (:func:`~.controls_view.date_range`: from the first modelled
     rule's start to the newest modelled change, or today), else an :class:`InputError` naming the range."""
@@ -216,10 +226,10 @@ def _level(status: str, rules: Rules) -> float:
 
 
 def _status(code: str) -> str:
-    """A controls status in the reader's language (the controls engine's labels)."""
-    from computestrata.controls import display
+    """A controls status in the reader's language (see :func:`.display.status_label`)."""
+    from computestrata.cooperation.display import status_label
 
-    return display.status(code) or code
+    return status_label(code)
 
 
 def _k_or(k: float | None) -> float:

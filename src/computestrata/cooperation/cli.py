@@ -1,4 +1,8 @@
-"""`strata coop` commands: thin wrappers over :mod:`computestrata.cooperation.api`."""
+"""`strata coop` commands: parse, call :mod:`computestrata.cooperation.api`, print.
+
+The figures come from the API; the rows and notes people read come from
+:mod:`computestrata.cooperation.display` (the same ones the dashboard and the report show).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ import typer
 from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
 
 if TYPE_CHECKING:
-    from computestrata.atlas.store import Atlas
-    from computestrata.cooperation.config import Rules
+    from computestrata.atlas.api import Atlas
+    from computestrata.cooperation.api import Rules
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -33,11 +37,11 @@ def _start(
     lang: str | None, atlas: Path | None, exclude_license: list[str] | None, rules: Path | None
 ) -> tuple[Atlas, Rules]:
     from computestrata.cli_common import open_atlas
-    from computestrata.cooperation import config
+    from computestrata.cooperation import api
     from computestrata.i18n import set_lang
 
     set_lang(lang)
-    r = config.load(rules)
+    r = api.load_rules(rules)
     return open_atlas(atlas, exclude_license), r
 
 
@@ -71,24 +75,13 @@ def pair_cmd(
 ) -> None:
     """Where cooperation between A and B is open, limited or restricted on a date, per stack segment, and why."""
     from computestrata.cli_common import Output, emit
-    from computestrata.cooperation import api
+    from computestrata.cooperation import api, display
     from computestrata.i18n import t
 
     at, r = _start(lang, atlas, exclude_license, rules)
     res = api.pair(at, a, b, _day(date), rules=r)
     title = t("coop.title.pair", a=res.a, b=res.b, date=res.on.isoformat())
-    notes = [
-        t(
-            "coop.note.rule",
-            open=r.thresholds.open,
-            limited=r.thresholds.limited,
-            rules=str(rules) if rules else "cooperation/rules.yaml",
-        ),
-        t("coop.note.asymmetric", n=len(res.asymmetry), a=res.a, b=res.b)
-        if res.asymmetry
-        else t("coop.note.symmetric", a=res.a, b=res.b),
-        *res.notes,
-    ]
+    notes = display.pair_notes(res, r, rules)
     if as_json:
         data = {"title": title, **res.to_dict(), "rules_file": str(rules) if rules else None}
         emit(
@@ -104,60 +97,21 @@ def pair_cmd(
             atlas=at,
         )
         return
-    rows = []
-    for s in res.segments:
-        row = s.row()
-        rows.append(
-            {
-                "segment": s.name,
-                "layer": s.layer,
-                "class": t(f"coop.class.{s.klass}"),
-                "score": s.score,
-                "kappa_short": row["controllability"],
-                "k_short": row["complementarity"],
-                "posture": t(f"coop.posture.{s.posture['name']}"),
-                "driver": s.headline(),
-            }
-        )
-    cols = ["segment", "layer", "class", "score", "kappa_short", "k_short", "posture", "driver"]
-    _emit(title, rows, cols, False, at, notes=[t("coop.note.columns")])
+    _emit(title, display.pair_rows(res), list(display.PAIR_COLUMNS), False, at, notes=[t("coop.note.columns")])
     if show_drivers:
-        full = [
-            {"segment": s.segment_id, "dimension": d["dimension"], "why": d["text"], "cite": "; ".join(d["cite"])}
-            for s in res.segments
-            for d in s.drivers
-        ]
         _emit(
             t("coop.title.drivers", a=res.a, b=res.b, date=res.on.isoformat()),
-            full,
+            display.driver_rows(res),
             ["segment", "dimension", "why", "cite"],
             False,
             at,
         )
-    summ = []
-    for layer, block in res.summary.items():
-        line: dict[str, Any] = {t("col.layer"): layer, t("col.segments"): block["segments"]}
-        for c in ("restricted", "limited", "open"):
-            line[t(f"coop.class.{c}")] = block["share_of_segments"][c]
-            line[t(f"coop.class.{c}") + " $"] = block["share_of_value"][c]
-        summ.append(line)
-    emit(Output(title=t("coop.title.summary"), rows=summ, raw_headers=True), False, atlas=at)
+    emit(Output(title=t("coop.title.summary"), rows=display.summary_rows(res), raw_headers=True), False, atlas=at)
     if res.asymmetry:
-        asym = [{"segment": x["segment_id"], "why": "; ".join(x["why"])} for x in res.asymmetry]
-        _emit(t("coop.title.asymmetry"), asym, ["segment", "why"], False, at)
-    mech = [
-        {
-            "mechanism": m["name"],
-            "supported": t("coop.word.yes") if m["supported"] else t("coop.word.no"),
-            "opening": m["opening"],
-            "segments": _few([_seg_class(x) for x in m["segments"]]),
-            "evidence": " | ".join(m["evidence"]),
-        }
-        for m in res.mechanisms
-    ]
+        _emit(t("coop.title.asymmetry"), display.asymmetry_rows(res), ["segment", "why"], False, at)
     _emit(
         t("coop.title.mechanisms"),
-        mech,
+        display.mechanism_rows(res),
         ["mechanism", "supported", "opening", "segments", *(["evidence"] if show_drivers else [])],
         False,
         at,
@@ -165,21 +119,6 @@ def pair_cmd(
         notes=notes,
         extra_sources=res.extra_sources,
     )
-
-
-def _seg_class(item: str) -> str:
-    """``"dram (open)"`` with the class in the reader's language."""
-    from computestrata.i18n import t
-
-    seg, _, klass = item.partition(" (")
-    klass = klass.rstrip(")")
-    return f"{seg} ({t(f'coop.class.{klass}')})" if klass in ("restricted", "limited", "open") else item
-
-
-def _few(items: list[str], n: int = 4) -> str:
-    """The first ``n`` items and how many more (a table cell; the full list is in --json)."""
-    more = f" +{len(items) - n}" if len(items) > n else ""
-    return ", ".join(items[:n]) + more
 
 
 @app.command("third-markets")
@@ -201,7 +140,7 @@ def third_cmd(
     exclude_license: ExcludeLicenseOpt = None,
 ) -> None:
     """Rank third countries where A and B complement each other, with the ranking rule shown."""
-    from computestrata.cooperation import api
+    from computestrata.cooperation import api, display
     from computestrata.i18n import t
 
     at, r = _start(lang, atlas, exclude_license, rules)
@@ -228,7 +167,7 @@ def third_cmd(
     emit(
         Output(
             title=title,
-            rows=res.rows if as_json else [_third_row(x) for x in res.rows],
+            rows=res.rows if as_json else [display.third_row(x) for x in res.rows],
             columns=cols,
             data=data if as_json else None,
             source_ids=res.source_ids,
@@ -237,25 +176,6 @@ def third_cmd(
         as_json,
         atlas=at,
     )
-
-
-def _third_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A third-market row for the table, in the reader's language (JSON keeps the codes)."""
-    from computestrata.cooperation.api import _status
-    from computestrata.i18n import catalog, t
-
-    out = dict(row)
-    if row.get("controls"):
-        parts = []
-        for part in str(row["controls"]).split(", "):
-            flow, _, code = part.rpartition(" ")
-            parts.append(f"{flow} {_status(code)}" if flow else part)
-        out["controls"] = ", ".join(parts)
-    group = row.get("income_group")
-    key = "coop.income." + str(group).lower().replace(" ", "_")
-    if group and key in catalog():
-        out["income_group"] = t(key)
-    return out
 
 
 @app.command("timeline")
@@ -273,7 +193,7 @@ def timeline_cmd(
 ) -> None:
     """How the classes change as rules take effect (HBM 2024, the 2026 case-by-case policy …)."""
     from computestrata.cli_common import Output, emit
-    from computestrata.cooperation import api
+    from computestrata.cooperation import api, display
     from computestrata.i18n import t
 
     at, r = _start(lang, atlas, exclude_license, rules)
@@ -281,16 +201,9 @@ def timeline_cmd(
     rows, dates, sources = api.timeline(at, ca, cb, start, end, rules=r, changes_only=not show_all)
     title = t("coop.title.timeline", a=ca, b=cb, start=start, end=end)
     if not as_json:
-        rows = [
-            {
-                **x,
-                "class": t(f"coop.class.{x['class']}"),
-                "previous": t(f"coop.class.{x['previous']}") if x["previous"] else None,
-            }
-            for x in rows
-        ]
+        rows = display.timeline_rows(rows)
     data = {"title": title, "a": ca, "b": cb, "dates": [d.isoformat() for d in dates]}
-    notes = [f"dates evaluated: 1 January of each year and every rule change date ({len(dates)} dates)"]
+    notes = display.timeline_notes(dates)
     emit(
         Output(
             title=title,
@@ -322,7 +235,7 @@ def matrix_cmd(
 ) -> None:
     """Every ordered pair of countries on one date: shares of segments and value per class."""
     from computestrata.cli_common import Output, emit
-    from computestrata.cooperation import api
+    from computestrata.cooperation import api, display
     from computestrata.i18n import t
 
     at, r = _start(lang, atlas, exclude_license, rules)
@@ -333,7 +246,9 @@ def matrix_cmd(
     if parquet is not None:
         api.write_parquet(res.frame, parquet)
         notes.append(t("coop.note.parquet", n=len(res.frame), path=str(parquet)))
-    rows = res.frame.to_dict(orient="records")
+    shown = None if as_json else 20 if parquet is not None else 60
+    rows, cut = display.matrix_rows(res, shown, parquet)
+    notes += cut
     cols = [
         "a",
         "b",
@@ -345,11 +260,6 @@ def matrix_cmd(
         "mean_score",
         "asymmetric_controls",
     ]
-    shown = 20 if parquet is not None else 60
-    if not as_json and len(rows) > shown:
-        rows = rows[:shown]
-        where = "the Parquet file" if parquet is not None else "--json or --parquet FILE"
-        notes.append(f"first {shown} of {len(res.frame)} rows shown; all are in {where}")
     data = {
         "title": title,
         "date": res.on.isoformat(),

@@ -21,9 +21,10 @@ EUV 3B001.f.1), allied national controls and China's own controls are returned a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from computestrata.controls.items import Item
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from computestrata.cooperation.config import Rules
 
 ENGINE = "EAR advanced computing (computestrata.controls, dated rules)"
+T = TypeVar("T")
 AUTHORITIES = ("USA", "NLD", "JPN", "CHN")  # exporters whose own rules the full engine models
 
 #: The ``unassessed`` items as stored (English, language-free data: results are cached across
@@ -58,20 +60,38 @@ def unassessed_text(item: str) -> str:
     return item
 
 
-# Caches keyed by object identity (regimes and rules hold dicts, so they are not hashable);
-# the objects are kept alive beside their results so an id is never reused while cached.
-_KEEP: dict[int, Any] = {}
-_CACHE: dict[tuple[Any, ...], Any] = {}
+# What the engine answers is remembered by the rule set it comes from: each memo is attached
+# to its regime (or rules) object and dropped with it (computestrata.memo.attached), so a
+# what-if regime never meets the real one's verdicts and nothing outlives its regime.  Rules
+# enter keys by content (fingerprint): equal rules files share verdicts, changed ones never do.
+#: entries kept per regime and kind; "verdict" holds one treatment per segment, pair of
+#: destination groups and date (a full matrix asks ~16,000 for one date)
+_SIZES = {"verdict": 65_536, "key": 16_384, "tagged": 4_096, "item": 256}
+_MEMO_PREFIX = "coop.controls."
 
 
-def _memo(name: str, objs: tuple[Any, ...], args: tuple[Any, ...], make: Any) -> Any:
-    for o in objs:
-        if o is not None:
-            _KEEP[id(o)] = o
-    key = (name, *(id(o) for o in objs), *args)
-    if key not in _CACHE:
-        _CACHE[key] = make()
-    return _CACHE[key]
+def _memo(owner: Any, name: str, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()`` remembered in ``owner``'s memo ``name`` under ``key``, computed in English: a
+    cached treatment holds data (rule ids, citations, English notes), never the text of the
+    language whoever asked first was reading (``unassessed`` is rendered by :meth:`record`)."""
+    from computestrata.memo import attached
+
+    def english() -> T:
+        from computestrata.i18n import use_lang
+
+        with use_lang("en"):
+            return make()
+
+    return attached(owner, _MEMO_PREFIX + name, _SIZES.get(name, 1_024)).get(key, english)
+
+
+def _rules(rules: Rules | None) -> Rules:
+    """The rules object behind ``None`` (the shipped ``rules.yaml``), so both share one cache."""
+    if rules is not None:
+        return rules
+    from computestrata.cooperation import config
+
+    return config.load()
 
 
 @dataclass(frozen=True)
@@ -188,19 +208,23 @@ def segment_controls(
     ``regime`` (a what-if chip regime, e.g. ``load().without(...)``) selects the chip-rules path;
     by default, or given the full engine's own regime, the full engine answers (:func:`engine_for`).
     """
+    from computestrata.memo import fingerprint
+
     eng = engine_for(regime)
+    r = _rules(rules)
+    fp = fingerprint(r)
     if eng is not None:
         reg = eng.load_full()
         ek, dk = destination_group(reg, exporter, on), destination_group(reg, dest, on)
         base = _memo(
-            "api", (reg, rules), (segment_id, ek, dk, on), lambda: _by_api(eng, reg, segment_id, ek, dk, on, rules)
+            reg, "verdict", ("api", fp, segment_id, ek, dk, on), lambda: _by_api(eng, reg, segment_id, ek, dk, on, r)
         )
     else:
         from computestrata.controls.regime import load
 
         reg = regime or load()
         key = destination_group(reg, dest, on)
-        base = _memo("group", (reg, rules), (segment_id, key, on), lambda: _by_group(reg, segment_id, key, on, rules))
+        base = _memo(reg, "verdict", ("group", fp, segment_id, key, on), lambda: _by_group(reg, segment_id, key, on, r))
     return DirectionControls(
         segment_id=segment_id,
         exporter=exporter,
@@ -240,16 +264,16 @@ def _by_api(
         return DirectionControls(
             segment_id, "", "", on, "indeterminate", unassessed=tuple(unassessed), engine=API_ENGINE
         )
-    tagged = _memo("tagged", (regime,), (segment_id, on), lambda: bool(eng.segment_paragraphs(segment_id, on)))
+    tagged = _memo(regime, "tagged", (segment_id, on), lambda: bool(eng.segment_paragraphs(segment_id, on)))
     # no paragraph of any modelled authority reaches the segment that day: nothing to ask per pair
     verdicts = list(eng.controls_for_segment(segment_id, exp, dest, on, us_tech=r.fdp_us_tech)) if tagged else []
-    item, item_note = _memo("item", (rules,), (segment_id,), lambda: _item(rules, segment_id))
+    item, item_note = _memo(r, "item", (segment_id,), lambda: _item(r, segment_id))
     rep = None
     if (
         item is not None
         and dest != exp
         and on >= _CHIP_RULES_START
-        and _memo("force", (regime,), (on,), lambda: _in_force(regime, on)).get(segment_id)
+        and _memo(regime, "force", (on,), lambda: _in_force(regime, on)).get(segment_id)
     ):
         national = exp if exp in AUTHORITIES else None
         spec = r.representative_items[segment_id]
@@ -306,12 +330,12 @@ def destination_group(regime: Regime, dest: str, on: date) -> tuple[str, ...]:
     Every destination with the same key gets the same treatment from every rule (selectors
     name groups or countries), which is what lets the all-pairs matrix classify once per group.
     """
-    return _memo("key", (regime,), (dest, on), lambda: _group_key(regime, dest, on))
+    return _memo(regime, "key", (dest, on), lambda: _group_key(regime, dest, on))
 
 
 def _group_key(regime: Regime, dest: str, on: date) -> tuple[str, ...]:
     code = regime.effective_country(dest, on)
-    named = _memo("named", (regime,), (), lambda: _named_countries(regime))
+    named = _memo(regime, "named", (), lambda: _named_countries(regime))
     groups = tuple(sorted(regime.groups_of(dest, on)))
     return (code if code in named else "*", *groups)
 
@@ -375,7 +399,7 @@ def _by_group(
     from computestrata.stack.segments import segment
 
     seg = segment(segment_id)
-    entries = _memo("force", (regime,), (on,), lambda: _in_force(regime, on)).get(segment_id, [])
+    entries = _memo(regime, "force", (on,), lambda: _in_force(regime, on)).get(segment_id, [])
     modelled = {e["eccn"] for e in entries}
     unassessed = list(seg.control_refs) + [
         _UNASSESSED["not_modelled"].format(ref=ref.id)
@@ -386,7 +410,7 @@ def _by_group(
     if not entries:
         return DirectionControls(segment_id, "", "", on, "free", unassessed=tuple(unassessed))
     eccns = tuple(e["eccn"] for e in entries)
-    item, item_note = _memo("item", (rules,), (segment_id,), lambda: _item(rules, segment_id))
+    item, item_note = _memo(_rules(rules), "item", (segment_id,), lambda: _item(rules, segment_id))
     dest = key[0] if key[0] != "*" else _member(regime, key, on)
     if item is None or dest is None:
         open_hits = tuple(Hit(e["eccn"], "; ".join(e["citations"]), "indeterminate", e["confidence"]) for e in entries)
@@ -422,7 +446,7 @@ def _by_group(
 
 def _member(regime: Regime, key: tuple[str, ...], on: date) -> str | None:
     """A country with this destination-group key (any member gets the same verdict)."""
-    first: dict[tuple[str, ...], str] = _memo("members", (regime,), (on,), lambda: _first_members(regime, on))
+    first: dict[tuple[str, ...], str] = _memo(regime, "members", (on,), lambda: _first_members(regime, on))
     return first.get(key)
 
 
@@ -434,9 +458,13 @@ def _first_members(regime: Regime, on: date) -> dict[tuple[str, ...], str]:
 
 
 def clear_caches() -> None:
-    """Forget cached verdicts (tests that build derived regimes call this)."""
-    _CACHE.clear()
-    _KEEP.clear()
+    """Forget every regime's remembered verdicts (cold timings).  Not needed for correctness:
+    a derived regime is another object with its own memo."""
+    from computestrata.memo import iter_memos
+
+    for m in iter_memos():
+        if m.name.split(":", 1)[-1].startswith(_MEMO_PREFIX):
+            m.forget()
 
 
 def treatments(

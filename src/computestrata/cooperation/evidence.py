@@ -15,6 +15,7 @@ A country without a figure has ``None`` (never 0) unless the source covers the w
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
@@ -39,7 +40,20 @@ class Capability:
     proxy_reason: str | None = None
     source_ids: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
+    #: notes of our own (language-free data); the share data's notes are rendered when shown
     notes: list[str] = field(default_factory=list)
+    #: (share book, segment id, year asked) behind ``shares``: :meth:`shown_notes` renders their
+    #: notes in the reader's language then (evidence is cached and shown in any language)
+    share_ref: tuple[Any, str, int | None] | None = field(default=None, repr=False, compare=False)
+
+    def shown_notes(self) -> list[str]:
+        """Every note in the current language: the share data's, then our own."""
+        out: list[str] = []
+        if self.share_ref is not None:
+            book, sid, year = self.share_ref
+            sh = book.for_segment(sid, year)
+            out += list(sh.notes) if sh is not None else []
+        return out + list(self.notes)
 
     def share_of(self, iso3: str) -> float | None:
         if self.shares is None:
@@ -87,36 +101,28 @@ class Evidence:
         return [self.demand.get(ind, {}).get(iso3) for ind in indicators]
 
 
-_CACHE: dict[tuple[int, int, date], Evidence] = {}
-_KEEP: dict[int, Any] = {}
-_YEARLY: dict[tuple[Any, ...], Any] = {}
-
-
-def _per_year(key: tuple[Any, ...], make: Any) -> Any:
-    if key not in _YEARLY:
-        _YEARLY[key] = make()
-    return _YEARLY[key]
-
-
 def gather(atlas: Atlas, on: date, rules: Rules) -> Evidence:
-    """Everything the rule reads for ``on`` (cached per atlas, rules and date)."""
-    key = (id(atlas), id(rules), on)
-    if key not in _CACHE:
-        _KEEP[id(atlas)] = atlas
-        _KEEP[id(rules)] = rules
-        _CACHE[key] = _gather(atlas, on, rules)
-    return _CACHE[key]
+    """Everything the rule reads for ``on``, remembered by the atlas (:meth:`Atlas.memo`) per
+    rules content and date: another atlas, other rules or another day never share an entry."""
+    from computestrata.memo import fingerprint, of_atlas
+
+    return of_atlas(atlas, ("coop.evidence", fingerprint(rules), on), lambda: _gather(atlas, on, rules))
 
 
 def _gather(atlas: Atlas, on: date, rules: Rules) -> Evidence:
+    from computestrata.memo import fingerprint, of_atlas
     from computestrata.stack.segments import segments
 
     notes: list[str] = []
     caps = capabilities(atlas, on, rules, [s.id for s in segments()])
     demand, meta = _demand(atlas, on)
     # value and trade do not depend on the day within a year: computed once per atlas and year
-    value, value_sources = _per_year(("value", id(atlas)), lambda: _value(atlas))
-    trade = _per_year(("trade", id(atlas), id(rules), on.year), lambda: _trade(atlas, on, rules))
+    value, value_sources = of_atlas(atlas, ("coop.value",), lambda: _value(atlas))
+    trade = of_atlas(atlas, ("coop.trade", fingerprint(rules), on.year), lambda: _trade(atlas, on.year, rules))
+    if trade is not None and trade.year > on.year:  # said for this day, not the first day asked in its year
+        trade = dataclasses.replace(
+            trade, note=f"trade data start in {trade.year}; {trade.year} is used for {on.isoformat()}"
+        )
     return Evidence(on, caps, demand, meta, value, value_sources, trade, notes)
 
 
@@ -159,6 +165,7 @@ def capabilities(atlas: Atlas, on: date, rules: Rules, segment_ids: list[str]) -
                 source_ids=list(p.source_ids),
                 citations=list(p.citations),
                 notes=list(p.notes),
+                share_ref=p.share_ref,
             )
         caps[sid] = c
     return caps
@@ -167,9 +174,10 @@ def capabilities(atlas: Atlas, on: date, rules: Rules, segment_ids: list[str]) -
 NETWORK_SOURCE = "comtrade_semis_network"
 
 
-def _trade(atlas: Atlas, on: date, rules: Rules) -> Trade | None:
+def _trade(atlas: Atlas, year_on: int, rules: Rules) -> Trade | None:
     """Balassa RCA per product group, import shares, bilateral flows and HS6 profiles (for
-    Michaely's index) of the network's latest year at or before the date (else its earliest)."""
+    Michaely's index) of the network's latest year at or before ``year_on`` (else its earliest;
+    :func:`_gather` then says so for the day asked)."""
     if not atlas.has("trade_semis_bilateral") or not rules.trade_products:
         return None
     from computestrata.cooperation.complementarity import balassa_rca
@@ -183,9 +191,8 @@ def _trade(atlas: Atlas, on: date, rules: Rules) -> Trade | None:
     ]
     if not years:
         return None
-    usable = [y for y in years if y <= on.year]
+    usable = [y for y in years if y <= year_on]
     year = usable[-1] if usable else years[0]
-    note = None if usable else f"trade data start in {year}; {year} is used for {on.isoformat()}"
     df = atlas.df(
         "SELECT reporter_iso3, partner_iso3, hs6, value_usd FROM trade_semis_bilateral "
         "WHERE source_id = ? AND year = ? AND flow = 'X' AND reporter_iso3 IS NOT NULL",
@@ -216,16 +223,17 @@ def _trade(atlas: Atlas, on: date, rules: Rules) -> Trade | None:
     for r in part.groupby(["partner_iso3", "hs6"], as_index=False)["value_usd"].sum().itertuples(index=False):
         imports_hs6.setdefault(str(r.partner_iso3), {})[str(r.hs6)] = float(r.value_usd)
     members = frozenset(str(x) for x in df["reporter_iso3"].unique())
-    return Trade(year, rca, import_share, bilateral, exports_hs6, imports_hs6, members, [NETWORK_SOURCE], note)
+    return Trade(year, rca, import_share, bilateral, exports_hs6, imports_hs6, members, [NETWORK_SOURCE])
 
 
 def _capability(book: Any, seg: Any, year: int) -> Capability:
+    asked: int | None = year
     sh = book.for_segment(seg, year)
     note: list[str] = []
     if sh is None:
         later = book.for_segment(seg, None)
         if later is not None and later.year > year:
-            sh = later
+            sh, asked = later, None
             note.append(f"{seg.id}: no share data at or before {year}; the earliest later data ({later.year}) are used")
     if sh is None:
         return Capability(seg.id, None, False, None, None)
@@ -238,7 +246,8 @@ def _capability(book: Any, seg: Any, year: int) -> Capability:
         sh.basis,
         source_ids=list(sh.source_ids),
         citations=list(sh.citations),
-        notes=note,
+        notes=note,  # not sh.notes: those are text in the language of whoever asked first
+        share_ref=(book, seg.id, asked),
     )
 
 
@@ -304,6 +313,8 @@ def _value(atlas: Atlas) -> tuple[dict[str, float | None], list[str]]:
 
 
 def clear_caches() -> None:
-    _CACHE.clear()
-    _KEEP.clear()
-    _YEARLY.clear()
+    """Forget the evidence every live atlas remembers (cold timings); the share books stay."""
+    from computestrata.memo import forget_everywhere
+
+    for name in ("coop.evidence", "coop.value", "coop.trade"):
+        forget_everywhere(name)

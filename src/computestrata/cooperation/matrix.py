@@ -36,6 +36,10 @@ class MatrixResult:
     source_ids: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
+    def records(self) -> list[dict[str, Any]]:
+        """Every pair as a plain row (the JSON ``rows``; table and dashboard show the same)."""
+        return [{str(k): v for k, v in row.items()} for row in self.frame.to_dict(orient="records")]
+
 
 def default_countries(atlas: Atlas, regime: Regime) -> list[str]:
     """Countries with data: in the atlas with a GDP figure and known to the controls engine."""

@@ -61,6 +61,18 @@ def _text(value: str | dict[str, str], lang: str) -> str:
     return value.get(lang) or value["en"]
 
 
+def segment_tag(segment_id: str, klass: str) -> str:
+    """A mechanism's segment as the JSON lists it: ``"dram (open)"`` (id and class code)."""
+    return f"{segment_id} ({klass})"
+
+
+def split_tag(tag: str) -> tuple[str, str | None]:
+    """``"dram (open)"`` → ``("dram", "open")``: the inverse of :func:`segment_tag`, kept beside
+    it so the format is known in one place (a text without a class gives ``(text, None)``)."""
+    seg, sep, rest = tag.partition(" (")
+    return (seg, rest[:-1]) if sep and rest.endswith(")") else (tag, None)
+
+
 def openings(res: PairResult, atlas: Atlas, ev: Evidence) -> list[dict[str, Any]]:
     """Per mechanism: ``supported`` or not, the segments that open it, and the evidence."""
     from computestrata.i18n import get_lang, t
@@ -79,7 +91,7 @@ def openings(res: PairResult, atlas: Atlas, ev: Evidence) -> list[dict[str, Any]
                     "name": _text(m["name"], lang),
                     "supported": bool(tense),
                     "opening": _text(m["opening"], lang),
-                    "segments": [f"{s.segment_id} ({s.klass})" for s in tense],
+                    "segments": [segment_tag(s.segment_id, s.klass) for s in tense],
                     "evidence": [t("coop.mech.tense", n=len(tense), total=len(members), a=res.a, b=res.b)],
                     "paper": m["paper"],
                     "source_ids": [],
@@ -110,7 +122,7 @@ def openings(res: PairResult, atlas: Atlas, ev: Evidence) -> list[dict[str, Any]
                 "name": _text(m["name"], lang),
                 "supported": bool(live),
                 "opening": _text(m["opening"], lang) if live else None,
-                "segments": [f"{s.segment_id} ({s.klass})" for s in live],
+                "segments": [segment_tag(s.segment_id, s.klass) for s in live],
                 "evidence": evidence or [t("coop.mech.none", segments=", ".join(ids), a=res.a, b=res.b)],
                 "paper": m["paper"],
                 "source_ids": sorted(set(sids)),

@@ -499,9 +499,9 @@ def _stock_rows(sel: ClusterSelection, sim: StockDraws) -> list[dict[str, Any]]:
     obs_n = obs.size()
     obs_op = obs["op16_s"].sum(min_count=1) if "op16_s" in ex.columns else None
     rows: list[dict[str, Any]] = []
+    values, share_bands = mc.summarise_columns(sim.stock), mc.summarise_columns(shares)
     for j, c in enumerate(sim.names):
-        v = mc.summarise(sim.stock[:, j])
-        s = mc.summarise(shares[:, j])
+        v, s = values[j], share_bands[j]
         rows.append(
             {
                 "country": c,
@@ -913,12 +913,41 @@ def _lead_warning(est: Estimate) -> list[str]:
     return [est.method, *est.notes]
 
 
+#: the ``gpu_clusters`` columns the cluster estimates read (selection, filters, notes, sources):
+#: reading these instead of all 50-odd (notes, URLs…) makes each read and each filtered copy cheaper
+CLUSTER_COLUMNS = (
+    "name",
+    "status",
+    "certainty",
+    "single_cluster",
+    "possible_duplicate",
+    "include_in_standard_analysis",
+    "exclude",
+    "h100e",
+    "op16_s",
+    "country_iso3",
+    "first_operational_date",
+    "decommissioned_date",
+    "superseded_by",
+    "source_id",
+)
+
+
+def load_clusters(atlas: Atlas, columns: Sequence[str] = CLUSTER_COLUMNS) -> pd.DataFrame:
+    """The GPU clusters table with the columns the cluster estimates use (others ignored)."""
+    return _load(atlas, "gpu_clusters", columns)
+
+
+def _load(atlas: Atlas, table: str, columns: Sequence[str]) -> pd.DataFrame:
+    atlas.require(table)
+    have = set(atlas.manifest["tables"][table]["columns"])
+    cols = ", ".join(f'"{c}"' for c in columns if c in have)
+    return atlas.df(f"SELECT {cols} FROM {table}")
+
+
 def load_top500(
     atlas: Atlas,
     columns: Sequence[str] = ("list_id", "rank", "name", "site", "country_iso3", "rmax_tflops", "source_id"),
 ) -> pd.DataFrame:
     """The TOP500 systems table with the columns this module uses (others ignored)."""
-    atlas.require("top500_systems")
-    have = set(atlas.manifest["tables"]["top500_systems"]["columns"])
-    cols = ", ".join(f'"{c}"' for c in columns if c in have)
-    return atlas.df(f"SELECT {cols} FROM top500_systems")
+    return _load(atlas, "top500_systems", columns)

@@ -148,3 +148,26 @@ def summarise(samples: FloatArray) -> dict[str, float]:
         return {"p5": float("nan"), "median": float("nan"), "p95": float("nan")}
     p5, med, p95 = np.percentile(arr, [5, 50, 95])
     return {"p5": float(p5), "median": float(med), "p95": float(p95)}
+
+
+def summarise_columns(samples: FloatArray) -> list[dict[str, float]]:
+    """:func:`summarise` of each column of a draws × columns matrix, the same numbers.
+
+    Columns without NaN share one percentile call (the per-column calls were a tenth of
+    Table 1's time); a percentile picks the same order statistics and interpolates them the
+    same way along an axis as on one column.  Columns with NaN go through :func:`summarise`.
+    """
+    import numpy as np
+
+    arr = np.asarray(samples, dtype="float64")
+    out: list[dict[str, float]] = [{} for _ in range(arr.shape[1])]
+    nan = np.isnan(arr).any(axis=0)
+    full = np.flatnonzero(~nan)
+    if full.size and arr.shape[0]:
+        pct = np.percentile(arr[:, full], [5, 50, 95], axis=0)
+        for c, j in enumerate(full):
+            out[j] = {"p5": float(pct[0, c]), "median": float(pct[1, c]), "p95": float(pct[2, c])}
+    for j in range(arr.shape[1]):
+        if not out[j]:
+            out[j] = summarise(arr[:, j])
+    return out

@@ -203,7 +203,7 @@ def build_table1(
         if atlas.has("top500_systems")
         else None
     )
-    clusters = atlas.table("gpu_clusters") if atlas.has("gpu_clusters") else None
+    clusters = es.load_clusters(atlas) if atlas.has("gpu_clusters") else None
     chips = atlas.table("chip_stocks") if atlas.has("chip_stocks") else None
     # a table hidden by --exclude-license is as missing as an absent one
     top = None if top is None or top.empty else top

@@ -86,7 +86,7 @@ def _sections() -> list[tuple[str, str, tuple[str, ...], Callable[[Context], Rep
 
 #: Section keys in the order of the paper's argument: the stack and its chokepoints, who holds
 #: compute, the trends, the controls, what cooperation remains, and the composite index.
-#: Scenario trajectories are central paths (their bands need the minutes-long sweep).
+#: Scenario trajectories carry p5–p95 bands from a seeded parameter sweep (:mod:`computestrata.scenarios.bands`).
 SECTIONS = (
     "chokepoints",
     "top500",
@@ -190,7 +190,7 @@ def _context(sections: list[ReportSection], atlas: Atlas, lang: str, pair: tuple
                 cited = own
             else:
                 cited = [recs[i] for i in sorted(item.source_ids or ()) if i in recs] + list(item.extra_sources or [])
-            item.caption = caption(cited, lang)
+            item.caption = " ".join(x for x in (item.about, caption(cited, lang)) if x)
     rows = [
         {
             "source_id": r["source_id"],

@@ -26,6 +26,7 @@ class Figure:
     source_ids: set[str] | None = None  # None: the section's sources
     extra_sources: list[dict[str, Any]] | None = None
     caption: str = ""  # filled from the cited records when the page is rendered
+    about: str = ""  # what the chart shows beyond its data (e.g. how a band was sampled): starts the caption
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Table:
     source_ids: set[str] | None = None
     extra_sources: list[dict[str, Any]] | None = None
     caption: str = ""
+    about: str = ""
 
 
 @dataclass

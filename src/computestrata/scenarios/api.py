@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError
+from computestrata.scenarios.sweep import SweepResult
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
+    from computestrata.scenarios.executor import Executor
     from computestrata.scenarios.model import Prepared, Projection
     from computestrata.scenarios.spec import Scenario
 
@@ -28,50 +30,120 @@ __all__ = [
     "HINDCAST_CUTOFFS",
     "Hindcast",
     "Runs",
+    "ScenarioInfo",
+    "ScenarioSheet",
+    "SweepResult",
     "hindcast",
     "list_scenarios",
     "load",
+    "names",
+    "parse_settings",
     "prepare",
     "run",
+    "scenarios",
     "show",
+    "sweep",
+    "title",
 ]
 
 HINDCAST_CUTOFFS = (2022, 2023, 2024)
 LAST_OBSERVED = 2025  # the last year-end the atlas' Epoch data cover
 
 
-def list_scenarios() -> list[dict[str, Any]]:
-    """The shipped scenarios: name, title, control posture and start, horizon."""
-    from computestrata.scenarios.spec import list_scenarios as names
-    from computestrata.scenarios.spec import load_scenario
+def names() -> list[str]:
+    """The shipped scenarios, baseline first: the files of the library folder are the registry,
+    so a new scenario is a new YAML file there and nothing else."""
+    from computestrata.scenarios.spec import list_scenarios as library
 
+    return library()
+
+
+def title(name: str, own: str | None = None, lang: str | None = None) -> str:
+    """A scenario's title for the reader: a shipped scenario's from the catalogue
+    (``scenario.title.<name>``, en/ko/zh) when it has one, else the file's own title."""
+    from computestrata.i18n import catalog, t
+
+    key = f"scenario.title.{name}"
+    if name in names() and key in catalog():
+        return t(key, lang=lang)
+    return own or name
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """One shipped scenario as a menu shows it (``strata scenario list``, the dashboard)."""
+
+    name: str
+    title: str
+    control_posture: str | None
+    start: str | None  # ISO date the posture or transformation takes effect
+    base_year: int
+    horizon_year: int
+    parameters: int  # how many assumptions it declares
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "control_posture": self.control_posture,
+            "start": self.start,
+            "base_year": self.base_year,
+            "horizon_year": self.horizon_year,
+            "parameters": self.parameters,
+        }
+
+
+def scenarios(lang: str | None = None) -> list[ScenarioInfo]:
+    """The shipped scenarios with their titles in ``lang`` (default: the current language)."""
     out = []
     for n in names():
-        s = load_scenario(n)
+        s = load(n)
         out.append(
-            {
-                "name": s.name,
-                "title": s.title,
-                "control_posture": s.control.posture,
-                "start": s.control.start.isoformat() if s.control.start else None,
-                "base_year": s.base_year,
-                "horizon_year": s.horizon,
-                "parameters": len(s.parameters),
-            }
+            ScenarioInfo(
+                name=s.name,
+                title=title(s.name, s.title, lang),
+                control_posture=s.control.posture,
+                start=s.control.start.isoformat() if s.control.start else None,
+                base_year=s.base_year,
+                horizon_year=s.horizon,
+                parameters=len(s.parameters),
+            )
         )
     return out
 
 
+def list_scenarios() -> list[dict[str, Any]]:
+    """:func:`scenarios` as plain rows (name, title in the current language, posture and start,
+    base year, horizon, number of parameters)."""
+    return [s.to_dict() for s in scenarios()]
+
+
 def load(name_or_path: str) -> Scenario:
+    """A validated scenario: a shipped name or a YAML file (a clear error otherwise)."""
     from computestrata.scenarios.spec import load_scenario
 
     return load_scenario(name_or_path)
 
 
-def show(name_or_path: str) -> tuple[Scenario, list[dict[str, Any]]]:
-    """A scenario and one row per parameter (group, name, central, range, unit, source)."""
-    s = load(name_or_path)
-    rows = [
+@dataclass
+class ScenarioSheet:
+    """A scenario laid out for reading: one row per parameter, the atlas sources the rows cite
+    and notes on its control path."""
+
+    scenario: Scenario
+    rows: list[dict[str, Any]]
+    source_ids: list[str]
+    notes: list[str]
+
+
+def show(atlas: Atlas, scenario: Scenario | str) -> ScenarioSheet:
+    """A scenario (or its name or file) and one row per parameter (group, name, central, range,
+    unit, source), citing every atlas source its parameter texts name."""
+    from computestrata.i18n import t
+    from computestrata.scenarios.citations import cited_ids
+
+    s = load(scenario) if isinstance(scenario, str) else scenario
+    rows: list[dict[str, Any]] = [
         {
             "group": p.group,
             "parameter": k,
@@ -83,7 +155,17 @@ def show(name_or_path: str) -> tuple[Scenario, list[dict[str, Any]]]:
         }
         for k, p in s.parameters.items()
     ]
-    return s, rows
+    ctl = s.control
+    notes = [
+        t(
+            "scenario.note.control",
+            posture=ctl.posture or t("scenario.word.enacted"),
+            start=ctl.start.isoformat() if ctl.start else "—",
+            rationale=ctl.rationale or "—",
+        ),
+        s.description,
+    ]
+    return ScenarioSheet(s, rows, cited_ids(atlas, (r["source"] for r in rows)), notes)
 
 
 def prepare(
@@ -142,6 +224,14 @@ class Runs:
                     }
                 )
         return out
+
+    def columns(self, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+        """The columns of :meth:`rows` worth a table: ``share_a`` repeats ``share_usa`` or
+        ``share_chn`` when country A is one of those two, so it is left out then."""
+        cols = list(rows[0].keys()) if rows else []
+        if self.pair[0] in ("USA", "CHN"):
+            cols = [c for c in cols if c != "share_a"]
+        return cols
 
 
 def run(
@@ -213,6 +303,25 @@ class Hindcast:
 
     def to_dict(self) -> dict[str, Any]:
         return {"cutoff": self.cutoff, "calibrated": self.calibrated, "summary": self.summary}
+
+    def summary_notes(self) -> list[str]:
+        """One sentence per target: the model's mean absolute error beside persistence's."""
+        from computestrata.i18n import t
+
+        return [
+            t(
+                "scenario.hindcast.summary",
+                target=t(f"scenario.target.{s['target']}"),
+                n=s["n"],
+                mae=_num(s["mean_abs_error"]),
+                pmae=_num(s["persistence_mean_abs_error"]),
+            )
+            for s in self.summary
+        ]
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.4g}"
 
 
 def _row(
@@ -381,3 +490,43 @@ def hindcast(atlas: Atlas, cutoff: int = 2023) -> Hindcast:
     for r in rows:
         r["label"] = t(f"scenario.target.{r['target']}")
     return Hindcast(cutoff, calibrated, rows, summary, sorted(sources), notes)
+
+
+# ---------------------------------------------------------------- sweeps
+
+
+def sweep(
+    atlas: Atlas,
+    name_or_path: str,
+    *,
+    n: int,
+    executor: str | Executor = "local",
+    scheduler: str | None = None,
+    seed: int = 0,
+    pair: tuple[str, str] = ("KOR", "CHN"),
+    to_year: int = 2035,
+    outputs: Sequence[str] | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    timeout: float | None = None,
+) -> SweepResult:
+    """Sample a scenario's uncertain parameters (Saltelli design on scrambled Sobol points), run
+    them on ``executor`` (``"local"``, ``"dask"`` with ``scheduler``, or an
+    :class:`~computestrata.scenarios.executor.Executor`) and return p5 / median / p95 and the
+    Sobol indices of every output: :func:`computestrata.scenarios.sweep.sweep`."""
+    from computestrata.scenarios import sweep as engine
+
+    return engine.sweep(
+        atlas,
+        name_or_path,
+        n=n,
+        executor=executor,
+        scheduler=scheduler,
+        seed=seed,
+        pair=pair,
+        to_year=to_year,
+        outputs=outputs,
+        workers=workers,
+        progress=progress,
+        timeout=timeout,
+    )

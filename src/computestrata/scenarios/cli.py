@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
@@ -25,21 +24,15 @@ def list_cmd(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     from computestrata.scenarios import api
 
     set_lang(lang)
-    rows = api.list_scenarios()
-    for r in rows:
-        r["title"] = t(f"scenario.title.{r['name']}") if r["name"] in _SHIPPED else r["title"]
     emit(
         Output(
             title=t("scenario.title.list"),
-            rows=rows,
+            rows=[s.to_dict() for s in api.scenarios()],
             columns=["name", "title", "control_posture", "start", "base_year", "horizon_year", "parameters"],
             notes=[t("scenario.note.list")],
         ),
         as_json,
     )
-
-
-_SHIPPED = ("baseline", "small_yard_high_fence", "big_yard_high_fence", "no_yard")
 
 
 @app.command("show")
@@ -55,27 +48,17 @@ def show_cmd(
     from computestrata.scenarios import api
 
     set_lang(lang)
-    s, rows = api.show(name)
+    scenario = api.load(name)  # an unknown name is refused before the atlas is opened
     at = open_atlas(atlas)
-    words = {w for r in rows for w in re.findall(r"[A-Za-z0-9_\-]+", r["source"])}
-    known = {x["source_id"] for x in at.sources(sorted(words))}
-    ctl = s.control
-    notes = [
-        t(
-            "scenario.note.control",
-            posture=ctl.posture or t("scenario.word.enacted"),
-            start=ctl.start.isoformat() if ctl.start else "—",
-            rationale=ctl.rationale or "—",
-        ),
-        s.description,
-    ]
+    sheet = api.show(at, scenario)
+    s = sheet.scenario
     emit(
         Output(
             title=t("scenario.title.show", name=s.name, base=s.base_year, horizon=s.horizon),
-            rows=rows,
+            rows=sheet.rows,
             columns=["group", "parameter", "central", "low", "high", "unit", "source"],
-            source_ids=sorted(known),
-            notes=notes,
+            source_ids=sheet.source_ids,
+            notes=sheet.notes,
         ),
         as_json,
         atlas=at,
@@ -111,14 +94,11 @@ def run_cmd(
     res = api.run(at, names, pair=(pair[0], pair[1]), to_year=to, params=api.parse_settings(set_ or []))
     a, b = res.pair
     rows = res.rows(every)
-    cols = list(rows[0].keys()) if rows else []
-    if a in ("USA", "CHN"):
-        cols = [c for c in cols if c != "share_a"]
     emit(
         Output(
             title=t("scenario.title.run", a=a, b=b, names=", ".join(p.scenario for p in res.scenarios)),
             rows=None if as_json else rows,
-            columns=cols,
+            columns=res.columns(rows),
             data=res.to_dict() if as_json else None,
             source_ids=res.source_ids,
             notes=res.notes,
@@ -144,16 +124,6 @@ def hindcast_cmd(
     set_lang(lang)
     at = open_atlas(atlas, exclude_license)
     h = api.hindcast(at, cutoff)
-    summary = [
-        t(
-            "scenario.hindcast.summary",
-            target=t(f"scenario.target.{s['target']}"),
-            n=s["n"],
-            mae=_num(s["mean_abs_error"]),
-            pmae=_num(s["persistence_mean_abs_error"]),
-        )
-        for s in h.summary
-    ]
     emit(
         Output(
             title=t("scenario.title.hindcast", cutoff=cutoff),
@@ -161,15 +131,11 @@ def hindcast_cmd(
             columns=["label", "country", "year", "observed", "projected", "error", "persistence_error", "source"],
             data=h.to_dict() if as_json else None,
             source_ids=h.source_ids,
-            notes=[*summary, *h.notes],
+            notes=[*h.summary_notes(), *h.notes],
         ),
         as_json,
         atlas=at,
     )
-
-
-def _num(x: float | None) -> str:
-    return "—" if x is None else f"{x:.4g}"
 
 
 def _register_sweep() -> None:

@@ -1,4 +1,4 @@
-"""`strata scenario sweep`: a thin command over :func:`computestrata.scenarios.sweep.sweep`.
+"""`strata scenario sweep`: a thin command over :func:`computestrata.scenarios.api.sweep`.
 
 Registered by ``scenarios/cli.py`` as ``app.command("sweep")(sweep)``.
 """
@@ -51,11 +51,11 @@ def sweep(
     output with the parameter driving its spread (Sobol indices)."""
     from computestrata.cli_common import Output, emit, open_atlas
     from computestrata.i18n import fmt_number, set_lang, t
-    from computestrata.scenarios import sweep as sw
+    from computestrata.scenarios import api
 
     set_lang(lang)
     at = open_atlas(atlas)
-    res = sw.sweep(
+    res = api.sweep(
         at,
         name,
         n=n,
@@ -69,56 +69,31 @@ def sweep(
         progress=not as_json,
         timeout=timeout,
     )
-    core = res.core
     title = t(
         "sweep.title",
         name=res.scenario,
         pair="–".join(res.pair),
         to=res.to_year,
-        evaluations=fmt_number(core.evaluations, 0),
+        evaluations=fmt_number(res.core.evaluations, 0),
     )
-    rate = core.evaluations / core.seconds * 60 if core.seconds > 0 else float("nan")
-    notes = [
-        *res.notes,
-        t(
-            "sweep.note.executor",
-            executor=core.executor,
-            workers=core.n_workers,
-            seconds=fmt_number(core.seconds, 1),
-            rate=fmt_number(rate, 0),
-        ),
-    ]
-    rows = res.rows()
-    cols = ["output", "central", "p5", "median", "p95", "top_driver", "top_driver_st"]
-    if as_json:
-        emit(
-            Output(
-                title=title,
-                rows=rows,
-                columns=cols,
-                data={"title": title, **res.to_dict()},
-                source_ids=res.source_ids,
-                notes=notes,
-                extra_sources=res.extra_sources,
-            ),
-            True,
-            atlas=at,
-        )
-        return
-    final = [r for r in rows if str(r["output"]).endswith(f".{res.to_year}")]
-    if final and len(final) < len(rows):  # the table: the horizon year only; JSON has every year
-        notes.append(t("sweep.note.table_outputs", shown=len(final), year=res.to_year, total=len(rows)))
-        rows = final
+    notes = [*res.notes, res.executor_note()]
+    if as_json:  # every output of every year
+        rows, data = res.rows(), {"title": title, **res.to_dict()}
+    else:  # the table: the horizon year only
+        rows, left_out = res.horizon_rows()
+        notes += [left_out] if left_out else []
+        data = None
     emit(
         Output(
             title=title,
             rows=rows,
-            columns=cols,
+            columns=["output", "central", "p5", "median", "p95", "top_driver", "top_driver_st"],
+            data=data,
             source_ids=res.source_ids,
             notes=notes,
             extra_sources=res.extra_sources,
         ),
-        False,
+        as_json,
         atlas=at,
     )
 

@@ -205,6 +205,11 @@ class SweepCore:
     notes: list[str] = field(default_factory=list)
     values: Array | None = None  # (evaluations × outputs), kept only when asked
 
+    @property
+    def evaluations_per_minute(self) -> float:
+        """Throughput of the sweep (NaN when it took no measurable time)."""
+        return self.evaluations / self.seconds * 60 if self.seconds > 0 else math.nan
+
     def output(self, name: str) -> OutputStats:
         for o in self.outputs:
             if o.name == name:
@@ -443,6 +448,29 @@ class SweepResult:
             )
         return out
 
+    def horizon_rows(self) -> tuple[list[dict[str, Any]], str | None]:
+        """The rows of the last projected year only, and a note saying how many were left out
+        (for a table; every year stays in :meth:`rows` and :meth:`to_dict`).  All rows, and no
+        note, when the outputs are not per year or are all of that year."""
+        rows = self.rows()
+        final = [r for r in rows if str(r["output"]).endswith(f".{self.to_year}")]
+        if not final or len(final) == len(rows):
+            return rows, None
+        return final, t("sweep.note.table_outputs", shown=len(final), year=self.to_year, total=len(rows))
+
+    def executor_note(self) -> str:
+        """Where the sweep ran and how fast: executor, workers, seconds, evaluations per minute."""
+        from computestrata.i18n import fmt_number
+
+        c = self.core
+        return t(
+            "sweep.note.executor",
+            executor=c.executor,
+            workers=c.n_workers,
+            seconds=fmt_number(c.seconds, 1),
+            rate=fmt_number(c.evaluations_per_minute, 0),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         c = self.core
         return {
@@ -495,19 +523,13 @@ def _parameter_sources(
     """Atlas source ids the parameters cite, and a citation record for each source text that is
     more than an id (a publication, or the author's judgement with its reasoning), naming the
     parameters it backs.  ``shipped``: the scenario file is one of computestrata's own."""
-    import re
+    from computestrata.scenarios.citations import cited_ids
 
-    token = re.compile(r"[A-Za-z0-9_.:-]+")
-    words = {w for p in params for w in token.findall(p.source or "")}
-    known = {s["source_id"] for s in atlas.sources(words)}
-    ids: set[str] = set()
+    ids = cited_ids(atlas, (p.source for p in params))
     texts: dict[str, list[str]] = {}
     for p in params:
         src = (p.source or "").strip()
-        if not src:
-            continue
-        ids.update(w for w in token.findall(src) if w in known)
-        if src not in known:
+        if src and src not in ids:  # a bare id is cited as the atlas source, nothing more
             texts.setdefault(src, []).append(p.name)
     where = f"scenarios/library/{scenario}.yaml" if shipped else f"scenario file ({scenario})"
     records = [
@@ -520,7 +542,7 @@ def _parameter_sources(
         }
         for i, (text, names) in enumerate(texts.items(), start=1)
     ]
-    return sorted(ids), records
+    return ids, records
 
 
 def sweep(

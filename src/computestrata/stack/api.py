@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from computestrata.errors import InputError, unknown
+from computestrata.memo import Memo, of_atlas
 from computestrata.stack.segments import by_layer, check_ids, segment, segments
 from computestrata.stack.views import (
     StackView,
@@ -61,20 +62,18 @@ __all__ = [
     "shares_view",
 ]
 
-_BOOKS: dict[int, tuple[Atlas | None, ShareBook]] = {}
+_NO_ATLAS = Memo("stack.book(no atlas)", 1)
 
 
 def book(atlas: Atlas | None) -> ShareBook:
-    """The share book of an opened atlas (cached while that atlas object lives)."""
+    """The share book of an opened atlas, kept in the atlas's own cache (:meth:`Atlas.memo`):
+    built once per atlas, dropped when the atlas is closed or collected.  Without an atlas
+    (curated shares only) one book serves the process."""
     from computestrata.stack.shares import ShareBook
 
-    hit = _BOOKS.get(id(atlas))
-    if hit is None or hit[0] is not atlas:
-        hit = (atlas, ShareBook(atlas))
-        while len(_BOOKS) >= 8:  # a long-running server opens many atlases: keep a few
-            _BOOKS.pop(next(iter(_BOOKS)))
-        _BOOKS[id(atlas)] = hit
-    return hit[1]
+    if atlas is None:
+        return _NO_ATLAS.get(("stack.book",), lambda: ShareBook(None))
+    return of_atlas(atlas, ("stack.book",), lambda: ShareBook(atlas))
 
 
 def graph(atlas: Atlas | None = None) -> nx.DiGraph:

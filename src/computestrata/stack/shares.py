@@ -217,34 +217,39 @@ def cset_input_shares(provision: pd.DataFrame, providers: pd.DataFrame) -> pd.Da
 
     Returns columns ``input_id, year, entity, share, method, source_id``; inputs with no
     known share in a year are absent (missing, not zero).
+
+    One pass over the rows in plain Python (a pandas group-by per input and year cost a
+    third of a second); each share is the numpy sum of its rows in table order, as a
+    group-by sum gives, so the figures are the same to the last bit.
     """
     import pandas as pd
 
-    prov = providers.set_index("provider_id")
     p = provision.merge(
         providers[["provider_id", "provider_type", "country_iso3", "group_code"]], on="provider_id", how="left"
     )
-    p = p[p["share"].notna()]
-    p = p.assign(entity=p["country_iso3"].fillna(p["group_code"]).fillna("UNK"))
-    out = []
-    for (iid, year), grp in p.groupby(["input_id", "year"], sort=True):
-        countries = grp[grp["provider_type"] == "country"]
-        method = "country_rows"
-        rows = countries
-        if countries.empty:
-            rows, method = grp[grp["provider_type"] != "country"], "firm_rollup"
-        for ent, g in rows.groupby("entity"):
-            out.append(
-                {
-                    "input_id": iid,
-                    "year": int(cast(int, year)),
-                    "entity": ent,
-                    "share": float(g["share"].sum()),
-                    "method": method,
-                    "source_id": g["source_id"].iloc[0],
-                }
-            )
-    del prov
+    p = p[p["share"].notna() & p["input_id"].notna()]
+    entity = p["country_iso3"].fillna(p["group_code"]).fillna("UNK").tolist()
+    is_country = (p["provider_type"] == "country").fillna(False).to_numpy(dtype=bool).tolist()
+    keys = list(zip(p["input_id"].tolist(), p["year"].tolist(), strict=True))
+    shares = p["share"].to_numpy(dtype="float64")
+    sources = p["source_id"].tolist()
+    # an input-year with country rows uses only those; otherwise its firm rows, rolled up
+    with_countries = {k for k, c in zip(keys, is_country, strict=True) if c}
+    groups: dict[tuple[Any, Any, Any], list[int]] = {}
+    for i, (k, c, ent) in enumerate(zip(keys, is_country, entity, strict=True)):
+        if c == (k in with_countries):
+            groups.setdefault((k[0], k[1], ent), []).append(i)
+    out = [
+        {
+            "input_id": iid,
+            "year": int(year),
+            "entity": ent,
+            "share": float(shares[rows].sum()),
+            "method": "country_rows" if (iid, year) in with_countries else "firm_rollup",
+            "source_id": sources[rows[0]],
+        }
+        for (iid, year, ent), rows in sorted(groups.items(), key=lambda kv: kv[0])
+    ]
     return pd.DataFrame(out, columns=["input_id", "year", "entity", "share", "method", "source_id"])
 
 

@@ -228,9 +228,18 @@ def share_slope(
             return math.nan
         return stats.slope(xs_all[ok], k[ok] / n[ok])
 
+    def fit_all(w: Any) -> Any:
+        # fit() for every draw: counts are sums of whole numbers (exact in any order); draws
+        # with the same years in the fit share one slope computation over contiguous rows
+        n_years = len(years_all)
+        flat = (idx[None, :] + n_years * np.arange(len(w))[:, None]).ravel()
+        n = np.bincount(flat, weights=(w * sel).ravel(), minlength=len(w) * n_years).reshape(len(w), n_years)
+        k = np.bincount(flat, weights=(w * hit).ravel(), minlength=len(w) * n_years).reshape(len(w), n_years)
+        return stats.slopes_by_pattern(xs_all, k, n, n >= min_n, min_points=3)
+
     base = _shares(prep, None)
     years = [y for y, (_, n) in base.items() if n >= min_n]
-    est, lo, hi = stats.bootstrap(len(df), fit, draws=draws)
+    est, lo, hi = stats.bootstrap(len(df), fit, draws=draws, batch=fit_all)
     return est, lo, hi, years
 
 

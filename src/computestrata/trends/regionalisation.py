@@ -120,7 +120,13 @@ def _two_point(
         w = np.asarray(w, dtype=float)
         return float(stat(f1, w[u1]) - stat(f0, w[u0]))
 
-    return stats.bootstrap(len(units), change, draws=draws)
+    many = getattr(stat, "many", None)
+
+    def change_all(w: Any) -> Any:  # change() of every draw at once (same numbers)
+        assert many is not None
+        return many(f1, np.ascontiguousarray(w[:, u1])) - many(f0, np.ascontiguousarray(w[:, u0]))
+
+    return stats.bootstrap(len(units), change, draws=draws, batch=change_all if many is not None else None)
 
 
 def _per_frame(build: Callable[[pd.DataFrame], Any]) -> Callable[[pd.DataFrame], Any]:
@@ -152,15 +158,32 @@ def _intra_stat(definition: BlocDefinition) -> Any:
         bi = f["importer"].map(of)
         return (f["value"].to_numpy(dtype=float), (be.notna() & (be == bi)).to_numpy(dtype=bool))
 
-    arrays = _per_frame(build)
+    return _ShareOfWeighted(_per_frame(build))
 
-    def stat(f: pd.DataFrame, w: Any) -> float:
-        v, same = arrays(f)
+
+class _ShareOfWeighted:
+    """Weighted share of the marked rows in a year's rows: ``stat(frame, weights)``, and
+    ``many(frame, weights)`` for a draws × rows weight matrix (one share per draw, the same
+    numbers as row by row: each draw's sums run over one contiguous row)."""
+
+    def __init__(self, arrays: Callable[[pd.DataFrame], Any]) -> None:
+        self.arrays = arrays
+
+    def __call__(self, f: pd.DataFrame, w: Any) -> float:
+        v, mark = self.arrays(f)
         vw = v * w
         tot = vw.sum()
-        return float(vw[same].sum() / tot) if tot > 0 else math.nan
+        return float(vw[mark].sum() / tot) if tot > 0 else math.nan
 
-    return stat
+    def many(self, f: pd.DataFrame, w: Any) -> Any:
+        import numpy as np
+
+        v, mark = self.arrays(f)
+        vw = w * v
+        tot = vw.sum(axis=1)
+        part = np.ascontiguousarray(vw[:, mark]).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, part / tot, math.nan)
 
 
 def modularity_from_arrays(n: int, e: Any, i: Any, v: Any, labels: Any) -> float:
@@ -233,15 +256,7 @@ def _share_stat(num_exp: Collection[str] | None, num_imp: Collection[str] | None
             m &= f["importer"].isin(list(num_imp)).to_numpy(dtype=bool)
         return (f["value"].to_numpy(dtype=float), m)
 
-    arrays = _per_frame(build)
-
-    def stat(f: pd.DataFrame, w: Any) -> float:
-        v, m = arrays(f)
-        vw = v * w
-        tot = vw.sum()
-        return float(vw[m].sum() / tot) if tot > 0 else math.nan
-
-    return stat
+    return _ShareOfWeighted(_per_frame(build))
 
 
 # ---------------------------------------------------------------- indicators

@@ -50,12 +50,13 @@ def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTM
     def num(value: float | None, digits: int = 0) -> str:
         return fmt_number(value, digits, code)
 
-    from computestrata.i18n import catalog
+    from computestrata.controls.vocab import Status
+    from computestrata.cooperation.api import CLASSES
 
     labels: dict[str, Any] = {k: tr(f"web.{k}") for k in ("loading", "sources", "notes", "error", "hint")}
-    prefix = "controls.status_label."
-    labels["statuses"] = {k[len(prefix) :]: tr(k) for k in catalog() if k.startswith(prefix)}
-    labels["classes"] = {c: tr(f"coop.class.{c}") for c in ("open", "limited", "restricted")}
+    # the owners' vocabularies: a new status or cooperation class gets its label here unasked
+    labels["statuses"] = {s.value: tr(f"controls.status_label.{s.value}") for s in Status}
+    labels["classes"] = {c: tr(f"coop.class.{c}") for c in CLASSES}
     labels["scenario_axis"] = tr("web.scenarios.axis")
     labels["rmax_share"], labels["systems_share"] = tr("col.rmax_share_pct"), tr("col.systems_share_pct")
     from computestrata.vocab.segments import segments

@@ -1,12 +1,21 @@
 """Typed query parameters shared by the API routes: patterns, ranges and enums in one place,
-so `/openapi.json` states what is accepted and a bad value is a 422 with a message."""
+so `/openapi.json` states what is accepted and a bad value is a 422 with a message.
+
+No list of choices is written here: each enum is the owning part's own (controls' item kinds,
+the stack's layers) or is built from its registry (the index frameworks folder, the network
+cases folder, the trends, the postures...), so adding a framework, case or posture needs no
+edit of the dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeAlias
 
 from fastapi import Query
+
+from computestrata.controls.vocab import ItemKind
+from computestrata.vocab.segments import Layer
 
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 LIST = r"^\d{4}-\d{2}$"
@@ -17,88 +26,150 @@ WORDS = r"^[^\x00-\x1f\x7f]{1,400}$"
 LICENCE = r"^[A-Za-z0-9.+\-]{1,64}$"
 
 
-class Lang(StrEnum):
-    en = "en"
-    ko = "ko"
-    zh = "zh"
+def choices(name: str, values: Iterable[str], doc: str) -> type[StrEnum]:
+    """An enum of ``values`` (each member named as its value) for a query parameter.
+
+    The values come from the part that owns them — a registry folder, a vocabulary tuple —
+    so a new framework, case, trend or posture shows up in the API, its OpenAPI schema and
+    the dashboard's menus without an edit here.  An enum (not a pattern) because OpenAPI
+    then lists the accepted values and a wrong one is a 422 naming them."""
+    members = list(dict.fromkeys(str(v) for v in values))
+    if not members:
+        raise ValueError(f"no choices for {name}: its registry is empty")
+    enum = StrEnum(name, [(v, v) for v in members])  # type: ignore[misc]
+    enum.__doc__ = doc
+    enum.__module__ = __name__
+    return enum
 
 
-class Basis(StrEnum):
-    compliance = "compliance"
-    effective = "effective"
+def langs() -> Iterable[str]:
+    from computestrata.i18n import LANGS
+
+    return LANGS
 
 
-class Posture(StrEnum):
-    small_yard_high_fence = "small_yard_high_fence"
-    big_yard_high_fence = "big_yard_high_fence"
-    no_yard = "no_yard"
+def bases() -> Iterable[str]:
+    from computestrata.controls.api import BASES
+
+    return BASES
 
 
-class Layer(StrEnum):
-    L1 = "L1"
-    L2 = "L2"
-    L3 = "L3"
-    L4 = "L4"
-    L5 = "L5"
+def postures() -> Iterable[str]:
+    from computestrata.controls.api import postures
+
+    return postures()
 
 
-class ItemKind(StrEnum):
-    chip = "chip"
-    hbm = "hbm"
-    equipment = "equipment"
-    eda = "eda"
-    material = "material"
+def origins() -> Iterable[str]:
+    from computestrata.controls.api import ORIGINS
+
+    return ORIGINS
 
 
-class Origin(StrEnum):
-    all = "all"
-    reference = "reference"
-    epoch = "epoch"
+def screen_lists() -> Iterable[str]:
+    from computestrata.controls.screening import LIST_CHOICES
+
+    return LIST_CHOICES
 
 
-class ScreenLists(StrEnum):
-    el = "el"
-    mofcom = "mofcom"
-    csl = "csl"
-    all = "all"
+def compute_kinds() -> Iterable[str]:
+    from computestrata.measure.api import KINDS
+
+    return KINDS
 
 
-class ComputeKind(StrEnum):
-    super = "super"
-    intelligent = "intelligent"
-    basic = "basic"
+def datasets() -> Iterable[str]:
+    from computestrata.measure.api import DATASETS
+
+    return DATASETS
 
 
-class Dataset(StrEnum):
-    top500 = "top500"
-    clusters = "clusters"
-    chips = "chips"
+def tiers() -> Iterable[str]:
+    from computestrata.measure.stratification import TIERS
+
+    return (*TIERS, "all")  # `all`: both tiers pooled (measure.stratification.concentration_for)
 
 
-class Tier(StrEnum):
-    frontier = "frontier"
-    rest = "rest"
-    all = "all"
+def frameworks() -> Iterable[str]:
+    from computestrata.measure.index.config import shipped
+
+    return shipped()
 
 
-class Framework(StrEnum):
-    gci = "gci"
-    caict5 = "caict5"
-    fiveforce = "fiveforce"
+def trend_kinds() -> Iterable[str]:
+    from computestrata.trends.api import KINDS
+
+    return KINDS
 
 
-class TrendKind(StrEnum):
-    stratification = "stratification"
-    regionalisation = "regionalisation"
-    fragmentation = "fragmentation"
-    institutions = "institutions"
+def cases() -> Iterable[str]:
+    from computestrata.network.api import case_ids
+
+    return case_ids()
 
 
-class Case(StrEnum):
-    edwc = "edwc"
-    korea = "korea"
-    sea = "sea"
+# Enums the owning part defines are used as they are: ``ItemKind`` (controls/vocab.py) and
+# ``Layer`` (vocab/segments.py).  The others are built from the owner's registry.  A type
+# checker sees them as ``str`` (their members exist at run time only), which is what the
+# routes pass on to the commands.
+if TYPE_CHECKING:
+    Lang: TypeAlias = str
+    Basis: TypeAlias = str
+    Posture: TypeAlias = str
+    Origin: TypeAlias = str
+    ScreenLists: TypeAlias = str
+    ComputeKind: TypeAlias = str
+    Dataset: TypeAlias = str
+    Tier: TypeAlias = str
+    Framework: TypeAlias = str
+    TrendKind: TypeAlias = str
+    Case: TypeAlias = str
+else:
+    Lang = choices("Lang", langs(), "Language of the text.")
+    Basis = choices("Basis", bases(), "Which date of a rule counts: when compliance is due, or when it took effect.")
+    Posture = choices("Posture", postures(), "A hypothetical control posture of the paper.")
+    Origin = choices("Origin", origins(), "Which chips the matrix covers: reference chips, Epoch's, or all.")
+    ScreenLists = choices("ScreenLists", screen_lists(), "Which screening lists to search.")
+    ComputeKind = choices("ComputeKind", compute_kinds(), "A kind of compute, as the paper measures it.")
+    Dataset = choices("Dataset", datasets(), "The dataset whose concentration is measured.")
+    Tier = choices("Tier", tiers(), "The tier of units measured (all: the tiers pooled).")
+    Framework = choices("Framework", frameworks(), "A shipped index framework.")
+    TrendKind = choices("TrendKind", trend_kinds(), "A structural trend of the paper.")
+    Case = choices("Case", cases(), "A shipped data-centre network case.")
 
+__all__ = [
+    "COUNTRY",
+    "DATE",
+    "LICENCE",
+    "LIST",
+    "NAME",
+    "WORDS",
+    "Basis",
+    "Case",
+    "ComputeKind",
+    "Dataset",
+    "Framework",
+    "ItemKind",
+    "Lang",
+    "Layer",
+    "Origin",
+    "Posture",
+    "ScreenLists",
+    "Tier",
+    "TrendKind",
+    "bases",
+    "cases",
+    "choices",
+    "compute_kinds",
+    "datasets",
+    "frameworks",
+    "langs",
+    "origins",
+    "postures",
+    "screen_lists",
+    "tiers",
+    "trend_kinds",
+]
 
 LangQ = Annotated[Lang | None, Query(description="Language of text: en, ko or zh (else Accept-Language, else en).")]
 ListQ = Annotated[str | None, Query(alias="list", pattern=LIST, description="TOP500 list YYYY-MM (default: latest).")]

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from computestrata.i18n import LANGS
 from computestrata.web import params as p
 from computestrata.web.runner import Call, ResultCache, freeze, run_command, run_function
 
@@ -28,13 +29,13 @@ def request_lang(request: Request, lang: p.Lang | None) -> str:
     """``?lang=`` first, else the best of en/ko/zh in Accept-Language, else the server's
     ``--lang``, else English."""
     if lang is not None:
-        return lang.value
+        return str(lang)
     header = request.headers.get("accept-language", "")
     best: tuple[float, str] | None = None
     for part in header.split(",")[:20]:
         tag, _, q = part.strip().partition(";q=")
         code = tag.strip().lower()[:2]
-        if code not in ("en", "ko", "zh"):
+        if code not in LANGS:
             continue
         try:
             weight = float(q) if q else 1.0
@@ -119,9 +120,9 @@ async def meta(request: Request, lang: p.LangQ = None) -> Response:
                 "title": "meta",
                 "lists": ids,
                 "countries": countries,
-                "cases": [c.value for c in p.Case],
-                "frameworks": [f.value for f in p.Framework],
-                "trends": [k.value for k in p.TrendKind],
+                "cases": list(p.cases()),
+                "frameworks": list(p.frameworks()),
+                "trends": list(p.trend_kinds()),
                 "scenarios": _scenario_names(),
                 "sources": [],
                 "notes": [],
@@ -255,10 +256,10 @@ async def controls_classify(
     dest: Annotated[str, Query(pattern=p.COUNTRY, description="Destination country (ISO3 or name).")],
     date: Annotated[str, Query(pattern=p.DATE)],
     chip: Annotated[str | None, Query(pattern=p.NAME)] = None,
-    item: p.ItemKind = p.ItemKind.chip,
+    item: p.ItemKind = p.ItemKind.CHIP,
     eccn: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9.\-_]{1,40}$")] = None,
     hq: Annotated[str | None, Query(pattern=p.COUNTRY)] = None,
-    basis: p.Basis = p.Basis.compliance,
+    basis: p.Basis = "compliance",
     posture: p.Posture | None = None,
     made_in: Annotated[str | None, Query(pattern=p.COUNTRY)] = None,
     lang: p.LangQ = None,
@@ -294,8 +295,8 @@ async def controls_matrix(
         str, Query(pattern=r"^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2}){0,11}$", description="Comma-separated dates.")
     ],
     hq: Annotated[str | None, Query(pattern=p.COUNTRY)] = None,
-    origin: p.Origin = p.Origin.all,
-    basis: p.Basis = p.Basis.compliance,
+    origin: p.Origin = "all",
+    basis: p.Basis = "compliance",
     posture: p.Posture | None = None,
     chips: bool = False,
     lang: p.LangQ = None,
@@ -321,7 +322,7 @@ async def controls_screen(
     request: Request,
     name: Annotated[str, Query(pattern=p.NAME, description="Party name or alias (Latin or Chinese script).")],
     date: p.DateQ = None,
-    lists: Annotated[p.ScreenLists, Query(alias="list")] = p.ScreenLists.el,
+    lists: Annotated[p.ScreenLists, Query(alias="list")] = "el",
     lang: p.LangQ = None,
     exclude_license: p.ExcludeQ = None,
 ) -> Response:
@@ -337,7 +338,7 @@ async def controls_screen(
 @router.get("/measure/estimates", summary="strata measure compute")
 async def measure_estimates(
     request: Request,
-    kind: p.ComputeKind = p.ComputeKind.super,
+    kind: p.ComputeKind = "super",
     year: Annotated[int, Query(ge=1990, le=2100)] = 2024,
     top: Annotated[int, Query(ge=1, le=300)] = 15,
     all_clusters: bool = False,
@@ -379,8 +380,8 @@ async def measure_table1(
 @router.get("/measure/concentration", summary="strata measure concentration")
 async def measure_concentration(
     request: Request,
-    dataset: p.Dataset = p.Dataset.top500,
-    tier: p.Tier = p.Tier.frontier,
+    dataset: p.Dataset = "top500",
+    tier: p.Tier = "frontier",
     year: p.YearQ = None,
     list_id: p.ListQ = None,
     top: Annotated[int, Query(ge=1, le=500)] = 10,
@@ -389,7 +390,7 @@ async def measure_concentration(
 ) -> Response:
     from computestrata.measure.cli import concentration_cmd
 
-    if list_id is not None and dataset is p.Dataset.clusters:
+    if list_id is not None and _v(dataset) == "clusters":
         from computestrata.errors import InputError
 
         raise InputError("list applies to dataset top500 or chips", hint="use year= for clusters")
@@ -407,7 +408,7 @@ async def measure_concentration(
 @router.get("/index/ranks", summary="strata index build (scores and ranks)")
 async def index_ranks(
     request: Request,
-    framework: p.Framework = p.Framework.gci,
+    framework: p.Framework = "gci",
     year: p.YearQ = None,
     level: Annotated[int, Query(ge=1, le=2)] = 2,
     lang: p.LangQ = None,
@@ -523,18 +524,17 @@ async def trends_route(
         def inner(atlas: Any) -> dict[str, Any]:
             from computestrata.i18n import t
             from computestrata.trends import api
-            from computestrata.trends.cli import _sources
 
             if k is None:
                 results = api.trends(atlas, start, end, robust=robust)
                 return {
                     "title": t("trends.title.all"),
                     "trends": [r.to_dict() for r in results],
-                    "sources": _sources(atlas, results),
+                    "sources": api.cited_sources(atlas, results),
                     "notes": [t("trends.note.rule")],
                 }
             res = api.trend(atlas, k, start, end, robust=robust)
-            return {"title": t(f"trends.title.{res.kind}"), **res.to_dict(), "sources": _sources(atlas, [res])}
+            return {"title": t(f"trends.title.{res.kind}"), **res.to_dict(), "sources": api.cited_sources(atlas, [res])}
 
         return run_function(inner, call, tuple(exclude_license or ()))
 
@@ -556,7 +556,7 @@ async def network_cases(request: Request, lang: p.LangQ = None) -> Response:
 @router.get("/network/solve", summary="strata network solve (one average day at most)")
 async def network_solve(
     request: Request,
-    case: p.Case = p.Case.edwc,
+    case: p.Case = "edwc",
     hours: Annotated[int, Query(ge=1, le=24, description="Periods of one average day (1-24).")] = 24,
     carbon_price: Annotated[float | None, Query(ge=0, le=10000, description="USD per tonne CO2.")] = None,
     strict: bool = False,
@@ -627,3 +627,29 @@ async def scenarios_run(
         "exclude_license": exclude_license,
     }
     return await answer(request, "scenarios.run", lang, _cmd(run_cmd, **kw), **kw)
+
+
+@router.get("/scenarios/bands", summary="Scenario trajectories with p5–p95 bands (strata scenario sweep, the report's seed)")
+async def scenarios_bands(
+    request: Request,
+    name: ScenarioName,
+    a: Annotated[str, Query(pattern=p.COUNTRY)] = "KOR",
+    b: Annotated[str, Query(pattern=p.COUNTRY)] = "CHN",
+    n: Annotated[int, Query(ge=8, le=1024, description="Base samples (a power of two; the report's: 256).")] = 256,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="Sobol seed (the report's: 0).")] = 0,
+    lang: p.LangQ = None,
+    exclude_license: p.ExcludeQ = None,
+) -> Response:
+    """China's share of intelligent compute, the pair's open cooperation share and the HHI, year by
+    year: central path, median and p5–p95 of a seeded sweep (``strata scenario sweep NAME --n N
+    --seed S`` gives the same numbers; the defaults are the report's)."""
+
+    def compute(call: Call) -> dict[str, Any]:
+        from computestrata.web.bands import bands_envelope
+
+        return run_function(
+            lambda atlas: bands_envelope(atlas, name, a, b, n, seed, call.lang), call, tuple(exclude_license or ())
+        )
+
+    kw = {"name": name, "a": a, "b": b, "n": n, "seed": seed, "exclude_license": exclude_license}
+    return await answer(request, "scenarios.bands", lang, compute, **kw)

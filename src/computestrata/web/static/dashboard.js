@@ -258,13 +258,78 @@
     });
   }
 
+  // The same bands as the report's scenario section (/api/scenarios/bands: its seed and sample):
+  // two panels, China's share and the pair's open cooperation share, each with the p5-p95 band
+  // (p5 filled up to p95), the median and the run at central values.
+  function scenarioBands() {
+    const params = { name: value("scenario"), a: value("a"), b: value("b") };
+    return load("bands", "/api/scenarios/bands", params, function (body) {
+      const legend = body.legend || {};
+      const axes = body.axes || {};
+      const pct = function (v) { return v === null || v === undefined ? null : 100 * v; };
+      const data = [];
+      const more = { height: 480, margin: { l: 60, r: 20, t: 110, b: 50 }, annotations: [] };
+      ["share.CHN", "coop.open_share"].forEach(function (metric, i) {
+        const band = (body.bands || {})[metric];
+        if (!band) return;
+        const s = i === 0 ? "" : "2";
+        const on = { xaxis: "x" + s, yaxis: "y" + s };
+        const x = band.years;
+        data.push(Object.assign({ type: "scatter", mode: "lines", x: x, y: band.p95.map(pct), name: esc(legend.p95),
+          line: { width: 0, color: "#1f5fbf" }, legendgroup: "band", showlegend: false,
+          hovertemplate: "%{x} p95: %{y:.1f}<extra></extra>" }, on));
+        data.push(Object.assign({ type: "scatter", mode: "lines", x: x, y: band.p5.map(pct), name: esc(legend.band),
+          line: { width: 0, color: "#1f5fbf" }, fill: "tonexty", fillcolor: "rgba(31,95,191,0.20)",
+          legendgroup: "band", showlegend: i === 0, hovertemplate: "%{x} p5: %{y:.1f}<extra></extra>" }, on));
+        data.push(Object.assign({ type: "scatter", mode: "lines", x: x, y: band.median.map(pct), name: esc(legend.median),
+          line: { width: 2, color: "#1f5fbf" }, legendgroup: "median", showlegend: i === 0,
+          hovertemplate: "%{x}: %{y:.1f}<extra>" + esc(legend.median) + "</extra>" }, on));
+        data.push(Object.assign({ type: "scatter", mode: "lines+markers", x: x, y: band.central.map(pct), name: esc(legend.central),
+          line: { width: 1.5, color: "#4a4a4a", dash: "dot" }, marker: { size: 4 }, legendgroup: "central", showlegend: i === 0,
+          hovertemplate: "%{x}: %{y:.1f}<extra>" + esc(legend.central) + "</extra>" }, on));
+        const dom = i === 0 ? [0, 0.46] : [0.54, 1];
+        more["xaxis" + s] = { domain: dom, anchor: "y" + s, dtick: 2, title: { text: esc(axes.year || "") } };
+        more["yaxis" + s] = { domain: [0, 0.86], anchor: "x" + s, rangemode: "tozero" };
+        if (metric === "coop.open_share") more["yaxis" + s].range = [0, 100];
+        more.annotations.push({ text: "<b>" + esc(axes[metric] || metric) + "</b>", x: (dom[0] + dom[1]) / 2, y: 0.86,
+          xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", yshift: 4, showarrow: false });
+      });
+      more.legend = { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" };
+      draw("bands", data, layout(body.scenario_title || body.title, more));
+      const cap = document.getElementById("bands-caption");
+      if (cap) cap.textContent = body.caption || "";
+    });
+  }
+
   const pages = {
     top500: { all: [top500Countries, top500History, top500Systems], on: { list: [top500Countries, top500Systems], country: [top500History] } },
     controls: { all: [controlsMatrix], on: { dest: [controlsMatrix], dates: [controlsMatrix] } },
     coop: { all: [coopPair], on: { a: [coopPair], b: [coopPair], date: [coopPair] } },
     report: { all: [reportFigures], on: { section: [reportFigures], a: [reportFigures], b: [reportFigures], date: [reportFigures] } },
-    scenarios: { all: [scenarioRun], on: { scenario: [scenarioRun], a: [scenarioRun], b: [scenarioRun] } },
+    scenarios: {
+      all: [scenarioRun, scenarioBands],
+      on: { scenario: [scenarioRun, scenarioBands], a: [scenarioRun, scenarioBands], b: [scenarioRun, scenarioBands] },
+    },
   };
+
+  // A date typed as text (see templates/_date.html): YYYY-MM-DD, a real calendar day, within
+  // data-min..data-max, or empty (the server's default).  ISO dates compare as strings.
+  function dateOk(el) {
+    if (!("isoDate" in el.dataset)) return true;
+    const v = el.value.trim();
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    let ok = v === "";
+    if (m) {
+      const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+      ok = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] &&
+        (!el.dataset.min || v >= el.dataset.min) && (!el.dataset.max || v <= el.dataset.max);
+    }
+    el.value = v;
+    el.setCustomValidity(ok ? "" : el.dataset.invalid || "YYYY-MM-DD");
+    el.setAttribute("aria-invalid", ok ? "false" : "true");
+    if (!ok) el.reportValidity();
+    return ok;
+  }
 
   function start() {
     const langSelect = document.getElementById("lang-select");
@@ -281,7 +346,10 @@
     if (!spec) { main.dataset.state = "idle"; return; }
     Object.keys(spec.on).forEach(function (id) {
       const el = document.getElementById(id);
-      if (el) el.addEventListener("change", function () { spec.on[id].forEach(function (f) { f(); }); });
+      if (el) el.addEventListener("change", function () {
+        if (!dateOk(el)) return;  // a mistyped date is marked, not sent
+        spec.on[id].forEach(function (f) { f(); });
+      });
     });
     main.dataset.state = "loading";
     spec.all.forEach(function (f) { f(); });
