@@ -90,3 +90,13 @@ def test_verdict_extra_says_what_was_screened_and_each_layer() -> None:
     }
     full = ib.verdict_extra("NLD", "NLD", False, None, eu, "Huawei", [{"name": "x"}], [])
     assert full["end_use"] == eu.label() and full["end_user"] == "Huawei" and full["layers"] == []
+
+
+@pytest.mark.parametrize("item", ["widget", "Chip", "gpu"])
+def test_an_unknown_item_kind_is_named_not_taken_for_a_chip(item: str) -> None:
+    from computestrata.errors import InputError
+
+    with pytest.raises(InputError, match=f"unknown --item '{item}'"):
+        api.classify_request("CHN", "2024-01-01", chip="H100", item=item)
+    with pytest.raises(InputError, match=f"unknown --item '{item}'"):
+        api.timeline("CHN", spec=["int8_tops=10"], item=item)

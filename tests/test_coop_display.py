@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from computestrata.cooperation import api, display
 from computestrata.cooperation.mechanisms import segment_tag, split_tag
+from computestrata.cooperation.third import controls_text, split_controls
 from computestrata.i18n import set_lang, t
 
 
@@ -29,6 +30,20 @@ def korean() -> Iterator[None]:
 @given(st.from_regex(r"[a-z_0-9]{1,20}", fullmatch=True), st.sampled_from(["restricted", "limited", "open"]))
 def test_a_mechanism_segment_tag_reads_back(segment: str, klass: str) -> None:
     assert split_tag(segment_tag(segment, klass)) == (segment, klass)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[A-Z]{3}→[A-Z]{3}", fullmatch=True),
+            st.sampled_from(["free", "license", "denial", "case_by_case", "indeterminate"]),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_third_market_controls_text_reads_back(flows: list[tuple[str, str]]) -> None:
+    assert split_controls(controls_text(flows)) == flows
 
 
 def test_a_text_without_a_class_is_left_as_it_is() -> None:
@@ -81,6 +96,8 @@ def test_timeline_rows_and_notes(korean: None) -> None:
         {"class": t("coop.class.open"), "previous": None},
         {"class": t("coop.class.limited"), "previous": t("coop.class.open")},
     ]
+    (row,) = display.timeline_rows([{"class": "open", "previous": None, "controls_status": "KOR→CHN free"}])
+    assert row["controls_status"] == f"KOR→CHN {display.status_label('free')}" != "KOR→CHN free"
     (note,) = display.timeline_notes([date(2024, 1, 1), date(2025, 1, 1)])
     assert "2개" in note and "dates evaluated" not in note
 

@@ -92,7 +92,9 @@ def test_central_path_is_strata_scenario_run(opened: Any, library: dict[str, bd.
         assert b.band("hhi").central == [y["stratification"]["hhi"] for y in proj.years]
 
 
-def test_bands_are_the_numbers_of_strata_scenario_sweep(built_atlas: Path, library: dict[str, bd.ScenarioBands]) -> None:
+def test_bands_are_the_numbers_of_strata_scenario_sweep(
+    built_atlas: Path, library: dict[str, bd.ScenarioBands]
+) -> None:
     """The caption promises that `strata scenario sweep NAME --n N --seed S` gives the same numbers."""
     from typer.testing import CliRunner
 

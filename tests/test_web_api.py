@@ -45,6 +45,7 @@ ROUTES = [
     "/api/report/figures?section=top500",
     "/api/scenarios",
     "/api/scenarios/run?name=no_yard",
+    "/api/scenarios/bands?name=no_yard",
 ]
 
 
@@ -200,6 +201,12 @@ BAD = [
     "/api/scenarios/run?name=..%2F..%2Fetc%2Fpasswd",
     "/api/scenarios/run?name=baseline&to=2050",
     "/api/scenarios/run?name=baseline&a=KOR&b=KOR",
+    "/api/scenarios/bands",
+    "/api/scenarios/bands?name=nope",
+    "/api/scenarios/bands?name=..%2Fbaseline",
+    "/api/scenarios/bands?name=baseline&n=2048",
+    "/api/scenarios/bands?name=baseline&seed=-1",
+    "/api/scenarios/bands?name=baseline&a=KOR&b=KOR",
     "/api/top500/countries?exclude_license=NOT-A-LICENCE",
     "/api/top500/countries?exclude_license=%3Cscript%3E",
 ]

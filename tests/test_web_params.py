@@ -121,3 +121,21 @@ def test_a_new_framework_or_case_reaches_the_schema_without_a_web_edit() -> None
     enums = json.loads(out.stdout.strip().splitlines()[-1])
     assert "zz_framework" in enums["Framework"] and "gci" in enums["Framework"]
     assert "zz_case" in enums["Case"] and "korea" in enums["Case"]
+
+
+@pytest.mark.integration
+def test_language_menu_offers_every_language_in_its_own_name(built_atlas: Path) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from computestrata.i18n import LANGS
+    from computestrata.web.app import create_app
+
+    html = TestClient(create_app(built_atlas)).get("/?lang=ko").text
+    menu = re.search(r'<select id="lang-select".*?</select>', html, re.S)
+    assert menu is not None
+    options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', menu.group(0))
+    assert [o[0] for o in options] == list(LANGS)
+    assert dict((o[0], o[2]) for o in options) == {"en": "English", "ko": "한국어", "zh": "中文"}
+    assert [o[0] for o in options if o[1]] == ["ko"]

@@ -27,6 +27,7 @@ SLOW = (
     "/api/controls/matrix",
     "/api/report/figures",
     "/api/scenarios/run",
+    "/api/scenarios/bands",
 )
 
 
@@ -69,6 +70,7 @@ ROUTES = [
     "/api/report/figures",
     "/api/scenarios",
     "/api/scenarios/run",
+    "/api/scenarios/bands",
 ]
 
 
@@ -86,6 +88,8 @@ def _bound(path: str, query: dict[str, object], keep: bool = False) -> dict[str,
         q["draws"] = 100
     if path == "/api/network/solve":
         q["hours"] = 1
+    if path == "/api/scenarios/bands":
+        q["n"] = 8
     if path in ("/api/coop/timeline",):
         q.update({"from": 2024, "to": 2025})
     return q

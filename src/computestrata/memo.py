@@ -19,8 +19,6 @@ in any language, so rendering happens when it is shown.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import weakref
 from collections import OrderedDict
@@ -139,8 +137,9 @@ _OWNED_LOCK = threading.Lock()
 
 
 def _drop(oid: int) -> None:
-    with _OWNED_LOCK:
-        _OWNED.pop(oid, None)
+    # No lock: the collector may run this finaliser inside attached() on the same thread, which
+    # holds _OWNED_LOCK then; one dict.pop is atomic under the GIL.
+    _OWNED.pop(oid, None)
 
 
 def attached(obj: object, name: str, maxsize: int = 256) -> Memo:
@@ -186,6 +185,9 @@ def fingerprint(value: Any) -> str:
 
 
 def _digest(value: Any) -> str:
+    import hashlib
+    import json
+
     dump = getattr(value, "model_dump", None)
     data = dump(mode="json") if callable(dump) else value
     text = json.dumps(data, sort_keys=True, default=repr, ensure_ascii=False)

@@ -198,7 +198,7 @@ def query_cmd(
     if limit < 1:
         from computestrata.errors import InputError
 
-        raise InputError(f"--limit must be at least 1 (got {limit})", hint="e.g. --limit 50; --json prints all rows")
+        raise InputError.keyed("atlas.error.limit", "atlas.error.limit.hint", limit=limit)
     from computestrata.atlas import api
 
     a = open_atlas(atlas, exclude_license)

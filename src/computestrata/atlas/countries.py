@@ -65,15 +65,21 @@ class CountryResolver:
 def resolver_from_atlas(atlas: object) -> CountryResolver:
     """The resolver stored in a built atlas (``country_aliases`` + ``countries`` tables).
 
-    Used when data is added to an existing atlas without the raw country files.
+    Used when data is added to an existing atlas without the raw country files, and for every
+    country a user types: built once per opened atlas (:meth:`Atlas.memo`), not per name (a
+    matrix of 200 countries resolved each one by re-reading and re-normalising ~1,300 names).
     """
     from computestrata.atlas.store import Atlas
 
     assert isinstance(atlas, Atlas)
     atlas.require("country_aliases", "countries")
-    pairs = [(r["alias_key"], r["iso3"]) for r in atlas.rows("SELECT alias_key, iso3 FROM country_aliases")]
-    codes = [r["iso3"] for r in atlas.rows("SELECT iso3 FROM countries")]
-    return CountryResolver.from_pairs(pairs, codes)
+
+    def build() -> CountryResolver:
+        pairs = [(r["alias_key"], r["iso3"]) for r in atlas.rows("SELECT alias_key, iso3 FROM country_aliases")]
+        codes = [r["iso3"] for r in atlas.rows("SELECT iso3 FROM countries")]
+        return CountryResolver.from_pairs(pairs, codes)
+
+    return atlas.memo(("atlas.country_resolver",), build)
 
 
 def country_arg(atlas: object, word: str, what: str = "country", extra_codes: Iterable[str] = ()) -> str:

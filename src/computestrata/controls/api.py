@@ -585,7 +585,10 @@ def chip_item(
     """The item to classify: a catalogue chip by name, or figures given as ``KEY=VALUE``;
     with the catalogue entry (None for a spec) and the catalogue's notes."""
     from computestrata.controls.items import parse_spec
+    from computestrata.errors import unknown
 
+    if item not in ("chip", "hbm"):  # equipment, EDA and materials never get here (beyond_chips)
+        raise unknown("--item", item, ALL_KINDS)
     if chip and spec:
         raise InputError("give --chip or --spec, not both", hint="use --spec alone to override figures")
     if spec:

@@ -796,14 +796,14 @@ def timeline(
     changes (unless ``changes_only`` is false), so a rule that tightens or relaxes a segment
     already restricted still shows."""
     from computestrata.cooperation.controls_view import current_regime, date_range
+    from computestrata.cooperation.third import controls_text
 
     if start > end:
-        raise InputError(f"--from {start} is after --to {end}", hint="give --from before --to")
+        raise InputError.keyed("coop.error.from_after_to", "coop.error.from_after_to.hint", start=start, end=end)
     lo, hi = date_range(regime)
     if start > hi.year or end < lo.year:
-        raise InputError(
-            f"--from {start} --to {end} lies outside the years the rules cover ({lo.year}–{hi.year})",
-            hint=f"give years between {lo.year} and {hi.year}",
+        raise InputError.keyed(
+            "coop.error.years_outside", "coop.error.years_outside.hint", start=start, end=end, lo=lo.year, hi=hi.year
         )
     first = max(date(start, 1, 1), lo)
     last = min(date(end, 12, 31), hi)
@@ -829,7 +829,7 @@ def timeline(
                         "layer": s.layer,
                         "class": s.klass,
                         "previous": before[0] if before else None,
-                        "controls_status": f"{r.a}→{r.b} {now[1]}, {r.b}→{r.a} {now[2]}",
+                        "controls_status": controls_text([(f"{r.a}→{r.b}", now[1]), (f"{r.b}→{r.a}", now[2])]),
                         "score": s.score,
                         "posture": s.posture["name"],
                         "driver": why,
@@ -863,16 +863,16 @@ def write_parquet(frame: Any, path: Path) -> None:
 
     path = Path(path)
     if path.exists() and path.is_dir():
-        raise InputError(f"--parquet {path} is a directory", hint="give a file name, e.g. coop.parquet")
+        raise InputError.keyed("coop.error.parquet_dir", "coop.error.parquet_dir.hint", path=str(path))
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        what = "is a file, not a folder" if parent.exists() else "does not exist"
-        raise InputError(f"--parquet: folder {parent} {what}", hint="create it or choose another path")
+        key = "coop.error.parquet_not_folder" if parent.exists() else "coop.error.parquet_no_folder"
+        raise InputError.keyed(key, "coop.error.parquet_folder.hint", folder=str(parent))
     try:
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise InputError(
-            f"--parquet: cannot write in folder {parent} ({exc.strerror})", hint="choose a folder you can write to"
+        raise InputError.keyed(
+            "coop.error.parquet_unwritable", "coop.error.parquet_unwritable.hint", folder=str(parent), why=exc.strerror
         ) from None
     os.close(fd)
     try:

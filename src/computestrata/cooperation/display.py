@@ -169,11 +169,7 @@ def third_row(row: dict[str, Any]) -> dict[str, Any]:
 
     out = dict(row)
     if row.get("controls"):
-        parts = []
-        for part in str(row["controls"]).split(", "):
-            flow, _, code = part.rpartition(" ")
-            parts.append(f"{flow} {status_label(code)}" if flow else part)
-        out["controls"] = ", ".join(parts)
+        out["controls"] = _controls_label(str(row["controls"]))
     group = row.get("income_group")
     key = "coop.income." + str(group).lower().replace(" ", "_")
     if group and key in catalog():
@@ -181,9 +177,24 @@ def third_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _controls_label(text: str) -> str:
+    """``"KOR→VNM free, …"`` with each status in the reader's language."""
+    from computestrata.cooperation.third import split_controls
+
+    return ", ".join(f"{flow} {status_label(code)}" if flow else code for flow, code in split_controls(text))
+
+
 def timeline_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Timeline rows with the classes in the reader's language."""
-    return [{**x, "class": class_label(x["class"]), "previous": class_label(x["previous"] or None)} for x in rows]
+    """Timeline rows with the classes and controls statuses in the reader's language."""
+    return [
+        {
+            **x,
+            "class": class_label(x["class"]),
+            "previous": class_label(x["previous"] or None),
+            **({"controls_status": _controls_label(x["controls_status"])} if x.get("controls_status") else {}),
+        }
+        for x in rows
+    ]
 
 
 def timeline_notes(dates: Sequence[date]) -> list[str]:

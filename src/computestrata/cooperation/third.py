@@ -35,6 +35,22 @@ class ThirdResult:
     notes: list[str] = field(default_factory=list)
 
 
+def controls_text(flows: list[tuple[str, str]]) -> str:
+    """A third-market row's ``controls`` as the JSON gives it: ``"KOR→VNM free, CHN→VNM license"``
+    (each flow and its controls status code)."""
+    return ", ".join(f"{flow} {code}" for flow, code in flows)
+
+
+def split_controls(text: str) -> list[tuple[str, str]]:
+    """``"KOR→VNM free, …"`` → ``[("KOR→VNM", "free"), …]``: the inverse of :func:`controls_text`,
+    kept beside it so the format is known in one place (a part without a status gives ``("", part)``)."""
+    out = []
+    for part in text.split(", "):
+        flow, _, code = part.rpartition(" ")
+        out.append((flow, code))
+    return out
+
+
 def rule_text(rules: Rules) -> str:
     tm = rules.third_markets
     w = tm.weights
@@ -164,7 +180,7 @@ def third_markets(
                 "gdp_share": g,
                 "h100e_share": h100.get(c, 0.0) if g is not None else None,
                 "grid_gco2_kwh": None if gr is None else gr["ci"],
-                "controls": f"{ca}→{c} {st[0]}, {cb}→{c} {st[1]}",
+                "controls": controls_text([(f"{ca}→{c}", st[0]), (f"{cb}→{c}", st[1])]),
                 "destination_group": ", ".join(destination_group(reg, c, day)[1:]) or "—",
                 "offers_a": f"{ca}: " + (", ".join(sid for _, sid in sorted(offers[ca], reverse=True)[:3]) or "—"),
                 "offers_b": f"{cb}: " + (", ".join(sid for _, sid in sorted(offers[cb], reverse=True)[:3]) or "—"),

@@ -165,8 +165,8 @@ def summarise_columns(samples: FloatArray) -> list[dict[str, float]]:
     full = np.flatnonzero(~nan)
     if full.size and arr.shape[0]:
         pct = np.percentile(arr[:, full], [5, 50, 95], axis=0)
-        for c, j in enumerate(full):
-            out[j] = {"p5": float(pct[0, c]), "median": float(pct[1, c]), "p95": float(pct[2, c])}
+        for c, col in enumerate(full.tolist()):
+            out[col] = {"p5": float(pct[0, c]), "median": float(pct[1, c]), "p95": float(pct[2, c])}
     for j in range(arr.shape[1]):
         if not out[j]:
             out[j] = summarise(arr[:, j])

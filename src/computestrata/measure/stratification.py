@@ -264,7 +264,8 @@ def slope_interval(x: Sequence[float], y: Sequence[float], level: float = TREND_
     (1.0, 1.0, 1.0)
     """
     import numpy as np
-    from scipy.special import stdtrit  # what stats.t.ppf calls, without importing scipy.stats (~0.8 s)
+
+    from computestrata.maths.quantiles import t_quantile  # scipy's stdtrit, without importing scipy
 
     xa, ya = np.asarray(x, float), np.asarray(y, float)
     n = xa.size
@@ -273,7 +274,7 @@ def slope_interval(x: Sequence[float], y: Sequence[float], level: float = TREND_
     slope, icpt = np.polyfit(xa, ya, 1)
     resid = ya - (slope * xa + icpt)
     se = float(np.sqrt((resid @ resid) / (n - 2) / ((xa - xa.mean()) @ (xa - xa.mean()))))
-    half = float(stdtrit(n - 2, 0.5 + level / 2)) * se
+    half = t_quantile(n - 2, 0.5 + level / 2) * se
     return float(slope), float(slope - half), float(slope + half)
 
 
@@ -674,10 +675,10 @@ def data_years(table: pd.DataFrame, dataset: str) -> tuple[int, int] | None:
             [int(str(x)[:4]) for x in table["list_id"].dropna().astype(str).unique() if x.endswith("-11")]
         )
     elif dataset == "clusters":  # planned clusters are not data about a year yet
-        built = (
-            table[table["status"].astype("string").str.lower().fillna("") != "planned"] if "status" in table else table
-        )
-        years = pd.to_datetime(built["first_operational_date"], errors="coerce").dropna().dt.year
+        when = table["first_operational_date"]
+        if "status" in table:
+            when = when[table["status"].astype("string").str.lower().fillna("") != "planned"]
+        years = pd.to_datetime(when, errors="coerce").dropna().dt.year
     else:  # only quarters with every vendor are tiered (see chip_frames)
         years = pd.Series([d.year for d in full_vendor_quarters(table)], dtype="int64")
     return (int(years.min()), int(years.max())) if len(years) else None

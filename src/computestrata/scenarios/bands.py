@@ -145,14 +145,14 @@ def scenario_bands(
     core = res.core
     by_metric: dict[str, list[Any]] = {m: [] for m in metrics}
     for o in core.outputs:
-        m = _YEAR.search(o.name)
-        stem = o.name[: m.start()] if m else o.name
-        if m and stem in by_metric:
-            by_metric[stem].append((int(m.group(1)), o))
+        hit = _YEAR.search(o.name)
+        stem = o.name[: hit.start()] if hit else o.name
+        if hit and stem in by_metric:
+            by_metric[stem].append((int(hit.group(1)), o))
     absent = [m for m, got in by_metric.items() if not got]
     if absent:
         raise unknown("scenario output", absent[0], ["share.<ISO3>", "coop.open_share", "hhi", "gini", "cr3"])
-    bands = {}
+    bands: dict[str, Band] = {}
     for m, got in by_metric.items():
         got.sort(key=lambda p: p[0])
         bands[m] = Band(

@@ -36,7 +36,8 @@ def ols_slope(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> t
     Points with a missing ``y`` are dropped (missing stays missing, never zero).
     """
     import numpy as np
-    from scipy.special import stdtrit  # lighter to import than scipy.stats
+
+    from computestrata.maths.quantiles import t_quantile  # scipy's stdtrit, without importing scipy
 
     pts = [(float(a), float(b)) for a, b in zip(x, y, strict=True) if b is not None and not math.isnan(float(b))]
     if len(pts) < 2:
@@ -52,7 +53,7 @@ def ols_slope(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> t
     resid = ya - (slope * xa + intercept)
     s2 = float((resid**2).sum()) / (n - 2)
     se = math.sqrt(s2 / float(((xa - xa.mean()) ** 2).sum()))
-    q = float(stdtrit(n - 2, 0.5 + level / 2))
+    q = t_quantile(n - 2, 0.5 + level / 2)
     return (float(slope), float(slope - q * se), float(slope + q * se))
 
 
@@ -66,7 +67,7 @@ def slope(x: FloatArray, y: FloatArray) -> float:
     return float((xc * (y - y.mean())).sum() / den) if den > 0 else math.nan
 
 
-def slopes_by_pattern(x: FloatArray, num: FloatArray, den: FloatArray, use: Any, min_points: int = 3) -> FloatArray:
+def slopes_by_pattern(x: FloatArray, num: Any, den: Any, use: Any, min_points: int = 3) -> FloatArray:
     """Per row: :func:`slope` of ``num / den`` on ``x`` over the columns ``use`` marks (NaN with
     fewer than ``min_points``), the same numbers as calling :func:`slope` row by row.
 
@@ -125,8 +126,8 @@ def bootstrap(
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, n_units, (draws, n_units))
     offsets = (n_units * np.arange(draws))[:, None]
-    weights = np.bincount((picks + offsets).ravel(), minlength=draws * n_units).reshape(draws, n_units)
-    weights = weights.astype(float)
+    counts = np.bincount((picks + offsets).ravel(), minlength=draws * n_units)
+    weights: FloatArray = counts.reshape(draws, n_units).astype(float)
     values = batch(weights) if batch is not None else [statistic(w) for w in weights]
     out = [float(v) for v in values if not math.isnan(v)]
     if len(out) < draws // 2:
@@ -146,7 +147,8 @@ def jackknife(
     the jackknife answers "how much does the result depend on any single unit".
     """
     import numpy as np
-    from scipy.special import ndtri
+
+    from computestrata.maths.quantiles import normal_quantile
 
     point = np.asarray(statistic(np.ones(n_units)), dtype=float)
     if n_units < 3:
@@ -157,7 +159,7 @@ def jackknife(
         w[k] = 0.0
         reps.append(np.asarray(statistic(w), dtype=float))
     r = np.array(reps)
-    z = float(ndtri(0.5 + level / 2))
+    z = normal_quantile(0.5 + level / 2)
     out = []
     for c, p in enumerate(point):
         col = r[:, c]

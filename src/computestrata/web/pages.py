@@ -63,10 +63,23 @@ def _render(request: Request, page: str, lang: p.Lang | None, **ctx: Any) -> HTM
 
     # segment names as the CLI shows them (stack.labels.segment_name), not raw ids like "eda"
     labels["segments"] = {seg.id: seg.label(code) for seg in segments()}
+    from computestrata.i18n import LANGS
+
+    languages = [(c, t("web.language_name", lang=c)) for c in LANGS]  # each in its own language
     html = (
         _env()
         .get_template(f"{page}.html")
-        .render(t=tr, num=num, lang=code, page=page, pages=pages, version=__version__, labels=json.dumps(labels), **ctx)
+        .render(
+            t=tr,
+            num=num,
+            lang=code,
+            page=page,
+            pages=pages,
+            version=__version__,
+            labels=json.dumps(labels),
+            languages=languages,
+            **ctx,
+        )
     )
     return HTMLResponse(html, headers={"Content-Language": code})
 
@@ -118,7 +131,11 @@ async def report_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
 
 @router.get("/scenarios", response_class=HTMLResponse, include_in_schema=False)
 async def scenarios_page(request: Request, lang: p.LangQ = None) -> HTMLResponse:
-    return _render(request, "scenarios", lang, meta=await _meta(request, lang))
+    from computestrata.scenarios import api as scen
+
+    code = request_lang(request, lang)
+    titles = {s.name: s.title for s in scen.scenarios(code)}  # the menu shows titles, not file names
+    return _render(request, "scenarios", lang, meta=await _meta(request, lang), titles=titles)
 
 
 def _section_title(key: str, lang: str) -> str:

@@ -629,7 +629,7 @@ async def scenarios_run(
     return await answer(request, "scenarios.run", lang, _cmd(run_cmd, **kw), **kw)
 
 
-@router.get("/scenarios/bands", summary="Scenario trajectories with p5–p95 bands (strata scenario sweep, the report's seed)")
+@router.get("/scenarios/bands", summary="Scenario trajectories with p5–p95 bands (strata scenario sweep, report seed)")
 async def scenarios_bands(
     request: Request,
     name: ScenarioName,

@@ -65,9 +65,7 @@ def ordered_scenarios() -> list[str]:
 
     rank = {p: i for i, p in enumerate(POSTURES)}
     rows = api.list_scenarios()
-    return [
-        r["name"] for r in sorted(rows, key=lambda r: (rank.get(r["control_posture"] or "", -1), str(r["name"])))
-    ]
+    return [r["name"] for r in sorted(rows, key=lambda r: (rank.get(r["control_posture"] or "", -1), str(r["name"])))]
 
 
 def _pct(values: Sequence[float | None], scale: float) -> list[float | None]:
