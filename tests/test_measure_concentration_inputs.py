@@ -36,6 +36,11 @@ class _ClusterAtlas:
     def table(self, name: str) -> pd.DataFrame:
         return self.frame
 
+    def df(self, sql: str) -> pd.DataFrame:
+        """``SELECT "a", "b" FROM gpu_clusters`` (the column reads of the cluster loader)."""
+        cols = sql.split("SELECT", 1)[1].split("FROM", 1)[0]
+        return self.frame[[c.strip().strip('"') for c in cols.split(",")]]
+
 
 @pytest.mark.parametrize("list_id", ["1900-01", "2024-11", "x"])
 def test_list_on_clusters_names_the_years_and_the_fix(list_id: str) -> None:

@@ -32,7 +32,11 @@ MANIFEST = "manifest.json"
 ENV_ATLAS = "STRATA_ATLAS"
 ENV_EXCLUDE = "STRATA_EXCLUDE_LICENSE"
 # No extension downloads at run time; one thread so float sums come out the same on every run.
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "threads": 1}
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "threads": 1,
+}
 #: values an atlas remembers (share book, evidence of each date asked…); the oldest go first
 ATLAS_CACHE_SIZE = 128
 T = TypeVar("T")

@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from computestrata.i18n import use_lang
+from computestrata.memo import attached, fingerprint
+
 if TYPE_CHECKING:
     from computestrata.controls.items import Item
     from computestrata.controls.regime import Regime
@@ -74,11 +77,8 @@ def _memo(owner: Any, name: str, key: tuple[Any, ...], make: Callable[[], T]) ->
     """``make()`` remembered in ``owner``'s memo ``name`` under ``key``, computed in English: a
     cached treatment holds data (rule ids, citations, English notes), never the text of the
     language whoever asked first was reading (``unassessed`` is rendered by :meth:`record`)."""
-    from computestrata.memo import attached
 
     def english() -> T:
-        from computestrata.i18n import use_lang
-
         with use_lang("en"):
             return make()
 
@@ -208,8 +208,6 @@ def segment_controls(
     ``regime`` (a what-if chip regime, e.g. ``load().without(...)``) selects the chip-rules path;
     by default, or given the full engine's own regime, the full engine answers (:func:`engine_for`).
     """
-    from computestrata.memo import fingerprint
-
     eng = engine_for(regime)
     r = _rules(rules)
     fp = fingerprint(r)
