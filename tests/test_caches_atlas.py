@@ -322,3 +322,31 @@ def test_the_country_resolver_is_built_once_per_atlas_and_never_shared(built_atl
     assert first.iso3_codes and not resolver_from_atlas(cut).iso3_codes
     full.close()
     assert resolver_from_atlas(full) is not first  # closing forgot it; reopened on demand
+
+
+def test_the_cli_pair_matches_the_api_pair_after_other_atlases_rules_and_languages(built_atlas: Path) -> None:
+    """The mismatch once seen between `strata coop pair` and `cooperation.api.pair`: in one
+    process, after calls on another atlas, with other rules and in Korean, the command still
+    shows what the API gives on a fresh atlas."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from computestrata.cli import app
+    from computestrata.cooperation import api, config
+    from computestrata.i18n import use_lang
+
+    def scores(a: Any) -> dict[str, tuple[str, float]]:
+        return {s.segment_id: (s.klass, s.score) for s in api.pair(a, "KOR", "CHN", DAY).segments}
+
+    want = _alone(built_atlas, scores)
+    other = config.load().model_copy(update={"capability_proxies": {}, "fdp_us_tech": False})
+    with use_lang("ko"):
+        api.pair(_open(built_atlas, (NC,)), "KOR", "CHN", DAY, rules=other)
+        api.pair(_open(built_atlas), "KOR", "CHN", DAY, rules=other)
+    res = CliRunner().invoke(
+        app, ["coop", "pair", "KOR", "CHN", "--date", DAY.isoformat(), "--json", "--atlas", str(built_atlas)]
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)["rows"]
+    assert {r["segment"]: (r["class"], r["score"]) for r in rows} == want

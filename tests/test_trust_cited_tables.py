@@ -190,7 +190,10 @@ def test_every_table_read_is_cited(
     monkeypatch.chdir(tmp_path)  # a command that writes by default writes here
     res = CliRunner().invoke(app, argv)
     assert res.exit_code == 0, res.output
-    cited = _cited(json.loads(res.output))
+    payload = json.loads(res.output)
+    if isinstance(payload, dict):  # the envelope names what it holds (a bare array is a data dump)
+        assert isinstance(payload.get("title"), str) and payload["title"].strip(), f"strata {name} --json has no title"
+    cited = _cited(payload)
     uncited = sorted(t for t in read & set(table_sources) if not table_sources[t] & cited)
     assert not uncited, f"strata {' '.join(argv[:-2])} reads {uncited} but cites none of their sources"
     unknown = sorted(asked - known_ids)

@@ -181,7 +181,7 @@ def emit(out: Output, as_json: bool, atlas: Atlas | None = None, lang: str | Non
     seen = {s["source_id"] for s in sources}
     sources += [s for s in out.extra_sources if s["source_id"] not in seen]
     if as_json:
-        payload: dict[str, Any] = {}
+        payload: dict[str, Any] = {"title": out.title}  # the envelope always names what it holds
         if out.data is not None:
             payload.update(out.data)
         if out.rows is not None:

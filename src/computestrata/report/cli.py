@@ -56,7 +56,7 @@ def report_cmd(
     with progress.steps(t("report.progress"), total, progress.wanted(as_json)) as step:
         res = build_report(a, out, lang=lang, pair=pair, date=date, fmt=fmt, progress=step)
     if as_json:
-        typer.echo(to_json(res.to_dict()))
+        typer.echo(to_json({"title": t("report.title"), **res.to_dict()}))
         return
     typer.echo(t("report.written", path=res.path))
     if fmt == "pdf":

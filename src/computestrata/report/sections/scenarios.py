@@ -50,11 +50,11 @@ def _api() -> Any:
 
 
 def scenario_title(name: str, own: str | None, lang: str) -> str:
-    """A shipped scenario's title from the catalogue (en/ko/zh); a user's file keeps its own title."""
-    from computestrata.i18n import catalog, t
+    """A shipped scenario's title from the catalogue (en/ko/zh); a user's file keeps its own title
+    (:func:`computestrata.scenarios.api.title`, as ``strata scenario list`` shows it)."""
+    from computestrata.scenarios import api
 
-    key = f"scenario.title.{name}"
-    return t(key, lang=lang) if key in catalog() else (own or name)
+    return api.title(name, own, lang)
 
 
 def ordered_scenarios() -> list[str]:
@@ -232,6 +232,8 @@ def about(runs: Sequence[ScenarioBands], lang: str) -> str:
         d=d,
         groups=groups,
         evaluations=fmt_number(sum(b.evaluations for b in runs), 0, lang),
+        a=b0.pair[0],
+        b=b0.pair[1],
     )
 
 
