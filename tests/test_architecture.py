@@ -322,11 +322,7 @@ ATLAS_TYPE = (f"{PACKAGE}.atlas.store", "Atlas")
 
 #: Known exceptions (``module -> imported module[.private name]``), each with what removes it.
 #: Only ever shrink this: a test fails when an entry is no longer needed.
-THIN_EXCEPTIONS: dict[str, str] = {
-    # a part nobody refactors this session: one-line moves to its API
-    f"{PACKAGE}.stack.cli -> {PACKAGE}.atlas.store": "Atlas and excluded_licenses from atlas.api",
-    f"{PACKAGE}.stack.cli -> {PACKAGE}.stack.graph": "to_dot/to_json through stack.api",
-}
+THIN_EXCEPTIONS: dict[str, str] = {}
 
 
 def imported_names(src: Path = SRC, package: str = PACKAGE) -> dict[str, list[tuple[int, str, str]]]:

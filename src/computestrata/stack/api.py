@@ -49,6 +49,8 @@ __all__ = [
     "exposure",
     "exposure_view",
     "graph",
+    "graph_dot",
+    "graph_json",
     "hidden_by_license",
     "hidden_note",
     "later_only",
@@ -81,6 +83,20 @@ def graph(atlas: Atlas | None = None) -> nx.DiGraph:
     from computestrata.stack.graph import stack_graph
 
     return stack_graph(atlas)
+
+
+def graph_dot(g: nx.DiGraph, lang: str = "en") -> str:
+    """The graph as Graphviz DOT text in ``lang`` (one rank per layer)."""
+    from computestrata.stack.graph import to_dot
+
+    return to_dot(g, lang)
+
+
+def graph_json(g: nx.DiGraph) -> dict[str, Any]:
+    """The graph's nodes and edges as plain data (for drawing)."""
+    from computestrata.stack.graph import to_json
+
+    return to_json(g)
 
 
 def shares(

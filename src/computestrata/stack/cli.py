@@ -11,7 +11,7 @@ import typer
 from computestrata.cli_common import AtlasOpt, ExcludeLicenseOpt, JsonOpt, LangOpt
 
 if TYPE_CHECKING:
-    from computestrata.atlas.store import Atlas
+    from computestrata.atlas.api import Atlas
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -140,7 +140,7 @@ def _fmt(column: str, v: Any) -> Any:
 
 def _excluding(exclude_license: list[str] | None) -> bool:
     """Whether a licence filter is in force (``--exclude-license`` or ``$STRATA_EXCLUDE_LICENSE``)."""
-    from computestrata.atlas.store import excluded_licenses
+    from computestrata.atlas.api import excluded_licenses
 
     return bool(excluded_licenses(exclude_license))
 
@@ -237,15 +237,13 @@ def graph_cmd(
     from computestrata.errors import unknown
     from computestrata.i18n import get_lang
     from computestrata.stack import api
-    from computestrata.stack.graph import to_dot
-    from computestrata.stack.graph import to_json as graph_json
 
     if fmt not in ("dot", "json"):
         raise unknown("format", fmt, ["dot", "json"])
     # with CSET excluded, edges are no longer confirmed by (or cited to) its sequence table
     a = _open(atlas, exclude_license, lang, required=_excluding(exclude_license))
     g = api.graph(a)
-    typer.echo(to_dot(g, get_lang()) if fmt == "dot" else to_json(graph_json(g)))
+    typer.echo(api.graph_dot(g, get_lang()) if fmt == "dot" else to_json(api.graph_json(g)))
 
 
 @app.command("shares")
