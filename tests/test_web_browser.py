@@ -158,6 +158,8 @@ def test_scenarios_page(server: Server, browser: Any, lang: str) -> None:
     ctx, page, watch = _open(browser, f"{server.url}/scenarios?lang={lang}")
     before = _data(page, "scenario-chart")
     assert before and before[0]["y"]
+    # shares drawn in percent, like the bands below: the leading country holds more than 1 %
+    assert max(v for t in before for v in t["y"] if v is not None) > 1
     bands = _data(page, "bands-chart")
     _assert_bands(bands)
     caption = page.text_content("#bands-caption") or ""

@@ -251,10 +251,13 @@
       const data = countries.map(function (c) {
         return {
           type: "scatter", mode: "lines+markers", name: esc(c), x: x,
-          y: years.map(function (y) { const v = y.shares.intelligent[c]; return v === undefined ? null : v; }),
+          y: years.map(function (y) { const v = y.shares.intelligent[c]; return v === undefined ? null : 100 * v; }),
+          hovertemplate: "%{x} " + esc(c) + ": %{y:.1f}%<extra></extra>",
         };
       });
-      draw("scenario", data, layout(body.title, { yaxis: { title: { text: labels.scenario_axis || "" } } }));
+      draw("scenario", data, layout(body.title, {
+        yaxis: { title: { text: (labels.scenario_axis || "") + " (%)" }, rangemode: "tozero", ticksuffix: "%" },
+      }));
     });
   }
 
