@@ -955,11 +955,41 @@ def load_clusters(atlas: Atlas, columns: Sequence[str] = CLUSTER_COLUMNS) -> pd.
     return _load(atlas, "gpu_clusters", columns)
 
 
+#: Per table, the columns read once per atlas and shared (``Atlas.memo``): a request for a subset
+#: of them is a column selection of that one frame.  Table 1 and the stratification analysis
+#: (and so the overview) each read TOP500 systems and GPU clusters; the name and site strings
+#: of TOP500 systems stay out (31,500 strings nobody on these paths uses).
+SHARED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "top500_systems": ("list_id", "rank", "country_iso3", "rmax_tflops", "year", "source_id"),
+    "gpu_clusters": CLUSTER_COLUMNS,
+}
+
+
 def _load(atlas: Atlas, table: str, columns: Sequence[str]) -> pd.DataFrame:
+    """The columns of ``table`` present in the atlas, from the atlas's shared frame when they
+    are a subset of :data:`SHARED_COLUMNS` (same rows, order and dtypes as reading them alone).
+
+    Every call records the table as read (:meth:`Atlas.df` on a miss; the same query marked
+    again on a hit), so each result that uses the frame still cites it."""
+    from computestrata.memo import of_atlas
+
     atlas.require(table)
     have = set(atlas.manifest["tables"][table]["columns"])
-    cols = ", ".join(f'"{c}"' for c in columns if c in have)
-    return atlas.df(f"SELECT {cols} FROM {table}")
+    cols = [c for c in columns if c in have]
+    shared = [c for c in SHARED_COLUMNS.get(table, ()) if c in have]
+    if not set(cols) <= set(shared):
+        return atlas.df(f"SELECT {_quoted(cols)} FROM {table}")
+    sql = f"SELECT {_quoted(shared)} FROM {table}"
+    frame = of_atlas(atlas, ("measure.frame", table, tuple(shared)), lambda: atlas.df(sql))
+    touch = getattr(atlas, "_touch", None)
+    if callable(touch):
+        touch(sql)  # a hit runs no query: mark the read for the provenance of this result
+    # a new frame each call (copy-on-write: no data copied until a caller changes it)
+    return frame.copy(deep=False) if cols == shared else frame[cols]
+
+
+def _quoted(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
 
 
 def load_top500(
