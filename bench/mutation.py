@@ -55,8 +55,21 @@ TARGETS: dict[str, list[str]] = {
     ],
     # the shared maths the index build and the uncertainty run both use (issue 9 item 6)
     "maths/ranking.py": ["tests/test_measure_maths.py", "tests/test_index_uncertainty.py"],
-    "maths/means.py": ["tests/test_measure_maths.py", "tests/test_index_uncertainty.py", "tests/test_index_steps.py"],
+    "maths/means.py": [
+        "tests/test_maths_mutants.py",
+        "tests/test_measure_maths.py",
+        "tests/test_index_uncertainty.py",
+        "tests/test_index_steps.py",
+    ],
     "maths/moments.py": ["tests/test_measure_maths.py", "tests/test_index_steps.py"],
+    "maths/concentration.py": [
+        "tests/test_maths_mutants.py",
+        "tests/test_measure_concentration.py",
+        "tests/test_measure_concentration_inputs.py",
+    ],
+    "maths/quantiles.py": ["tests/test_maths_mutants.py", "tests/test_trends_stats_units.py"],
+    "trends/stats.py": ["tests/test_trends_stats_units.py", "tests/test_trends_stats.py"],
+    "measure/stratification.py": ["tests/test_stratification_units.py", "tests/test_measure_stratification.py"],
 }
 
 

@@ -65,6 +65,9 @@ def test_pair_in_korean_and_chinese(built_atlas: Path, lang: str, word: str) -> 
         (["third-markets", "KOR", "CHN", "--region", "atlantis", "--date", "2025-06-01"], "unknown --region"),
         (["timeline", "KOR", "CHN", "--from", "2026", "--to", "2023"], "after --to"),
         (["matrix", "--countries", "KOR", "--date", "2025-06-01"], "at least two"),
+        (["timeline", "KOR", "CHN", "--from", "1900"], "--from 1900 is before 2018"),
+        (["matrix", "--countries", "KOR,,CHN", "--date", "2025-06-01"], "--countries KOR,CHN"),
+        (["matrix", "--countries", ",", "--date", "2025-06-01"], "--countries is empty"),
     ],
 )
 def test_bad_input_exit_2(built_atlas: Path, args: list[str], message: str) -> None:

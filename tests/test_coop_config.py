@@ -34,7 +34,7 @@ def test_shipped_rules_validate() -> None:
         (lambda d: d["weights"].update(controllability=0.9), "weights", "sum to 1"),
         (lambda d: d["thresholds"].pop("open"), "thresholds.open", "add the key"),
         (lambda d: d.update(wieghts=1), "wieghts", "remove"),
-        (lambda d: d["restriction_levels"].update(denial="high"), "restriction_levels.denial", "valid number"),
+        (lambda d: d["restriction_levels"].update(denial="high"), "restriction_levels.denial", "expected a number"),
         (lambda d: d["posture"]["by_layer"].update(L5="celebrate"), "posture", "celebrate"),
         (lambda d: d["capability_proxies"].update(nope={"segment": "dram", "reason": "x"}), "nope", "unknown segment"),
         (lambda d: d["thresholds"].update(limited=0.9), "thresholds", "below open"),
@@ -70,10 +70,27 @@ def test_folder_and_whole_file_checks_name_the_key(tmp_path: Path) -> None:
     path = _write(tmp_path, data)
     with pytest.raises(InputError) as err:
         config.load(path)
-    assert "key capability_proxies.servers:" in err.value.message and "(top level)" not in err.value.message
+    assert "capability_proxies.servers:" in err.value.message and "(top level)" not in err.value.message
     assert err.value.hint is not None and "capability_proxies.servers" in err.value.hint
     data = _shipped()
     data["weights"]["posture"] = 0.9
     with pytest.raises(InputError) as err:
         config.load(_write(tmp_path, data, "w.yaml"))
     assert err.value.hint is not None and "sum to 1" not in err.value.hint and "weights" in err.value.hint
+
+
+def test_every_problem_is_listed_in_plain_words(tmp_path: Path) -> None:
+    """Several mistakes are all named (no "(+N more)" hiding them), without pydantic's wording."""
+    data = _shipped()
+    data["capability_saturation"] = "abc"
+    data["demand_weight"] = -5
+    data["bogus_key"] = 1
+    del data["version"]
+    with pytest.raises(InputError) as err:
+        config.load(_write(tmp_path, data))
+    msg = err.value.message
+    assert "4 problem(s)" in msg and "more)" not in msg
+    for part in ("version: missing", "capability_saturation: expected a number", "demand_weight: must be at least"):
+        assert part in msg
+    assert "bogus_key: unknown key" in msg
+    assert "Input should" not in msg and "Extra inputs" not in msg and "Field required" not in msg

@@ -99,7 +99,10 @@ def test_build_from_user_yaml_json(setup: tuple[Path, Path]) -> None:
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert [r["unit"] for r in data["rows"]][:1] and len(data["rows"]) == 6
-    assert {s["source_id"] for s in data["sources"]} == {"wb_gdp", "wb_pop", "owid"}
+    # the atlas sources of its indicators, and the user's framework file (path and sha256)
+    assert {s["source_id"] for s in data["sources"]} == {"wb_gdp", "wb_pop", "owid", "user_framework:mini"}
+    mine = next(s for s in data["sources"] if s["source_id"] == "user_framework:mini")
+    assert mine["path"] == str(fw) and len(mine["sha256"]) == 64
     assert data["imputed_share"] == pytest.approx(1 / 24, abs=1e-4)  # KOR's 2022 carbon intensity
     assert data["indicators_used"] == ["gdp", "gdp_pc", "carbon", "pop"]
     scores = data["scores"]["USA"]

@@ -80,6 +80,13 @@ def test_every_route_speaks_the_language_asked(client: TestClient, lang: str) ->
         assert script.search(text), (url, lang, body["title"])
 
 
+CN_GALLIUM = ["controls", "classify", "--item", "material", "--eccn", "CN.gallium", "--dest", "USA"]
+CN_GALLIUM += ["--date", "2025-06-01"]
+SME_TO_CHN = ["controls", "classify", "--item", "equipment", "--eccn", "3B001", "--dest", "CHN"]
+SME_TO_CHN += ["--date", "2025-06-01"]
+SPEC = ["controls", "classify", "--spec", "fp16_tflops=990", "--spec", "die_area_mm2=814"]
+
+
 def _cli_json(atlas: Path, args: list[str]) -> dict[str, Any]:
     from typer.testing import CliRunner
 
@@ -99,6 +106,20 @@ def _cli_json(atlas: Path, args: list[str]) -> dict[str, Any]:
         (["stack", "chokepoints"], "/api/stack/chokepoints"),
         (["controls", "screen", "Huawei"], "/api/controls/screen?name=Huawei"),
         (["coop", "pair", "KOR", "CHN", "--date", "2025-01-01"], "/api/coop/pair?a=KOR&b=CHN&date=2025-01-01"),
+        # The exporter's own rules: China's gallium controls deny this export (``free`` without them).
+        (
+            [*CN_GALLIUM, "--exporter", "CHN"],
+            "/api/controls/classify?item=material&eccn=CN.gallium&dest=USA&date=2025-06-01&exporter=CHN",
+        ),
+        (
+            [*SME_TO_CHN, "--made-in", "KOR", "--us-tech", "yes", "--end-use", "logic:14nm", "--end-user", "SMIC"],
+            "/api/controls/classify?item=equipment&eccn=3B001&dest=CHN&date=2025-06-01"
+            "&made_in=KOR&us_tech=yes&end_use=logic:14nm&end_user=SMIC",
+        ),
+        (
+            [*SPEC, "--dest", "CHN", "--date", "2025-06-01"],
+            "/api/controls/classify?spec=fp16_tflops=990&spec=die_area_mm2=814&dest=CHN&date=2025-06-01",
+        ),
     ],
 )
 def test_api_mirrors_the_cli_json(client: TestClient, built_atlas: Path, cli: list[str], url: str) -> None:
@@ -108,6 +129,14 @@ def test_api_mirrors_the_cli_json(client: TestClient, built_atlas: Path, cli: li
     for key in want:
         assert got[key] == want[key], key
     assert set(got) - set(want) <= {"title"}
+
+
+def test_classify_route_takes_the_exporter(client: TestClient, built_atlas: Path) -> None:
+    """`exporter=CHN` reaches the verdict: without it the gallium export is free, with it denied."""
+    base = "/api/controls/classify?item=material&eccn=CN.gallium&dest=USA&date=2025-06-01"
+    assert _get(client, base)["status"] != "denial"
+    assert _get(client, base + "&exporter=CHN")["status"] == "denial"
+    assert _cli_json(built_atlas, [*CN_GALLIUM, "--exporter", "CHN"])["status"] == "denial"
 
 
 def test_trends_route_mirrors_the_cli(client: TestClient, built_atlas: Path) -> None:
@@ -208,6 +237,10 @@ BAD = [
     "/api/scenarios/bands?name=baseline&seed=-1",
     "/api/scenarios/bands?name=baseline&a=KOR&b=KOR",
     "/api/top500/countries?exclude_license=NOT-A-LICENCE",
+    "/api/controls/classify?item=material&eccn=CN.gallium&dest=USA&date=2025-06-01&exporter=KOR",
+    "/api/controls/classify?item=equipment&eccn=3B001&dest=CHN&date=2025-06-01&end_use=logic:abc",
+    "/api/controls/classify?item=equipment&eccn=3B001&dest=CHN&date=2025-06-01&us_tech=maybe",
+    "/api/controls/classify?dest=CHN&date=2025-06-01&spec=fp16",
     "/api/top500/countries?exclude_license=%3Cscript%3E",
 ]
 

@@ -50,13 +50,9 @@ def build_target(out: Path | None, shipped: bool = False) -> Path:
     from computestrata.errors import InputError
 
     if out is None and not shipped:
-        raise InputError(
-            "give --out DIR, the atlas folder to write",
-            hint="e.g. --out ./atlas, then use it with --atlas ./atlas or STRATA_ATLAS; developers rebuild "
-            "the atlas shipped inside the package with --shipped",
-        )
+        raise InputError.keyed("input.out_missing", "input.out_missing.hint")
     if out is not None and shipped:
-        raise InputError("give either --out or --shipped, not both", hint="--shipped writes the package's own atlas")
+        raise InputError.keyed("input.out_and_shipped", "input.out_and_shipped.hint")
     return out if out is not None else shipped_atlas_dir()
 
 
@@ -242,11 +238,24 @@ class DiffResult:
         return any(d.status != "same" for d in self.tables)
 
 
+def check_columns(names: Sequence[str], atlases: Sequence[Atlas], what: str) -> None:
+    """Each of ``names`` is a column of some table in ``atlases`` (a typo in ``--ignore`` would
+    otherwise silently compare everything), else an :class:`InputError` with the closest."""
+    from computestrata.errors import unknown
+
+    known = {c for at in atlases for meta in at.manifest["tables"].values() for c in meta["columns"]}
+    for name in names:
+        if name not in known:
+            raise unknown(what, name, known)
+
+
 def diff(old: Path, new: Path, ignore: Sequence[str] = (), all_tables: bool = False) -> DiffResult:
     """Per-table, per-column changes between the atlases at ``old`` and ``new``."""
     from computestrata.atlas.diff import diff_atlases
 
-    diffs = diff_atlases(open_atlas(old), open_atlas(new), tuple(ignore))
+    a, b = open_atlas(old), open_atlas(new)
+    check_columns(ignore, (a, b), "--ignore")
+    diffs = diff_atlases(a, b, tuple(ignore))
     return DiffResult([d.record() for d in diffs if all_tables or d.status != "same"], diffs)
 
 

@@ -366,10 +366,7 @@ def build(
 
     raw = Path(raw)
     if not raw.is_dir():
-        raise AtlasError(
-            f"raw data folder {raw} does not exist",
-            hint="pass --raw pointing at the shared data folder, e.g. ../shared/data",
-        )
+        raise AtlasError.keyed("input.raw_missing", "input.raw_missing.hint", raw=raw)
     target = check_target(Path(out), allow_shipped=allow_shipped)
     names = list(only) if only else list(LOADERS)
     manifest = shipped_manifest() if expectations is None else expectations

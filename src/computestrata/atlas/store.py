@@ -271,16 +271,10 @@ class Atlas:
             return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         except duckdb.PermissionException as exc:
             first = str(exc).strip().splitlines()[0]
-            raise InputError(
-                f"the query reaches outside the atlas: {first}",
-                hint="atlas queries read the atlas tables only (`strata atlas tables`); files, URLs and the "
-                "environment are off",
-            ) from exc
+            raise InputError.keyed("input.query_outside", "input.query_outside.hint", detail=first) from exc
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0]
-            raise InputError(
-                f"the query failed: {first}", hint="`strata atlas tables` lists the tables and their columns"
-            ) from exc
+            raise InputError.keyed("input.query_failed", "input.query_failed.hint", detail=first) from exc
         finally:
             con.close()
 
@@ -338,9 +332,12 @@ class Atlas:
         if bad:
             from computestrata.errors import closest
 
-            raise InputError(
-                f"--exclude-license {', '.join(bad)} matches no source in the atlas",
-                hint=f"closest: {', '.join(closest(bad[0], known, 3))}; licences in the atlas: {', '.join(known)}",
+            raise InputError.keyed(
+                "input.licence_unknown",
+                "input.licence_unknown.hint",
+                bad=", ".join(bad),
+                near=", ".join(closest(bad[0], known, 3)),
+                known=", ".join(known),
             )
 
     def close(self) -> None:
@@ -406,12 +403,9 @@ def check_read_only(sql: str) -> None:
             "truncate",
             "begin",
         }
-        problem = (
-            f"the atlas is read-only: {first.upper()} is not allowed"
-            if first in write
-            else (f"{first!r} does not start a query")
-        )
-        raise InputError(problem, hint="start with SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE)")
+        if first in write:
+            raise InputError.keyed("input.query_readonly", "input.query_start.hint", word=first.upper())
+        raise InputError.keyed("input.query_start", "input.query_start.hint", word=repr(first))
 
 
 def open(path: str | Path | None = None, exclude_licenses: Iterable[str] | None = None) -> Atlas:

@@ -594,7 +594,7 @@ def chip_item(
     if spec:
         return parse_spec(spec, item=item), None, []
     if not chip:
-        raise InputError("nothing to classify", hint='give --chip "H100" or --spec int8_tops=624 ...')
+        raise InputError.keyed("input.nothing_to_classify", "input.nothing_to_classify.hint")
     if item != "chip":
         raise InputError("--chip looks up logic ICs only", hint="for HBM use --item hbm with --spec")
     cat = catalogue_of(atlas)

@@ -75,10 +75,7 @@ def parse_end_use(text: str | None) -> EndUse | None:
         return EndUse(s)
     m = _END_USE_RE.match(s)
     if not m:
-        raise InputError(
-            f"--end-use: cannot read {text!r}",
-            hint="use logic:14nm, dram:18nm, nand:128l, supercomputer or sme (logic/DRAM in nm, NAND in layers)",
-        )
+        raise InputError.keyed("input.end_use_unreadable", "input.end_use_unreadable.hint", text=repr(text))
     kind, value, unit = m.group(1), float(m.group(2)), m.group(3)
     if kind == "nand" and unit == "nm":
         raise InputError(f"--end-use: NAND is measured in layers, got {text!r}", hint="e.g. nand:128l")
@@ -173,10 +170,8 @@ def check_exporter(code: str | None) -> str | None:
         return None
     c = code.strip().upper()
     if c not in AUTHORITIES:
-        raise InputError(
-            f"--exporter: no export-control regime is modelled for {code!r}",
-            hint=f"modelled exporters: {', '.join(AUTHORITIES)}; for items made elsewhere with U.S. "
-            "technology use --made-in (e.g. --made-in KOR --us-tech yes)",
+        raise InputError.keyed(
+            "input.exporter_unknown", "input.exporter_unknown.hint", code=repr(code), known=", ".join(AUTHORITIES)
         )
     return c
 
@@ -716,9 +711,14 @@ def classify_item(
         raise InputError("--eccn is required for equipment, EDA and materials", hint="e.g. --eccn 3B001.f.1.a")
     ids = known_ids(regime, kinds)
     if not any(ident == k or ident.startswith(k + ".") or k.startswith(ident + ".") for k in ids):
-        err = unknown(f"ECCN paragraph or national item id for --item {item_class}", ident, ids)
-        raise InputError(
-            err.message, hint=(err.hint or "") + "; the modelled items are listed by `strata controls eccns`"
+        from computestrata.errors import closest
+
+        raise InputError.keyed(
+            "input.eccn_unknown",
+            "input.eccn_unknown.hint",
+            item=item_class,
+            word=repr(ident),
+            near=", ".join(closest(ident, sorted(set(ids)), 5)),
         )
     check_paragraph(ident, ids, ccl)
     check_item_class(regime, item_class, ident, kinds)

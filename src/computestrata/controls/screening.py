@@ -288,11 +288,7 @@ class Lists:
         q = tokens(name)
         qnorm = " ".join(q)
         if len(qnorm.replace(" ", "")) < MIN_CHARS and not any(_cjk(x) and len(x) >= 2 for x in q):
-            raise InputError(
-                f"party name {name!r} is too short to screen (fewer than {MIN_CHARS} letters after removing "
-                "punctuation and legal suffixes)",
-                hint="give the full name or a distinctive alias, e.g. 'SMIC' or 'Yangtze Memory'",
-            )
+            raise InputError.keyed("input.party_too_short", "input.party_too_short.hint", name=repr(name), n=MIN_CHARS)
         found: dict[int, dict[str, Any]] = {}
         self._match(q, qnorm, which, on, found, None)
         # the CSL has Latin-script names only: a Chinese name is also screened by its English name

@@ -801,6 +801,8 @@ def timeline(
     if start > end:
         raise InputError.keyed("coop.error.from_after_to", "coop.error.from_after_to.hint", start=start, end=end)
     lo, hi = date_range(regime)
+    if start < lo.year:  # as `coop pair --date` refuses a date before the first modelled rule
+        raise InputError.keyed("coop.error.from_too_early", "coop.error.from_too_early.hint", start=start, lo=lo.year)
     if start > hi.year or end < lo.year:
         raise InputError.keyed(
             "coop.error.years_outside", "coop.error.years_outside.hint", start=start, end=end, lo=lo.year, hi=hi.year
@@ -847,6 +849,22 @@ def third_markets(*args: Any, **kwargs: Any) -> Any:
     from computestrata.cooperation.third import third_markets as _tm
 
     return _tm(*args, **kwargs)
+
+
+def country_list(text: str | None, what: str = "--countries") -> list[str] | None:
+    """``KOR,CHN,USA`` as typed → its items (``None`` for no list); an empty item (``KOR,,CHN``,
+    a trailing comma) is an :class:`InputError`, not silently dropped."""
+    if text is None:
+        return None
+    items = [c.strip() for c in text.split(",")]
+    if not any(items):
+        raise InputError.keyed("coop.error.countries_empty", "coop.error.countries_empty.hint", what=what)
+    if "" in items:
+        fixed = ",".join(c for c in items if c)
+        raise InputError.keyed(
+            "coop.error.countries_blank", "coop.error.countries_blank.hint", what=what, text=text, fixed=fixed
+        )
+    return items
 
 
 def matrix(*args: Any, **kwargs: Any) -> Any:

@@ -239,7 +239,7 @@ def matrix_cmd(
     from computestrata.i18n import t
 
     at, r = _start(lang, atlas, exclude_license, rules)
-    wanted = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
+    wanted = api.country_list(countries)
     res = api.matrix(at, _day(date), wanted, rules=r)
     title = t("coop.title.matrix", date=res.on.isoformat())
     notes = list(res.notes)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from computestrata.errors import InputError
+from computestrata.i18n import t
 
 SCHEMA_VERSION = 1
 STATUSES = (
@@ -256,24 +257,64 @@ def _key(loc: tuple[Any, ...]) -> str:
 def parse(data: Any, where: str) -> Rules:
     """Validate loaded YAML; the error names the file, the key and the fix."""
     if not isinstance(data, dict):
-        raise InputError(f"rules file {where}: top level must be a mapping", hint="start from the shipped rules.yaml")
+        raise InputError.keyed("input.rules_not_mapping", "input.rules_file.hint", where=where)
     try:
         return Rules.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = _key(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if not err["loc"]:
-            # a whole-file check names its key at the start of the message ("trade_products.memory: …")
-            head, sep, rest = msg.partition(": ")
-            if sep and head and " " not in head:
-                key, msg = head, rest
-        fix = {
-            "missing": f"add the key {key} (see the shipped rules.yaml)",
-            "extra_forbidden": f"remove {key} or check its spelling (see the shipped rules.yaml)",
-        }.get(err["type"], f"edit {key} in {where}; the shipped rules.yaml shows its form and meaning")
-        more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise InputError(f"rules file {where}, key {key}: {msg}{more}", hint=fix) from None
+        errs = exc.errors()
+        shown = [_problem(err) for err in errs[:MAX_PROBLEMS]]
+        first = errs[0]
+        key = shown[0][0]
+        hint_key = {"missing": "input.rules_fix_missing", "extra_forbidden": "input.rules_fix_extra"}.get(
+            first["type"], "input.rules_fix_edit"
+        )
+        problems = "; ".join(f"{k}: {p}" for k, p in shown)
+        if len(errs) > MAX_PROBLEMS:
+            problems += "; " + t("input.rules_more", n=len(errs) - MAX_PROBLEMS)
+        raise InputError.keyed(
+            "input.rules_invalid", hint_key, where=where, n=len(errs), problems=problems, name=key
+        ) from None
+
+
+#: Problems listed in one message (every one up to this many; then how many more).
+MAX_PROBLEMS = 12
+
+_EXPECTED = {
+    "int": "input.rules_type_int",
+    "float": "input.rules_type_number",
+    "bool": "input.rules_type_bool",
+    "string": "input.rules_type_text",
+    "dict": "input.rules_type_mapping",
+    "list": "input.rules_type_list",
+}
+
+
+def _problem(err: Any) -> tuple[str, str]:
+    """(key, problem) in the reader's language for one pydantic error, without pydantic's wording
+    for the common kinds (a missing or unknown key, a wrong type, a bound, a choice)."""
+    key = _key(err["loc"])
+    kind = str(err["type"])
+    ctx = err.get("ctx") or {}
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if not err["loc"]:
+        # a whole-file check names its key at the start of the message ("trade_products.memory: …")
+        head, sep, rest = msg.partition(": ")
+        if sep and head and " " not in head:
+            key, msg = head, rest
+    if kind == "missing":
+        return key, t("input.rules_missing")
+    if kind == "extra_forbidden":
+        return key, t("input.rules_extra")
+    base = kind.removesuffix("_parsing").removesuffix("_type")
+    if base in _EXPECTED and base != kind:
+        return key, t("input.rules_type", expected=t(_EXPECTED[base]), value=repr(err.get("input")))
+    for bound in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        if kind == bound:
+            limit = next(iter(ctx.values()), "")
+            return key, t(f"input.rules_{bound}", limit=limit, value=repr(err.get("input")))
+    if kind == "literal_error":
+        return key, t("input.rules_choice", choices=ctx.get("expected", ""), value=repr(err.get("input")))
+    return key, msg
 
 
 def load(path: Path | str | None = None) -> Rules:
@@ -292,17 +333,13 @@ def _read(path: Path) -> Rules:
     import yaml
 
     if path.is_dir():
-        raise InputError(
-            f"rules file {path} is a folder, not a file", hint="give a YAML file (start from the shipped rules.yaml)"
-        )
+        raise InputError.keyed("input.rules_file_folder", "input.rules_file.hint", path=path)
     if not path.is_file():
-        raise InputError(
-            f"rules file {path} does not exist", hint="give a YAML file (start from the shipped rules.yaml)"
-        )
+        raise InputError.keyed("input.rules_file_missing", "input.rules_file.hint", path=path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise InputError(f"rules file {path} is not valid YAML{at}", hint="fix the YAML syntax") from None
+        at = t("input.rules_yaml_at", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
+        raise InputError.keyed("input.rules_yaml_broken", "input.rules_yaml_broken.hint", path=path, at=at) from None
     return parse(data, str(path))

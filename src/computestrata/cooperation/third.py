@@ -108,7 +108,7 @@ def third_markets(
     ca, cb = check_pair(atlas, a, b)
     day = check_date(on, regime=regime)
     if top is not None and top < 1:
-        raise InputError(f"--top must be at least 1 (got {top})", hint="e.g. --top 10")
+        raise InputError.keyed("input.top_min", "input.top_min.hint", top=top)
     tm = rules.third_markets
     # only what the ranking reads (supply-layer capabilities, GDP and H100e shares): the whole
     # evidence would also read tables (models, cloud, trade) whose sources the result never cites

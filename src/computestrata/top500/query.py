@@ -149,7 +149,7 @@ def systems(
     from computestrata.i18n import t
 
     if top < 1:
-        raise InputError(f"--top must be at least 1 (got {top})", hint="e.g. --top 10")
+        raise InputError.keyed("input.top_min", "input.top_min.hint", top=top)
     a = _atlas(atlas)
     lid = resolve_list(a, list_id)
     name = _name_col(lang)

@@ -66,6 +66,18 @@ def origins() -> Iterable[str]:
     return ORIGINS
 
 
+def exporters() -> Iterable[str]:
+    from computestrata.controls.regime import AUTHORITIES
+
+    return (str(a) for a in AUTHORITIES)
+
+
+def end_uses() -> Iterable[str]:
+    from computestrata.controls.items_beyond import END_USE_KINDS
+
+    return END_USE_KINDS
+
+
 def screen_lists() -> Iterable[str]:
     from computestrata.controls.screening import LIST_CHOICES
 
@@ -124,6 +136,8 @@ if TYPE_CHECKING:
     Framework: TypeAlias = str
     TrendKind: TypeAlias = str
     Case: TypeAlias = str
+    Exporter: TypeAlias = str
+    YesNo: TypeAlias = str
 else:
     Lang = choices("Lang", langs(), "Language of the text.")
     Basis = choices("Basis", bases(), "Which date of a rule counts: when compliance is due, or when it took effect.")
@@ -136,10 +150,17 @@ else:
     Framework = choices("Framework", frameworks(), "A shipped index framework.")
     TrendKind = choices("TrendKind", trend_kinds(), "A structural trend of the paper.")
     Case = choices("Case", cases(), "A shipped data-centre network case.")
+    Exporter = choices("Exporter", exporters(), "An exporter whose own export controls are modelled.")
+    YesNo = choices("YesNo", ("yes", "no"), "yes or no.")
+
+#: An end use as ``strata controls classify --end-use`` takes it: ``logic:14nm``, ``dram:18nm``,
+#: ``nand:128l`` or one of the kinds without a figure (built from the controls' own kinds).
+END_USE = r"^(" + "|".join(end_uses()) + r")(:\d+(\.\d+)?(nm|l)?)?$"
 
 __all__ = [
     "COUNTRY",
     "DATE",
+    "END_USE",
     "LICENCE",
     "LIST",
     "NAME",
@@ -148,6 +169,7 @@ __all__ = [
     "Case",
     "ComputeKind",
     "Dataset",
+    "Exporter",
     "Framework",
     "ItemKind",
     "Lang",
@@ -157,11 +179,14 @@ __all__ = [
     "ScreenLists",
     "Tier",
     "TrendKind",
+    "YesNo",
     "bases",
     "cases",
     "choices",
     "compute_kinds",
     "datasets",
+    "end_uses",
+    "exporters",
     "frameworks",
     "langs",
     "origins",

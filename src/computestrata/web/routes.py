@@ -65,6 +65,15 @@ def _check_licences(values: list[str] | None) -> None:
             raise InputError(f"exclude_license {v!r} is not an SPDX licence id", hint="e.g. CC-BY-NC-4.0")
 
 
+def _check_specs(values: list[str] | None) -> None:
+    """``spec=KEY=VALUE`` items as ``--spec`` takes them (the API reads the figures)."""
+    from computestrata.errors import InputError
+
+    for v in values or []:
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,40}=[^\x00-\x1f\x7f]{1,40}", v):
+            raise InputError(f"spec {v!r} is not KEY=VALUE", hint="e.g. spec=fp16_tflops=990")
+
+
 async def answer(
     request: Request,
     route: str,
@@ -85,6 +94,7 @@ async def answer(
     if body is None:
         try:
             _check_licences(params.get("exclude_license"))
+            _check_specs(params.get("spec"))
             payload = await run_in_threadpool(compute, call)
         except StrataError as exc:
             return JSONResponse(error_body(exc, code), status_code=400, headers={"Content-Language": code})
@@ -262,6 +272,18 @@ async def controls_classify(
     basis: p.Basis = "compliance",
     posture: p.Posture | None = None,
     made_in: Annotated[str | None, Query(pattern=p.COUNTRY)] = None,
+    exporter: Annotated[p.Exporter | None, Query(description="Also apply this exporter's own controls.")] = None,
+    end_use: Annotated[
+        str | None,
+        Query(pattern=p.END_USE, description="End use: logic:14nm, dram:18nm, nand:128l, supercomputer or sme."),
+    ] = None,
+    end_user: Annotated[
+        str | None, Query(pattern=p.NAME, description="Party name, screened against the Entity List and MOFCOM lists.")
+    ] = None,
+    us_tech: Annotated[p.YesNo | None, Query(description="Made with U.S. technology/software (FDP rules).")] = None,
+    spec: Annotated[
+        list[str] | None, Query(max_length=12, description="KEY=VALUE (repeatable), as `--spec`: figures of a chip.")
+    ] = None,
     lang: p.LangQ = None,
     exclude_license: p.ExcludeQ = None,
 ) -> Response:
@@ -271,17 +293,17 @@ async def controls_classify(
         "dest": dest,
         "date": date,
         "chip": chip,
-        "spec": None,
+        "spec": spec,
         "item": _v(item),
         "hq": hq,
         "basis": _v(basis),
         "posture": _v(posture),
         "eccn": eccn,
-        "exporter": None,
-        "end_use": None,
-        "end_user": None,
+        "exporter": _v(exporter),
+        "end_use": end_use,
+        "end_user": end_user,
         "made_in": made_in,
-        "us_tech": None,
+        "us_tech": _v(us_tech),
         "exclude_license": exclude_license,
     }
     return await answer(request, "controls.classify", lang, _cmd(classify, **kw), **kw)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from computestrata.i18n import get_lang, t
-from computestrata.measure.index.config import Framework
+from computestrata.measure.index.config import Framework, in_lang
 
 if TYPE_CHECKING:
     from computestrata.atlas.store import Atlas
@@ -47,6 +47,8 @@ class IndexTable:
     labels: dict[str, str] = field(default_factory=dict)
     cells: dict[str, dict[str, str]] = field(default_factory=dict)
     parts: list[IndexTable] = field(default_factory=list)
+    #: source records outside the atlas: the user's data file and framework file (path, sha256)
+    extra_sources: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the ``--json`` payload without the atlas's source records)."""
@@ -73,6 +75,42 @@ class Loaded:
         """The framework years are screened against: as declared, so indicators a licence
         filter hides count as missing data (else a thin year would pass as a full one)."""
         return self.declared if self.declared is not None else self.fw
+
+    def extra_sources(self) -> list[dict[str, Any]]:
+        """The user's own files as source records (a result from them cites them): the data
+        file (path, sha256, rows) and a framework read from a file (path, sha256)."""
+        out = []
+        ud = self.own_data
+        if ud is not None:
+            p = Path(ud.origin)
+            digest = _sha256(p) if p.is_file() else None
+            cite = f"{ud.origin}, {ud.rows} rows" + (f", sha256 {digest}" if digest else "")
+            rec: dict[str, Any] = {
+                "source_id": "user_data",
+                "publisher": "user",
+                "title": f"Data file {ud.origin}" if digest else f"Data passed as a {ud.origin}",
+                "citation": cite,
+                "license": "user-supplied",
+                "rows": ud.rows,
+            }
+            if digest:
+                rec.update(path=str(p), sha256=digest)
+            out.append(rec)
+        origin = (self.declared or self.fw).origin
+        if origin and not origin.startswith("shipped:") and Path(origin).is_file():
+            digest = _sha256(Path(origin))
+            out.append(
+                {
+                    "source_id": f"user_framework:{self.fw.id}",
+                    "publisher": "user",
+                    "title": f"Framework file {origin}",
+                    "citation": f"{origin}, sha256 {digest}",
+                    "license": "user-supplied",
+                    "path": origin,
+                    "sha256": digest,
+                }
+            )
+        return out
 
     def when(self, year: int) -> str:
         """The year as shown: "(no year)" for own data without a year column."""
@@ -128,6 +166,21 @@ class Loaded:
         if defaulted:
             self.notes.insert(0, t("index.note.year_default", year=chosen, fw=self.fw.id))
         return chosen
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _merged(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Source records of several loads, each ``source_id`` once."""
+    out: dict[str, dict[str, Any]] = {}
+    for g in groups:
+        for r in g:
+            out.setdefault(r["source_id"], r)
+    return list(out.values())
 
 
 def label(key: str) -> str:
@@ -193,9 +246,9 @@ def load(
         if exclude_license:
             raise InputError("--exclude-license filters atlas sources", hint="drop it when giving --data")
         ud = userdata.load(data, fw, year)
-        return Loaded(fw, ud.panel, ud.notes, own_data=ud)
+        return Loaded(fw, ud.panel, [*_unavailable_note(fw), *ud.notes], own_data=ud)
     if panel is not None:
-        return Loaded(fw, panel, [])
+        return Loaded(fw, panel, _unavailable_note(fw))
     grouped = fw.steps.impute.startswith("group_") or any(m.startswith("group_") for m in fw.uncertainty.impute)
     if grouped and fw.steps.impute_group != ATLAS_GROUP:
         raise InputError(
@@ -207,8 +260,22 @@ def load(
 
     at = _atlas(atlas, exclude_license)
     panel, kept, notes = indicators.load_panel(at, fw)
+    notes = [*_unavailable_note(fw), *notes]
     hidden = tuple(i.id for i in fw.active if not any(k.id == i.id and k.available for k in kept.indicators))
     return Loaded(kept, panel, notes, declared=fw, licences=tuple(at.exclude_licenses), hidden=hidden)
+
+
+def _unavailable_note(fw: Framework) -> list[str]:
+    """The indicators the framework declares ``available: false``, each with its reason, so a
+    result says what is missing instead of silently leaving it out (none: no note)."""
+
+    gone = fw.unavailable(get_lang())
+    if not gone:
+        return []
+    items = "; ".join(
+        f"{fw.name_of(i, get_lang())} ({i}): {why}" if why else f"{fw.name_of(i, get_lang())} ({i})" for i, why in gone
+    )
+    return [t("index.note.unavailable", n=len(gone), items=items)]
 
 
 def _atlas(atlas: Atlas | Path | str | None, exclude_license: list[str] | None) -> Atlas:
@@ -225,7 +292,6 @@ def list_frameworks(framework: FrameworkRef | None = None, excluded_licenses: li
     ``excluded_licenses`` (from ``--exclude-license``) does not change the listing, which reads
     no data; a note says so and points to where the filter applies (build, uncertainty …)."""
     from computestrata.measure.index import config
-    from computestrata.measure.index.config import in_lang
 
     lang = get_lang()
     rows: list[dict[str, Any]] = []
@@ -267,6 +333,9 @@ def list_frameworks(framework: FrameworkRef | None = None, excluded_licenses: li
                     "pillar_name": fw.name_of(node, lang),
                     "indicators": ", ".join(i.id for i in below if i.available),
                     "unavailable": ", ".join(i.id for i in below if not i.available),
+                    "unavailable_reason": "; ".join(
+                        f"{i.id}: {in_lang(i.unavailable_reason, lang)}" for i in below if not i.available
+                    ),
                     "thin": node in thin,
                 }
             )
@@ -341,7 +410,7 @@ def build_index(
         }
         payload["scores"] = {u: res.scores.loc[u].to_dict() for u in res.units}
         payload["log"] = res.log
-    lead = [t("index.note.open_analogue")] if fw.origin.startswith("shipped") else []
+    lead = [t("index.note.open_analogue", name=in_lang(fw.analogue_of, get_lang()))] if fw.analogue_of else []
     if plot_dir is not None:
         from computestrata.measure.index import plots
 
@@ -354,6 +423,7 @@ def build_index(
         data=payload,
         notes=lead + src.notes + res.notes,
         source_ids=list(res.source_ids),
+        extra_sources=src.extra_sources(),
         labels=_names(fw, cols),
     )
 
@@ -385,7 +455,7 @@ def uncertainty_table(
 
     ua.check_n(n, 1 << 10)  # refuse a bad count before loading any data
     if samples_in is not None and not Path(samples_in).is_file():
-        raise InputError(f"--samples-in {samples_in}: no such file", hint="give a CSV written by --samples-out")
+        raise InputError.keyed("index.error.samples_in", "index.error.samples_in.hint", path=str(samples_in))
     src = load(framework, atlas, panel, exclude_license, data=data, year=year)
     fw = src.fw
     year = src.year(year)
@@ -421,6 +491,7 @@ def uncertainty_table(
         data=payload,
         notes=[t("index.note.rank_interval"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        extra_sources=src.extra_sources(),
         cells={"factors": {f.name: factor_label(f.name) for f in res.factors}},
     )
 
@@ -483,6 +554,7 @@ def sensitivity_table(
         data=payload,
         notes=[t("index.note.sobol", what=what), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        extra_sources=src.extra_sources(),
         cells={"uncertain_factor": {f.name: factor_label(f.name) for f in res.factors}},
     )
 
@@ -556,6 +628,7 @@ def analyse_unit(
         data=payload,
         notes=[t("index.note.alpha"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        extra_sources=src.extra_sources(),
         cells={"node": names, "weakest_child": names},
         parts=parts,
     )
@@ -606,6 +679,7 @@ def compare_versions(
         data={"year": str(year), "other_year": str(other_year), **{k: v for k, v in cmp.items() if k != "rows"}},
         notes=notes + src_a.notes + src_b.notes,
         source_ids=sorted(set(a.source_ids) | set(b.source_ids)),
+        extra_sources=_merged(src_a.extra_sources(), src_b.extra_sources()),
     )
 
 
@@ -688,6 +762,7 @@ def export_index(
         data={"framework": fw.id, "year": src.stated(year), "units": len(res.units)},
         notes=notes,
         source_ids=list(res.source_ids),
+        extra_sources=src.extra_sources(),
     )
 
 
@@ -799,6 +874,7 @@ def weights_table(
         data=payload,
         notes=[t(f"index.note.weights_{kind}"), *src.notes, *res.notes],
         source_ids=list(res.source_ids),
+        extra_sources=src.extra_sources(),
         cells={"component": _names(fw, list(parent)), "parent": _names(fw, list(res.children))},
     )
 
@@ -846,6 +922,7 @@ def trends_table(
         data={"framework": fw.id, "node": key, "years": [str(y) for y in years]},
         notes=[*src.notes, t("index.note.cagr")],
         source_ids=sorted({s for r in results.values() for s in r.source_ids}),
+        extra_sources=src.extra_sources(),
         columns=["unit", *map(str, years), "cagr"],
     )
 
@@ -890,4 +967,5 @@ def compare_many(
         data={"year": str(year), "versions": ids, "units": len(units)},
         notes=[n for s in loaded for n in s.notes],
         source_ids=sorted({x for b in built for x in b.source_ids}),
+        extra_sources=_merged(*(s.extra_sources() for s in loaded)),
     )

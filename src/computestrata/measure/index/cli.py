@@ -69,13 +69,26 @@ def _show(
     compute: Callable[..., IndexTable] = getattr(api, function)
     out = compute(**kwargs)
     if as_json:  # ids and numbers as they are
-        shown = Output(out.title, out.rows, out.columns, out.data or None, out.source_ids, out.notes)
+        shown = Output(
+            out.title,
+            out.rows,
+            out.columns,
+            out.data or None,
+            out.source_ids,
+            out.notes,
+            extra_sources=out.extra_sources,
+        )
         emit(shown, True, atlas=at, lang=lang)
         return
     # a table: translated headers and names; sources and notes once, after every part
     for part in [out, *out.parts]:
         emit(_table(part, with_data=part is out), False, lang=lang)
-    emit(Output(title="", source_ids=out.source_ids, notes=out.notes), False, atlas=at, lang=lang)
+    emit(
+        Output(title="", source_ids=out.source_ids, notes=out.notes, extra_sources=out.extra_sources),
+        False,
+        atlas=at,
+        lang=lang,
+    )
 
 
 def _number(value: Any) -> Any:

@@ -62,7 +62,7 @@ def read(path: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
 
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"COIN Tool file {p} not found", hint="give the path of the .xlsx workbook")
+        raise InputError.keyed("index.error.coin_missing", "index.error.coin_missing.hint", path=str(p))
     db = _sheet(p, "Database")
     fr = _sheet(p, "Framework")
     cols = []

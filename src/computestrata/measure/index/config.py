@@ -288,6 +288,8 @@ class Framework:
     uncertainty: Uncertainty
     units: tuple[str, ...] | None = None
     origin: str = ""
+    #: the published index this framework is an open-data analogue of, per language (empty: none)
+    analogue_of: dict[str, str] = field(default_factory=dict)
     #: named weight sets: set name → {node id: weight} (COINr ``coin$Meta$Weights``)
     weight_sets: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -369,6 +371,19 @@ class Framework:
                     }
                 )
         return out
+
+    def undocumented_thin_pillars(self) -> list[str]:
+        """Pillars with fewer than two available indicators but no ``thin:`` note: a shipped
+        framework documents every thin pillar it has (a well-covered one needs none)."""
+        return [
+            a.id
+            for a in self.aggregates
+            if a.parent is not None and not a.thin and sum(i.available for i in self.indicators_below(a.id)) < 2
+        ]
+
+    def unavailable(self, lang: str = "en") -> list[tuple[str, str]]:
+        """Declared indicators open data cannot fill: (id, reason in ``lang``)."""
+        return [(i.id, in_lang(i.unavailable_reason, lang)) for i in self.indicators if not i.available]
 
     def indicators_below(self, node: str) -> list[Indicator]:
         """Every indicator under ``node`` (available or not), at any depth."""
@@ -987,7 +1002,18 @@ def _parse(raw: Any, origin: str = "") -> Framework:
         raise _fail("(top)", "the file is not a mapping", "start with `id:`, `indicators:`, ...")
     _unknown_keys(
         raw,
-        ("id", "name", "description", "units", "indicators", "aggregates", "steps", "uncertainty", "weight_sets"),
+        (
+            "id",
+            "name",
+            "description",
+            "analogue_of",
+            "units",
+            "indicators",
+            "aggregates",
+            "steps",
+            "uncertainty",
+            "weight_sets",
+        ),
         "(top)",
     )
     if not raw.get("id"):
@@ -1010,6 +1036,7 @@ def _parse(raw: Any, origin: str = "") -> Framework:
         uncertainty=_parse_uncertainty(raw.get("uncertainty"), steps),
         units=tuple(str(u) for u in units) if units else None,
         origin=origin,
+        analogue_of=_texts(raw.get("analogue_of"), "analogue_of"),
         weight_sets=_weight_sets(raw.get("weight_sets")),
     )
     _check_tree(fw)
@@ -1032,7 +1059,7 @@ def load(name_or_path: str | Path) -> Framework:
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.is_file():
-            raise InputError(f"framework file {p} not found", hint="give an existing YAML file path")
+            raise InputError.keyed("index.error.framework_missing", "index.error.framework_missing.hint", path=str(p))
         text, origin = p.read_text(encoding="utf-8"), str(p)
     else:
         names = shipped()
@@ -1045,7 +1072,9 @@ def load(name_or_path: str | Path) -> Framework:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(f"framework {origin} is not valid YAML: {exc}", hint="check indentation and quotes") from exc
+        raise InputError.keyed(
+            "index.error.framework_yaml", "index.error.framework_yaml.hint", origin=origin, problem=str(exc)
+        ) from exc
     fw = parse(raw, origin)
     if origin.startswith("shipped:") and fw.id != str(name_or_path):
         # `-f NAME` finds a shipped framework by its file name, results carry its id: they must agree

@@ -75,6 +75,7 @@ class FrameworkFile(_Entry):
     id: str = Field(min_length=1)
     name: Text | None = None
     description: Text | None = None
+    analogue_of: Text | None = None
     units: list[str] | None = None
     indicators: list[IndicatorEntry] = Field(min_length=1)
     aggregates: list[AggregateEntry] = Field(min_length=1)
@@ -100,6 +101,7 @@ FIXES: dict[str, str] = {
     "scale": "write a positive number, e.g. `scale: 1e-3`",
     "indicators": "list at least two indicators (`- id: ...` with name, source, parent)",
     "aggregates": "list the pillars and the index (root), each `- id: ...`",
+    "analogue_of": "name the published index, e.g. `analogue_of: {en: ..., ko: ..., zh: ...}`",
     "units": "list unit ids, e.g. `units: [USA, CHN]`",
     "steps": "write the steps as a mapping (see docs/index-engine.md)",
     "uncertainty": "write the uncertainty factors as a mapping (see docs/index-engine.md)",

@@ -57,15 +57,29 @@ def check_n(n: int | None, default: int, what: str = "replications", option: str
     negative counts are refused, not replaced by the default: ``--n 0`` is a mistake."""
     value = default if n is None else n
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{option} must be a whole number (got {value!r})", hint=f"e.g. {option} 1024")
+        raise InputError.keyed(
+            "index.error.n_whole", "index.error.n.hint", option=option, value=repr(value), example=1024
+        )
     top = MAX_N[what]
     if value < MIN_N:
-        raise InputError(
-            f"{option} must be at least {MIN_N} (got {value})",
-            hint=f"{what} are Sobol points: use a power of two from {MIN_N} to {top:,}, e.g. {option} 1024",
+        raise InputError.keyed(
+            "index.error.n_low",
+            "index.error.n_low.hint",
+            option=option,
+            minimum=MIN_N,
+            value=value,
+            what=what,
+            top=f"{top:,}",
         )
     if value > top:
-        raise InputError(f"{option} must be at most {top:,} (got {value:,})", hint=f"e.g. {option} {1 << 14}")
+        raise InputError.keyed(
+            "index.error.n_high",
+            "index.error.n.hint",
+            option=option,
+            top=f"{top:,}",
+            value=f"{value:,}",
+            example=1 << 14,
+        )
     base = 1 << (value - 1).bit_length()
     note = t("index.note.n_rounded", given=value, n=base) if base != value else None
     return base, note

@@ -45,6 +45,7 @@ class UserData:
     has_year: bool
     notes: list[str] = field(default_factory=list)
     attributes: dict[str, dict[str, str]] = field(default_factory=dict)  # group column → unit → label
+    rows: int = 0  # data rows read (header not counted)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -53,10 +54,16 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"data file {p} not found", hint="give an existing .csv, .xlsx or .parquet file")
+        raise InputError.keyed("index.error.data_missing", "index.error.data_missing.hint", path=str(p))
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"data file {p}: unknown format {suffix or '(none)'}", hint=f"use one of {', '.join(FORMATS)}")
+        raise InputError.keyed(
+            "index.error.data_format",
+            "index.error.data_format.hint",
+            path=str(p),
+            suffix=suffix or "(none)",
+            formats=", ".join(FORMATS),
+        )
     try:
         if suffix == ".parquet":
             df = pd.read_parquet(p)
@@ -74,7 +81,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     except Exception as exc:  # a parser's own message says what is wrong with the file
         raise InputError(f"data file {p} cannot be read: {exc}", hint="save it as UTF-8 CSV or .xlsx") from exc
     if raw.empty:
-        raise InputError(f"data file {p} is empty", hint="put a header row and one row per unit")
+        raise InputError.keyed("index.error.data_empty", "index.error.data_empty.hint", path=str(p))
     header = [str(c).strip() for c in raw.iloc[0]]
     _check_header(header, p)
     body = raw.iloc[1:].reset_index(drop=True)
@@ -116,9 +123,13 @@ def _numbers(df: pd.DataFrame, columns: Sequence[str], origin: str, rows: Any) -
         bad = nums.isna() & ~blank
         if bad.any():
             k = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(
-                f"data file {origin}: row {rows[k]}, column {col!r}: {text.iloc[k]!r} is not a number",
-                hint="write a plain number (no units or footnote marks), or leave the cell empty for missing",
+            raise InputError.keyed(
+                "index.error.not_number",
+                "index.error.not_number.hint",
+                path=origin,
+                row=rows[k],
+                column=col,
+                value=text.iloc[k],
             )
         out[col] = nums.where(~blank).astype(float)
     return out
@@ -261,9 +272,12 @@ def from_frame(
     data = _denominate(fw, data, column, origin, notes)
     if year is not None and year_col is not None and int(year) not in set(data["year"]):
         have = sorted({int(y) for y in data["year"]})
-        raise InputError(
-            f"--year {year}: data file {origin} has no data for that year",
-            hint=f"years in the file: {', '.join(map(str, have))}",
+        raise InputError.keyed(
+            "index.error.data_year",
+            "index.error.data_year.hint",
+            year=year,
+            path=origin,
+            years=", ".join(map(str, have)),
         )
     empty = sorted(set(data["unit"]) - set(data.loc[data["value"].notna(), "unit"]))
     for u in empty:
@@ -283,7 +297,7 @@ def from_frame(
             )
     groups = attributes.get(group_name, {}) if group_name else {}
     panel = Panel(data.reset_index(drop=True), groups=groups)
-    return UserData(panel, origin, layout, year_col is not None, notes, attributes)
+    return UserData(panel, origin, layout, year_col is not None, notes, attributes, rows=len(df))
 
 
 def _groups(
@@ -377,6 +391,7 @@ def starter(data: str | Path | pd.DataFrame, name: str = "my_index") -> str:
     import pandas as pd
 
     df = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
+    origin = "DataFrame" if isinstance(data, pd.DataFrame) else str(data)
     df.columns = [str(c).strip() for c in df.columns]
     cols = list(df.columns)
     if {"unit", "indicator", "value"} <= {c.lower() for c in cols}:
@@ -398,9 +413,15 @@ def starter(data: str | Path | pd.DataFrame, name: str = "my_index") -> str:
             text = df[c].map(lambda v: "" if v is None else str(v).strip())
             nums = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
             numeric = (nums.notna() | text.str.lower().isin(MISSING)).all() and nums.notna().any()
+            if not numeric and nums.notna().sum() > (nums.isna() & ~text.str.lower().isin(MISSING)).sum():
+                # mostly numbers with a stray text cell: a typo in an indicator, not a group column
+                rows = [k + 2 for k in range(len(df))] if not isinstance(data, pd.DataFrame) else list(range(len(df)))
+                _numbers(df, [c], origin, rows)
             (inds if numeric and not c.lower().startswith("group_") else groups).append(c)
     if len(inds) < 2:
-        raise InputError("data file: fewer than two numeric indicator columns", hint="an index needs >= 2 indicators")
+        raise InputError.keyed(
+            "index.error.few_columns", "index.error.few_columns.hint", path=origin, columns=", ".join(inds) or "-"
+        )
     import yaml
 
     lines = [

@@ -62,12 +62,15 @@ def valid_years(fw: Framework, panel: Panel) -> list[int]:
 
 def rule(fw: Framework) -> str:
     """The rule in one line, with the framework's thresholds (for hints)."""
+    from computestrata.i18n import t
+
+    return t("index.error.year_rule", **_cover(fw))
+
+
+def _cover(fw: Framework) -> dict[str, str]:
+    """The screening thresholds as the year rule's parameters."""
     s = fw.steps
-    return (
-        f"a valid year has its own (not carried-forward) data for at least {s.min_unit_coverage:.0%} of "
-        f"{fw.id}'s indicators, each covering at least {s.min_indicator_coverage:.0%} of units, "
-        "and for every pillar not declared thin"
-    )
+    return {"unit_cov": f"{s.min_unit_coverage:.0%}", "ind_cov": f"{s.min_indicator_coverage:.0%}", "fw": fw.id}
 
 
 def check_year(fw: Framework, panel: Panel, year: int | None, option: str = "--year") -> tuple[int, bool]:
@@ -76,16 +79,17 @@ def check_year(fw: Framework, panel: Panel, year: int | None, option: str = "--y
     Returns ``(year, defaulted)``; raises :class:`InputError` listing the valid years."""
     years = valid_years(fw, panel)
     if not years:
-        raise InputError(
-            f"{fw.id}: no year has enough data to build the index",
-            hint=rule(fw) + "; add data or lower steps.screen thresholds",
-        )
+        raise InputError.keyed("index.error.no_year", "index.error.no_year.hint", **_cover(fw))
     if year is None:
         return years[-1], True
     if year not in years:
-        raise InputError(
-            f"{option} {year}: {fw.id} cannot be built for this year",
-            hint=f"valid years: {_span(years)} ({rule(fw)})",
+        raise InputError.keyed(
+            "index.error.bad_year",
+            "index.error.bad_year.hint",
+            option=option,
+            year=year,
+            years=_span(years),
+            **_cover(fw),
         )
     return year, False
 
