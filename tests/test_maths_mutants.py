@@ -117,7 +117,7 @@ def test_every_tabled_quantile_is_scipys() -> None:
     for p, table in quantiles.T_QUANTILES.items():
         assert len(table) == 120
         assert list(table) == [float(stdtrit(df, p)) for df in range(1, 121)]
-    assert quantiles.NORMAL_QUANTILES == {p: float(ndtri(p)) for p in (0.95, 0.975)}
+    assert {p: float(ndtri(p)) for p in (0.95, 0.975)} == quantiles.NORMAL_QUANTILES
 
 
 def test_untabled_quantiles_come_from_scipy() -> None:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from computestrata.errors import InputError
-from computestrata.i18n import t
+from computestrata.i18n import t as _t
 
 SCHEMA_VERSION = 1
 STATUSES = (
@@ -270,7 +270,7 @@ def parse(data: Any, where: str) -> Rules:
         )
         problems = "; ".join(f"{k}: {p}" for k, p in shown)
         if len(errs) > MAX_PROBLEMS:
-            problems += "; " + t("input.rules_more", n=len(errs) - MAX_PROBLEMS)
+            problems += "; " + _t("input.rules_more", n=len(errs) - MAX_PROBLEMS)
         raise InputError.keyed(
             "input.rules_invalid", hint_key, where=where, n=len(errs), problems=problems, name=key
         ) from None
@@ -302,18 +302,18 @@ def _problem(err: Any) -> tuple[str, str]:
         if sep and head and " " not in head:
             key, msg = head, rest
     if kind == "missing":
-        return key, t("input.rules_missing")
+        return key, _t("input.rules_missing")
     if kind == "extra_forbidden":
-        return key, t("input.rules_extra")
+        return key, _t("input.rules_extra")
     base = kind.removesuffix("_parsing").removesuffix("_type")
     if base in _EXPECTED and base != kind:
-        return key, t("input.rules_type", expected=t(_EXPECTED[base]), value=repr(err.get("input")))
+        return key, _t("input.rules_type", expected=_t(_EXPECTED[base]), value=repr(err.get("input")))
     for bound in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         if kind == bound:
             limit = next(iter(ctx.values()), "")
-            return key, t(f"input.rules_{bound}", limit=limit, value=repr(err.get("input")))
+            return key, _t(f"input.rules_{bound}", limit=limit, value=repr(err.get("input")))
     if kind == "literal_error":
-        return key, t("input.rules_choice", choices=ctx.get("expected", ""), value=repr(err.get("input")))
+        return key, _t("input.rules_choice", choices=ctx.get("expected", ""), value=repr(err.get("input")))
     return key, msg
 
 
@@ -340,6 +340,6 @@ def _read(path: Path) -> Rules:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = t("input.rules_yaml_at", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
+        at = _t("input.rules_yaml_at", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
         raise InputError.keyed("input.rules_yaml_broken", "input.rules_yaml_broken.hint", path=path, at=at) from None
     return parse(data, str(path))
