@@ -4,6 +4,7 @@ threshold, tier filters, the verdict's minimum length and the year checks."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 import pytest
@@ -46,7 +47,7 @@ def test_trend_direction_needs_the_whole_interval_off_zero() -> None:
     assert st.trend_direction(-1.0, -1e-9) == Trend.DOWN
 
 
-def chips(spec: list[tuple[str, str, float, float]], owner: str = "all") -> pd.DataFrame:
+def chips(spec: Sequence[tuple[str, str, float, float]], owner: str = "all") -> pd.DataFrame:
     rows = [
         {
             "vendor": vendor,
@@ -143,3 +144,24 @@ def test_check_years_boundaries() -> None:
     for since, until in ((2025, None), (2021, 2020), (2000, 2014)):
         with pytest.raises(InputError):
             st.check_years(since, until, spans)
+
+
+def test_top500_frames_include_the_since_and_until_years() -> None:
+    lists = ["2018-11", "2019-06", "2019-11", "2020-11", "2021-11"]
+    t = pd.DataFrame(
+        {
+            "list_id": [lid for lid in lists for _ in range(4)],
+            "rank": [1, 2, 3, 4] * len(lists),
+            "country_iso3": ["USA", "CHN", "USA", "DEU"] * len(lists),
+            "rmax_tflops": [4.0, 3.0, 2.0, 1.0] * len(lists),
+            "source_id": ["t"] * 4 * len(lists),
+        }
+    )
+    frames = st.frames_from_table(t, "top500", since=2019, until=2020, top=2)
+    assert [f.period for f in frames] == ["2019-11", "2020-11"]
+
+
+def test_random_tier_baseline_with_one_draw_and_small_chips() -> None:
+    assert st.random_tier_hhi([1.0, 1.0, 1.0], ["A", "A", "A"], 2, draws=1, seed=1) == pytest.approx(10_000)
+    f = st.chip_tiers(chips([("A", "a", 1, 2.0), ("B", "tiny", 1, 0.5)]), 2024)
+    assert f.items.set_index("chip")["tier"].to_dict() == {"a": "frontier", "tiny": "rest"}
