@@ -9,7 +9,6 @@ memory that grows with every atlas a server opens.
 from __future__ import annotations
 
 import gc
-import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from threads_support import race
 
 pytestmark = pytest.mark.integration
 
@@ -225,27 +226,7 @@ def test_two_languages_at_once_give_the_answers_made_alone(built_atlas: Path) ->
     assert want["en"] != want["ko"]
 
     _fresh()
-    barrier = threading.Barrier(len(langs))
-    got: dict[str, list[Any]] = {lang: [] for lang in langs}
-    errors: list[BaseException] = []
-
-    def run(lang: str) -> None:
-        try:
-            a = _open(built_atlas)  # one DuckDB connection per thread, as the web pool hands out
-            with use_lang(lang):
-                barrier.wait()
-                for _ in range(2):
-                    got[lang].append(call(a))
-        except BaseException as exc:  # re-raised below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(lang,)) for lang in langs]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    if errors:
-        raise errors[0]
+    got = race(built_atlas, call, rounds=2, langs=langs)  # one DuckDB connection per thread, as the web pool
     for lang in langs:
         assert got[lang] and all(answer == want[lang] for answer in got[lang]), lang
 

@@ -8,43 +8,13 @@ refuses a second caller rather than mixing their rows).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-LANGS = ("en", "ko")
-
-
-def _race(atlas_dir: Path, call: Callable[[Any], Any], rounds: int = 4) -> dict[str, list[Any]]:
-    """Run ``call`` in one thread per language, both started together; collect every answer."""
-    from computestrata.atlas import store
-    from computestrata.i18n import use_lang
-
-    barrier = threading.Barrier(len(LANGS))
-    seen: dict[str, list[Any]] = {lang: [] for lang in LANGS}
-    errors: list[BaseException] = []
-
-    def run(lang: str) -> None:
-        try:
-            atlas = store.open(atlas_dir)
-            with use_lang(lang):
-                barrier.wait()  # both languages are set before either renders
-                for _ in range(rounds):
-                    seen[lang].append(call(atlas))
-        except BaseException as exc:  # re-raised in the main thread below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(lang,)) for lang in LANGS]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    if errors:
-        raise errors[0]
-    return seen
+from threads_support import LANGS, race
 
 
 def _alone(atlas_dir: Path, call: Callable[[Any], Any]) -> dict[str, Any]:
@@ -70,7 +40,7 @@ def test_cooperation_pair_in_korean_and_english_at_once(built_atlas: Path) -> No
     want = _alone(built_atlas, call)
     assert want["en"] != want["ko"]  # the result carries rendered text, so the race can show
     assert any("\uac00" <= ch <= "\ud7a3" for note in want["ko"][1] for ch in note)  # Hangul in the Korean notes
-    got = _race(built_atlas, call)
+    got = race(built_atlas, call)
     for lang in LANGS:
         assert all(answer == want[lang] for answer in got[lang]), lang
 
@@ -84,6 +54,6 @@ def test_network_case_table_in_korean_and_english_at_once(built_atlas: Path) -> 
 
     want = _alone(built_atlas, call)
     assert [r["name"] for r in want["en"]] != [r["name"] for r in want["ko"]]
-    got = _race(built_atlas, call)
+    got = race(built_atlas, call)
     for lang in LANGS:
         assert all(answer == want[lang] for answer in got[lang]), lang
